@@ -1,0 +1,24 @@
+"""Stopping on SIGTERM and SIGINT, so a service can flush its spans before it exits.
+
+Without an explicit shutdown the last batch of spans never leaves the process: the
+BatchSpanProcessor exports every few hundred milliseconds, and a signal's default action ends the
+process before any atexit hook runs.
+"""
+
+import asyncio
+import signal
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+async def stop_requested() -> signal.Signals:
+    """Wait until the process is asked to stop; returns the signal that asked."""
+    loop = asyncio.get_running_loop()
+    received: asyncio.Future[signal.Signals] = loop.create_future()
+    for sig in STOP_SIGNALS:
+        loop.add_signal_handler(sig, lambda s=sig: received.done() or received.set_result(s))
+    try:
+        return await received
+    finally:
+        for sig in STOP_SIGNALS:
+            loop.remove_signal_handler(sig)

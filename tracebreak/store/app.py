@@ -1,0 +1,225 @@
+"""The store's two HTTP faces: the OTLP/HTTP receiver (4318) and Jaeger's query API (16686)."""
+
+import gzip
+import json
+import logging
+import time
+import zlib
+from collections.abc import Awaitable, Callable
+
+from google.rpc.status_pb2 import Status
+from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceResponse
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
+from starlette.applications import Starlette
+from starlette.datastructures import QueryParams
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from tracebreak.store import jaeger
+from tracebreak.store.database import Database, SpanQuery
+from tracebreak.store.otlp import JSON, PROTOBUF, PayloadError, decode_logs, decode_traces
+
+log = logging.getLogger("tracebreak.store")
+
+DEFAULT_MAX_BODY = 16 * 1024 * 1024
+DEFAULT_LOOKBACK_US = 2 * 24 * 3600 * 1_000_000  # Jaeger's default trace query lookback: two days
+DEFAULT_LIMIT = 100
+INVALID_ARGUMENT = 3  # google.rpc.Code
+
+
+class TooLarge(Exception):
+    pass
+
+
+def ingest_app(db: Database, max_body: int = DEFAULT_MAX_BODY) -> Starlette:
+    async def receive(request: Request, decode: Callable, store: Callable, ok: bytes) -> Response:
+        content_type = request.headers.get("content-type", "")
+        as_json = content_type.split(";")[0].strip().lower() == JSON
+        try:
+            body = await _read_body(request, max_body)
+            rows = decode(body, content_type)
+        except TooLarge:
+            return _otlp_error(413, f"body larger than {max_body} bytes; send smaller batches", as_json)
+        except PayloadError as error:
+            return _otlp_error(400, str(error), as_json)
+        store(rows)
+        if as_json:
+            return JSONResponse({})
+        return Response(ok, media_type=PROTOBUF)
+
+    async def traces(request: Request) -> Response:
+        return await receive(
+            request, decode_traces, db.add_spans, ExportTraceServiceResponse().SerializeToString()
+        )
+
+    async def logs(request: Request) -> Response:
+        return await receive(
+            request, decode_logs, db.add_logs, ExportLogsServiceResponse().SerializeToString()
+        )
+
+    return Starlette(
+        routes=[Route("/v1/traces", traces, methods=["POST"]), Route("/v1/logs", logs, methods=["POST"])]
+    )
+
+
+async def _read_body(request: Request, max_body: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_body:
+        raise TooLarge
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_body:
+            raise TooLarge
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    encoding = request.headers.get("content-encoding", "identity").lower()
+    if encoding == "gzip":
+        try:
+            decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+            body = decompressor.decompress(body, max_body + 1)
+        except (zlib.error, gzip.BadGzipFile) as error:
+            raise PayloadError(f"Content-Encoding is gzip but the body is not: {error}") from error
+        if len(body) > max_body:
+            raise TooLarge
+    elif encoding != "identity":
+        raise PayloadError(f"unsupported Content-Encoding {encoding!r}: send gzip or none")
+    return body
+
+
+def _otlp_error(status: int, reason: str, as_json: bool) -> Response:
+    """OTLP/HTTP answers a rejected request with a google.rpc.Status in the request's encoding."""
+    log.warning("rejected OTLP request: %s", reason)
+    if as_json:
+        return JSONResponse({"code": INVALID_ARGUMENT, "message": reason}, status_code=status)
+    message = Status(code=INVALID_ARGUMENT, message=reason).SerializeToString()
+    return Response(message, status_code=status, media_type=PROTOBUF)
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _bad_request_as_jaeger(handler: Handler) -> Handler:
+    async def wrapped(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except ValueError as problem:
+            return JSONResponse(jaeger.error(400, str(problem)), status_code=400)
+
+    return wrapped
+
+
+def query_app(db: Database) -> Starlette:
+    async def services(request: Request) -> Response:
+        return JSONResponse(jaeger.envelope(db.services()))
+
+    async def service_operations(request: Request) -> Response:
+        names = sorted({name for name, _ in db.operations(request.path_params["service"])})
+        return JSONResponse(jaeger.envelope(names))
+
+    async def operations(request: Request) -> Response:
+        service = request.query_params.get("service")
+        if not service:
+            raise ValueError("parameter 'service' is required")
+        kind = request.query_params.get("spanKind")
+        found = [
+            {"name": name, "spanKind": span_kind}
+            for name, span_kind in db.operations(service)
+            if not kind or kind == span_kind
+        ]
+        return JSONResponse(jaeger.envelope(found))
+
+    async def get_trace(request: Request) -> Response:
+        trace_id = _trace_id(request.path_params["trace_id"])
+        rows = db.trace(trace_id)
+        if not rows:
+            return JSONResponse(jaeger.error(404, "trace not found"), status_code=404)
+        return JSONResponse(jaeger.envelope([jaeger.trace(trace_id, rows)]))
+
+    async def find_traces(request: Request) -> Response:
+        wanted = request.query_params.getlist("traceID")
+        trace_ids = [_trace_id(t) for t in wanted] if wanted else db.find_trace_ids(_span_query(request))
+        found = [jaeger.trace(t, rows) for t in trace_ids if (rows := db.trace(t))]
+        return JSONResponse(jaeger.envelope(found))
+
+    async def logs(request: Request) -> Response:
+        trace_id = _trace_id(request.query_params.get("traceID", ""))
+        records = [
+            {
+                "timestamp": row["time_us"],
+                "traceID": row["trace_id"],
+                "spanID": row["span_id"],
+                "serviceName": row["service"],
+                "severity": row["severity"],
+                "body": row["body"],
+                "attributes": json.loads(row["attributes"]),
+            }
+            for row in db.logs(trace_id)
+        ]
+        return JSONResponse(jaeger.envelope(records))
+
+    routes = {
+        "/api/services": services,
+        "/api/services/{service}/operations": service_operations,
+        "/api/operations": operations,
+        "/api/traces": find_traces,
+        "/api/traces/{trace_id}": get_trace,
+        "/api/logs": logs,
+    }
+    return Starlette(routes=[Route(path, _bad_request_as_jaeger(h)) for path, h in routes.items()])
+
+
+def _trace_id(text: str) -> str:
+    trace_id = text.strip().lower()
+    if not trace_id or len(trace_id) > 32 or any(c not in "0123456789abcdef" for c in trace_id):
+        raise ValueError(f"{text!r} is not a trace id: up to 32 hex digits")
+    return trace_id.rjust(32, "0")
+
+
+def _span_query(request: Request) -> SpanQuery:
+    params = request.query_params
+    service = params.get("service")
+    if not service:
+        raise ValueError("parameter 'service' is required")
+    now_us = time.time_ns() // 1000
+    end_us = _int(params, "end", now_us)
+    lookback = params.get("lookback")
+    default_start = end_us - (
+        jaeger.parse_duration_us(lookback) if lookback and lookback != "custom" else DEFAULT_LOOKBACK_US
+    )
+    tags: dict[str, str] = {}
+    if params.get("tags"):
+        try:
+            parsed = json.loads(params["tags"])
+        except json.JSONDecodeError as error:
+            raise ValueError(f"malformed 'tags' parameter, expecting a JSON object: {error}") from error
+        if not isinstance(parsed, dict):
+            raise ValueError("malformed 'tags' parameter, expecting a JSON object")
+        tags.update({str(k): str(v) for k, v in parsed.items()})
+    for pair in params.getlist("tag"):
+        key, sep, value = pair.partition(":")
+        if not sep:
+            raise ValueError(f"malformed 'tag' parameter {pair!r}, expecting key:value")
+        tags[key] = value
+    min_duration, max_duration = params.get("minDuration"), params.get("maxDuration")
+    return SpanQuery(
+        service=service,
+        operation=params.get("operation") or None,
+        tags=tags,
+        start_us=_int(params, "start", default_start),
+        end_us=end_us,
+        min_duration_us=jaeger.parse_duration_us(min_duration) if min_duration else None,
+        max_duration_us=jaeger.parse_duration_us(max_duration) if max_duration else None,
+        limit=_int(params, "limit", DEFAULT_LIMIT) or DEFAULT_LIMIT,
+    )
+
+
+def _int(params: QueryParams, name: str, default: int) -> int:
+    text = params.get(name)
+    if not text:
+        return default
+    try:
+        return int(text)
+    except ValueError as error:
+        raise ValueError(f"parameter {name!r} must be an integer, got {text!r}") from error

@@ -1,0 +1,198 @@
+"""SQLite storage for spans and log records, with retention bounded by count and age."""
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tracebreak.store.otlp import LogRow, SpanRow
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS spans (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    parent_span_id TEXT NOT NULL,
+    service TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    start_us INTEGER NOT NULL,
+    duration_us INTEGER NOT NULL,
+    tags TEXT NOT NULL,
+    logs TEXT NOT NULL,
+    refs TEXT NOT NULL,
+    process_tags TEXT NOT NULL,
+    received_us INTEGER NOT NULL,
+    UNIQUE (trace_id, span_id)
+);
+CREATE INDEX IF NOT EXISTS spans_by_service ON spans (service, start_us);
+CREATE INDEX IF NOT EXISTS spans_by_received ON spans (received_us);
+CREATE TABLE IF NOT EXISTS logs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    service TEXT NOT NULL,
+    time_us INTEGER NOT NULL,
+    severity TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    received_us INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS logs_by_trace ON logs (trace_id);
+CREATE INDEX IF NOT EXISTS logs_by_received ON logs (received_us);
+"""
+
+
+@dataclass(frozen=True)
+class Retention:
+    max_spans: int = 200_000
+    max_logs: int = 200_000
+    max_age_s: float = 24 * 3600
+
+
+@dataclass(frozen=True)
+class SpanQuery:
+    service: str
+    operation: str | None
+    tags: dict[str, str]
+    start_us: int
+    end_us: int
+    min_duration_us: int | None
+    max_duration_us: int | None
+    limit: int
+
+
+class Database:
+    """One connection, used from the store's event loop only: writes are short and serialised."""
+
+    def __init__(self, path: Path | str, retention: Retention | None = None) -> None:
+        self.retention = retention or Retention()
+        self._db = sqlite3.connect(path)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def add_spans(self, rows: Iterable[SpanRow]) -> None:
+        now = _now_us()
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO spans (trace_id, span_id, parent_span_id, service, operation, kind,"
+                " start_us, duration_us, tags, logs, refs, process_tags, received_us)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        r.trace_id,
+                        r.span_id,
+                        r.parent_span_id,
+                        r.service,
+                        r.operation,
+                        r.kind,
+                        r.start_us,
+                        r.duration_us,
+                        json.dumps(r.tags),
+                        json.dumps(r.logs),
+                        json.dumps(r.references),
+                        json.dumps(r.process_tags),
+                        now,
+                    )
+                    for r in rows
+                ],
+            )
+            self._expire("spans", self.retention.max_spans, now)
+
+    def add_logs(self, rows: Iterable[LogRow]) -> None:
+        now = _now_us()
+        with self._db:
+            self._db.executemany(
+                "INSERT INTO logs (trace_id, span_id, service, time_us, severity, body, attributes,"
+                " received_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        r.trace_id,
+                        r.span_id,
+                        r.service,
+                        r.time_us,
+                        r.severity,
+                        r.body,
+                        json.dumps(r.attributes),
+                        now,
+                    )
+                    for r in rows
+                ],
+            )
+            self._expire("logs", self.retention.max_logs, now)
+
+    def _expire(self, table: str, max_rows: int, now_us: int) -> None:
+        oldest = now_us - int(self.retention.max_age_s * 1_000_000)
+        self._db.execute(f"DELETE FROM {table} WHERE received_us < ?", (oldest,))
+        self._db.execute(f"DELETE FROM {table} WHERE id <= (SELECT max(id) FROM {table}) - ?", (max_rows,))
+
+    def services(self) -> list[str]:
+        return [row[0] for row in self._db.execute("SELECT DISTINCT service FROM spans ORDER BY 1")]
+
+    def operations(self, service: str) -> list[tuple[str, str]]:
+        rows = self._db.execute(
+            "SELECT DISTINCT operation, kind FROM spans WHERE service = ? ORDER BY 1, 2", (service,)
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    def trace(self, trace_id: str) -> list[sqlite3.Row]:
+        return self._db.execute(
+            "SELECT * FROM spans WHERE trace_id = ? ORDER BY start_us", (trace_id.lower(),)
+        ).fetchall()
+
+    def find_trace_ids(self, query: SpanQuery) -> list[str]:
+        """Newest first: the traces holding at least one span that matches every condition."""
+        sql = "SELECT trace_id, tags, process_tags FROM spans WHERE service = ? AND start_us BETWEEN ? AND ?"
+        params: list[Any] = [query.service, query.start_us, query.end_us]
+        if query.operation:
+            sql += " AND operation = ?"
+            params.append(query.operation)
+        if query.min_duration_us is not None:
+            sql += " AND duration_us >= ?"
+            params.append(query.min_duration_us)
+        if query.max_duration_us is not None:
+            sql += " AND duration_us <= ?"
+            params.append(query.max_duration_us)
+        found: dict[str, None] = {}
+        for row in self._db.execute(sql + " ORDER BY start_us DESC", params):
+            if row["trace_id"] in found or not _has_tags(row, query.tags):
+                continue
+            found[row["trace_id"]] = None
+            if len(found) >= query.limit:
+                break
+        return list(found)
+
+    def logs(self, trace_id: str) -> list[sqlite3.Row]:
+        return self._db.execute(
+            "SELECT * FROM logs WHERE trace_id = ? ORDER BY time_us, id", (trace_id.lower(),)
+        ).fetchall()
+
+    def counts(self) -> tuple[int, int]:
+        spans = self._db.execute("SELECT count(*) FROM spans").fetchone()[0]
+        logs = self._db.execute("SELECT count(*) FROM logs").fetchone()[0]
+        return spans, logs
+
+
+def _has_tags(row: sqlite3.Row, wanted: dict[str, str]) -> bool:
+    """Jaeger compares tag values as strings, over span and process tags."""
+    if not wanted:
+        return True
+    have = {tag["key"]: _as_string(tag["value"]) for tag in json.loads(row["process_tags"])}
+    have.update({tag["key"]: _as_string(tag["value"]) for tag in json.loads(row["tags"])})
+    return all(have.get(key) == value for key, value in wanted.items())
+
+
+def _as_string(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _now_us() -> int:
+    return time.time_ns() // 1000

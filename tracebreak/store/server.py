@@ -1,0 +1,59 @@
+"""Runs the store's receiver and query API in one process, until SIGTERM or Ctrl-C."""
+
+import argparse
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import uvicorn
+
+from tracebreak.lifecycle import stop_requested
+from tracebreak.store.app import DEFAULT_MAX_BODY, ingest_app, query_app
+from tracebreak.store.database import Database, Retention
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        # Two servers share this process: it handles SIGTERM/SIGINT once, for both.
+        yield
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tracebreak store", description="Run the embedded trace store.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--otlp-port", type=int, default=4318, help="OTLP/HTTP receiver port (default 4318)")
+    p.add_argument("--query-port", type=int, default=16686, help="Jaeger query API port (default 16686)")
+    p.add_argument("--db", type=Path, default=Path(".tracebreak/traces.db"), help="SQLite file")
+    p.add_argument("--max-spans", type=int, default=Retention.max_spans, help="spans kept at most")
+    p.add_argument("--max-age", type=float, default=Retention.max_age_s / 3600, help="hours kept at most")
+    p.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, help="largest OTLP body, in bytes")
+    return p
+
+
+async def serve(args: argparse.Namespace) -> None:
+    args.db.parent.mkdir(parents=True, exist_ok=True)
+    retention = Retention(max_spans=args.max_spans, max_logs=args.max_spans, max_age_s=args.max_age * 3600)
+    db = Database(args.db, retention)
+    servers = [
+        _Server(uvicorn.Config(app, host=args.host, port=port, log_config=None, access_log=False))
+        for app, port in ((ingest_app(db, args.max_body), args.otlp_port), (query_app(db), args.query_port))
+    ]
+    try:
+        tasks = [asyncio.create_task(server.serve()) for server in servers]
+        stop = asyncio.create_task(stop_requested())
+        # A server that cannot start (its port is taken) ends at once and takes the other with it.
+        await asyncio.wait([*tasks, stop], return_when=asyncio.FIRST_COMPLETED)
+        stop.cancel()
+        for server in servers:
+            server.should_exit = True
+        await asyncio.gather(*tasks)
+    finally:
+        db.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    asyncio.run(serve(parser().parse_args(argv)))

@@ -1,0 +1,113 @@
+"""OpenTelemetry bootstrap shared by every tracebreak process.
+
+One call, `setup(service_name)`, gives a process its resource, the W3C propagators, OTLP/HTTP export
+of spans and logs, the official instrumentations that patch libraries globally (aiokafka, httpx,
+logging) and JSON logs on stdout. Export is configured only through the standard `OTEL_*`
+variables; without them it goes to the embedded store at http://localhost:4318.
+FastAPI and gRPC are instrumented where the app and the channels are made (service_a, service_b).
+"""
+
+import asyncio
+import logging
+import os
+import sys
+from dataclasses import dataclass
+
+from opentelemetry import _logs, propagate, trace
+from opentelemetry.baggage.propagation import W3CBaggagePropagator
+from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.instrumentation.aiokafka import AIOKafkaInstrumentor
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+from opentelemetry.instrumentation.logging import LoggingInstrumentor
+from opentelemetry.instrumentation.propagators import (
+    TraceResponsePropagator,
+    set_global_response_propagator,
+)
+from opentelemetry.propagators.composite import CompositePropagator
+from opentelemetry.sdk._logs import LoggerProvider
+from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from pythonjsonlogger.json import JsonFormatter
+
+from tracebreak import __version__
+from tracebreak.correlation import current_request_id
+
+DEFAULT_ENVIRONMENT = "local"
+
+
+@dataclass(frozen=True)
+class Telemetry:
+    tracer_provider: TracerProvider
+    logger_provider: LoggerProvider
+
+    async def shutdown(self) -> None:
+        """Export every span and log record still queued. Blocking, so it runs in a thread."""
+        await asyncio.to_thread(self.shutdown_now)
+
+    def shutdown_now(self) -> None:
+        self.tracer_provider.shutdown()
+        self.logger_provider.shutdown()
+
+
+def resource(service_name: str) -> Resource:
+    # deployment.environment.name defaults to "local"; OTEL_RESOURCE_ATTRIBUTES may override it.
+    defaults = Resource({"deployment.environment.name": DEFAULT_ENVIRONMENT})
+    return defaults.merge(Resource.create({"service.name": service_name, "service.version": __version__}))
+
+
+def setup(service_name: str) -> Telemetry:
+    res = resource(service_name)
+    tracer_provider = TracerProvider(resource=res)  # sampler: OTEL_TRACES_SAMPLER, default ParentBased
+    tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    trace.set_tracer_provider(tracer_provider)
+    logger_provider = LoggerProvider(resource=res)
+    logger_provider.add_log_record_processor(BatchLogRecordProcessor(OTLPLogExporter()))
+    _logs.set_logger_provider(logger_provider)
+
+    # The Context Law needs a propagator on both sides of every boundary: W3C trace context and baggage.
+    propagate.set_global_textmap(
+        CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
+    )
+    # Every HTTP response tells its caller where its trace is (W3C Trace Context Level 2).
+    set_global_response_propagator(TraceResponsePropagator())
+
+    AIOKafkaInstrumentor().instrument(tracer_provider=tracer_provider)
+    HTTPXClientInstrumentor().instrument(tracer_provider=tracer_provider)
+    setup_logging(tracer_provider)
+    return Telemetry(tracer_provider, logger_provider)
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id.get()
+        return True
+
+
+def setup_logging(tracer_provider: TracerProvider) -> None:
+    """JSON lines on stdout, and the same records exported over OTLP, each with the trace it belongs to."""
+    # Adds otelTraceID/otelSpanID/otelServiceName to every record and the OTLP log handler to root.
+    LoggingInstrumentor().instrument(tracer_provider=tracer_provider, inject_trace_context=True)
+    stdout = logging.StreamHandler(sys.stdout)
+    stdout.setFormatter(
+        JsonFormatter(
+            "{asctime}{levelname}{name}{message}{otelServiceName}{otelTraceID}{otelSpanID}{request_id}",
+            style="{",
+            rename_fields={
+                "asctime": "time",
+                "levelname": "level",
+                "name": "logger",
+                "otelServiceName": "service.name",
+                "otelTraceID": "trace_id",
+                "otelSpanID": "span_id",
+            },
+        )
+    )
+    root = logging.getLogger()
+    root.addHandler(stdout)
+    for handler in root.handlers:
+        handler.addFilter(_RequestIdFilter())
+    root.setLevel(os.environ.get("TRACEBREAK_LOG_LEVEL", "INFO").upper())
