@@ -1,0 +1,18 @@
+"""`python -m services.service_a`: run service A on uvicorn; its lifespan flushes spans on exit."""
+
+import uvicorn
+
+from services.service_a.app import create_app
+from tracebreak import telemetry
+from tracebreak.settings import Settings
+
+
+def main() -> None:
+    settings = Settings.from_env()
+    tel = telemetry.setup("service-a")
+    app = create_app(settings, tel.shutdown)
+    uvicorn.run(app, host=settings.bind_host, port=settings.service_a_port, log_config=None, access_log=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""`python -m services.service_c`: run service C until SIGTERM or Ctrl-C, then flush every span."""
+
+import asyncio
+import contextlib
+import logging
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from services.service_c.consumer import GROUP_ID, Enrichment
+from services.service_c.database import OrdersDatabase
+from tracebreak import health, messaging, telemetry
+from tracebreak.lifecycle import stop_requested
+from tracebreak.settings import Settings
+
+log = logging.getLogger("services.service_c")
+
+
+async def run(settings: Settings, tel: telemetry.Telemetry) -> None:
+    consumer = AIOKafkaConsumer(
+        settings.request_topic,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=GROUP_ID,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=messaging.FETCH_MAX_WAIT_MS,
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    enrichment = Enrichment(consumer, producer, OrdersDatabase(settings.downstream_latency_ms / 1000))
+    await producer.start()
+    await consumer.start()
+    health_server = await health.serve(settings.bind_host, settings.service_c_health_port, enrichment.ready)
+    consuming = asyncio.create_task(enrichment.run())
+    stopping = asyncio.create_task(stop_requested())
+    log.info("service C consuming %s as group %s", settings.request_topic, GROUP_ID)
+    try:
+        done, _ = await asyncio.wait([consuming, stopping], return_when=asyncio.FIRST_COMPLETED)
+        if consuming in done:
+            consuming.result()  # the consumer loop only ends by failing: let its error show
+        log.info("%s received: leaving the consumer group", stopping.result().name)
+    finally:
+        for task in (consuming, stopping):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        health_server.close()
+        await consumer.stop()
+        await producer.stop()
+        await tel.shutdown()
+
+
+def main() -> None:
+    settings = Settings.from_env()
+    tel = telemetry.setup("service-c")
+    asyncio.run(run(settings, tel))
+
+
+if __name__ == "__main__":
+    main()

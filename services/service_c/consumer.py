@@ -1,0 +1,98 @@
+"""Service C, "enrichment": consumes enrichment requests, asks the database, replies to B.
+
+The Context Law at a Kafka boundary: Extract the context from the record headers, Process under a
+span parented to it, Inject it into the reply. The aiokafka instrumentation's own CONSUMER span is
+ended before `getone` returns, so the processing span cannot rely on it: it extracts itself.
+"""
+
+import json
+import logging
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from opentelemetry import baggage, propagate, trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
+
+from services.service_c.database import OrdersDatabase
+from tracebreak import messaging
+from tracebreak.correlation import REQUEST_ID_HEADER, bind
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
+
+GROUP_ID = "enrichment"
+
+
+class Enrichment:
+    def __init__(
+        self, consumer: AIOKafkaConsumer, producer: AIOKafkaProducer, database: OrdersDatabase
+    ) -> None:
+        self.consumer = consumer
+        self.producer = producer
+        self.database = database
+
+    def ready(self) -> bool:
+        return bool(self.consumer.assignment())
+
+    async def run(self) -> None:
+        async for record in self.consumer:
+            await self.handle(record)
+            # Committed only once the reply is sent: a crash before it means redelivery, not loss.
+            await self.consumer.commit({TopicPartition(record.topic, record.partition): record.offset + 1})
+
+    async def handle(self, record: ConsumerRecord) -> None:
+        headers = messaging.carrier(record.headers)
+        parent = propagate.extract(headers)
+        with tracer.start_as_current_span(
+            f"{record.topic} process",
+            context=parent,
+            kind=SpanKind.CONSUMER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.operation.type": "process",
+                "messaging.operation.name": "process",
+                "messaging.destination.name": record.topic,
+                "messaging.destination.partition.id": str(record.partition),
+                "messaging.kafka.offset": record.offset,
+                "messaging.consumer.group.name": GROUP_ID,
+            },
+        ) as span:
+            bind(headers.get(REQUEST_ID_HEADER), span, "kafka")
+            user = baggage.get_baggage("enduser.id")
+            if user:
+                span.set_attribute("enduser.id", str(user))
+            reply_to = headers.get(messaging.REPLY_TO_HEADER)
+            correlation_id = headers.get(messaging.CORRELATION_ID_HEADER)
+            if not reply_to or not correlation_id:
+                # Nobody can be answered: record why and move on, so one bad record blocks nothing.
+                message = f"request at offset {record.offset} lacks the reply-to or correlation-id header"
+                span.set_status(Status(StatusCode.ERROR, message))
+                log.error("%s; skipped", message)
+                return
+            reply = await self.enrich(record.value, span)
+            await self.producer.send_and_wait(
+                reply_to,
+                json.dumps(reply).encode(),
+                headers=messaging.headers(
+                    {
+                        messaging.CORRELATION_ID_HEADER: correlation_id,
+                        REQUEST_ID_HEADER: headers.get(REQUEST_ID_HEADER),
+                    }
+                ),
+            )
+
+    async def enrich(self, value: bytes | None, span: trace.Span) -> dict[str, Any]:
+        try:
+            order_id = int(json.loads(value or b"")["order_id"])
+        except (ValueError, KeyError, TypeError) as error:
+            span.record_exception(error)
+            span.set_status(Status(StatusCode.ERROR, "unreadable request"))
+            log.error("unreadable enrichment request %r: %s", value, error)
+            return {"status": "failed", "error": f"unreadable request: {error}"}
+        span.set_attribute("order.id", order_id)
+        found = await self.database.find(order_id)
+        if found is None:
+            log.info("order %s not found", order_id)
+            return {"status": "not_found"}
+        log.info("order %s enriched", order_id)
+        return {"status": "ok", "order": found}

@@ -1,0 +1,57 @@
+"""Service C's simulated downstream dependency: the orders database (ids 1 to 1000 exist).
+
+Every lookup is a CLIENT span with the database semantic conventions, and takes the configured
+latency, as a network round trip would.
+"""
+
+import asyncio
+from typing import Any
+
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
+
+ORDER_IDS = range(1, 1001)
+ITEMS = ("espresso machine", "grinder", "kettle", "milk jug", "tamper", "scale", "filter papers")
+TIERS = ("bronze", "silver", "gold")
+WAREHOUSES = ("ams-1", "fra-2", "dub-1")
+
+QUERY = "SELECT customer, tier, item, quantity, warehouse FROM orders WHERE id = $1"
+
+tracer = trace.get_tracer(__name__)
+
+
+def order(order_id: int) -> dict[str, Any] | None:
+    """The demo data, derived from the id so every run and every instance agree."""
+    if order_id not in ORDER_IDS:
+        return None
+    return {
+        "order_id": order_id,
+        "customer": f"customer-{order_id * 7919 % 500:03d}",
+        "customer_tier": TIERS[order_id % len(TIERS)],
+        "item": ITEMS[order_id % len(ITEMS)],
+        "quantity": 1 + order_id % 5,
+        "warehouse": WAREHOUSES[order_id % len(WAREHOUSES)],
+        "eta_days": 1 + order_id % 4,
+    }
+
+
+class OrdersDatabase:
+    def __init__(self, latency_s: float) -> None:
+        self.latency_s = latency_s
+
+    async def find(self, order_id: int) -> dict[str, Any] | None:
+        with tracer.start_as_current_span(
+            "SELECT orders",
+            kind=SpanKind.CLIENT,
+            attributes={
+                "db.system.name": "postgresql",
+                "db.namespace": "enrichment",
+                "db.collection.name": "orders",
+                "db.operation.name": "SELECT",
+                "db.query.text": QUERY,
+                "server.address": "orders-db",
+                "server.port": 5432,
+            },
+        ):
+            await asyncio.sleep(self.latency_s)  # the simulated round trip to the database
+            return order(order_id)

@@ -1,0 +1,85 @@
+"""Child processes of the local stack: started with their logs in files, stopped without orphans."""
+
+import contextlib
+import ctypes
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+STOP_TIMEOUT_S = 10
+_PR_SET_PDEATHSIG = 1
+
+
+class StackError(RuntimeError):
+    """A part of the stack failed; the message names it and shows the end of its log."""
+
+
+def _die_with_parent() -> None:
+    # Own process group, so a Ctrl-C in the terminal reaches the runner alone and it stops the
+    # parts in order; and, on Linux, a SIGTERM to the child if the runner itself is killed.
+    os.setsid()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+@dataclass
+class Process:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    log_path: Path
+    healthy: Callable[[], str | None]  # None when healthy, else what is still wrong
+    popen: subprocess.Popen | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.popen = subprocess.Popen(
+                self.argv,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent,
+            )
+
+    @property
+    def running(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+    def wait_healthy(self, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        problem = "not checked yet"
+        while time.monotonic() < deadline:
+            if not self.running:
+                code = self.popen.returncode if self.popen else None
+                raise StackError(f"{self.name} exited with code {code} while starting.\n{self.log_tail()}")
+            problem = self.healthy()
+            if problem is None:
+                return
+            time.sleep(0.1)  # polling interval of a deadline-bounded wait
+        raise StackError(f"{self.name} was not healthy after {timeout_s:.0f} s: {problem}\n{self.log_tail()}")
+
+    def stop(self, sig: signal.Signals = signal.SIGTERM) -> int | None:
+        """Ask the process to stop and wait for it; kill it if it does not stop in time."""
+        if self.popen is None:
+            return None
+        if self.popen.poll() is None:
+            self.popen.send_signal(sig)
+            try:
+                self.popen.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+        return self.popen.returncode
+
+    def log_tail(self, lines: int = 20) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace").splitlines()[-lines:]
+        except OSError:
+            return f"(no log at {self.log_path})"
+        return f"--- last lines of {self.log_path} ---\n" + "\n".join(text)

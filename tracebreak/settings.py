@@ -1,0 +1,52 @@
+"""Every setting a tracebreak service reads, with its environment variable and local default.
+
+Local and docker compose differ only in these values (addresses); the code is the same. Telemetry
+export is not here: it is configured by the standard OTEL_* variables alone.
+"""
+
+import os
+from dataclasses import dataclass, fields
+
+
+class SettingsError(ValueError):
+    """A setting's value cannot be used; the message names the variable and what it expects."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bind_host: str = "127.0.0.1"  # TRACEBREAK_BIND_HOST: where services listen (0.0.0.0 in containers)
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"  # KAFKA_BOOTSTRAP_SERVERS
+    request_topic: str = "enrichment.requests"  # TRACEBREAK_REQUEST_TOPIC
+    reply_topic: str = "enrichment.replies"  # TRACEBREAK_REPLY_TOPIC
+    service_a_port: int = 8000  # TRACEBREAK_SERVICE_A_PORT
+    service_b_port: int = 50051  # TRACEBREAK_SERVICE_B_PORT
+    service_c_health_port: int = 8003  # TRACEBREAK_SERVICE_C_HEALTH_PORT
+    service_b_address: str = "127.0.0.1:50051"  # TRACEBREAK_SERVICE_B_ADDRESS: where A finds B
+    auth_deadline_ms: int = 5000  # TRACEBREAK_AUTH_DEADLINE_MS: A's deadline for its call to B
+    reply_timeout_ms: int = 3000  # TRACEBREAK_REPLY_TIMEOUT_MS: how long B waits for C's reply
+    downstream_latency_ms: int = 20  # TRACEBREAK_DOWNSTREAM_LATENCY_MS: C's simulated database
+
+    @staticmethod
+    def variable(name: str) -> str:
+        return (
+            "KAFKA_BOOTSTRAP_SERVERS" if name == "kafka_bootstrap_servers" else f"TRACEBREAK_{name.upper()}"
+        )
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+        environ = dict(os.environ) if environ is None else environ
+        values: dict[str, object] = {}
+        for field in fields(cls):
+            text = environ.get(cls.variable(field.name))
+            if text is None or text == "":
+                continue
+            if field.type is int:
+                if not text.strip().isdigit():
+                    raise SettingsError(f"{cls.variable(field.name)}={text!r}: expected a whole number")
+                values[field.name] = int(text)
+            else:
+                values[field.name] = text
+        return cls(**values)  # type: ignore[arg-type]
+
+    def to_env(self) -> dict[str, str]:
+        return {self.variable(f.name): str(getattr(self, f.name)) for f in fields(self)}

