@@ -8,6 +8,7 @@ import contextlib
 import os
 import socket
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -224,13 +225,17 @@ class Stack:
         )
         (c.data_dir / "envoy.yaml").write_text(edge.render(addresses))
 
-    def start(self, timeout_s: float = START_TIMEOUT_S) -> None:
+    def start(
+        self, timeout_s: float = START_TIMEOUT_S, on_healthy: Callable[[str], None] | None = None
+    ) -> None:
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         self.config.access_log.parent.mkdir(parents=True, exist_ok=True)
         self.write_envoy_config()
         try:
             for name in self.processes:
                 self.start_part(name, timeout_s)
+                if on_healthy:
+                    on_healthy(name)
         except BaseException:
             self.stop()
             raise

@@ -59,7 +59,8 @@ def resource(service_name: str) -> Resource:
     return defaults.merge(Resource.create({"service.name": service_name, "service.version": __version__}))
 
 
-def setup(service_name: str) -> Telemetry:
+def setup(service_name: str, json_logs: bool = True) -> Telemetry:
+    """Telemetry for one process. `json_logs=False` leaves stdout alone (for the CLI's own output)."""
     res = resource(service_name)
     tracer_provider = TracerProvider(resource=res)  # sampler: OTEL_TRACES_SAMPLER, default ParentBased
     tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
@@ -77,7 +78,7 @@ def setup(service_name: str) -> Telemetry:
 
     AIOKafkaInstrumentor().instrument(tracer_provider=tracer_provider)
     HTTPXClientInstrumentor().instrument(tracer_provider=tracer_provider)
-    setup_logging(tracer_provider)
+    setup_logging(tracer_provider, json_logs)
     return Telemetry(tracer_provider, logger_provider)
 
 
@@ -87,27 +88,28 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
-def setup_logging(tracer_provider: TracerProvider) -> None:
+def setup_logging(tracer_provider: TracerProvider, json_logs: bool = True) -> None:
     """JSON lines on stdout, and the same records exported over OTLP, each with the trace it belongs to."""
     # Adds otelTraceID/otelSpanID/otelServiceName to every record and the OTLP log handler to root.
     LoggingInstrumentor().instrument(tracer_provider=tracer_provider, inject_trace_context=True)
-    stdout = logging.StreamHandler(sys.stdout)
-    stdout.setFormatter(
-        JsonFormatter(
-            "{asctime}{levelname}{name}{message}{otelServiceName}{otelTraceID}{otelSpanID}{request_id}",
-            style="{",
-            rename_fields={
-                "asctime": "time",
-                "levelname": "level",
-                "name": "logger",
-                "otelServiceName": "service.name",
-                "otelTraceID": "trace_id",
-                "otelSpanID": "span_id",
-            },
-        )
-    )
     root = logging.getLogger()
-    root.addHandler(stdout)
+    if json_logs:
+        stdout = logging.StreamHandler(sys.stdout)
+        stdout.setFormatter(
+            JsonFormatter(
+                "{asctime}{levelname}{name}{message}{otelServiceName}{otelTraceID}{otelSpanID}{request_id}",
+                style="{",
+                rename_fields={
+                    "asctime": "time",
+                    "levelname": "level",
+                    "name": "logger",
+                    "otelServiceName": "service.name",
+                    "otelTraceID": "trace_id",
+                    "otelSpanID": "span_id",
+                },
+            )
+        )
+        root.addHandler(stdout)
     for handler in root.handlers:
         handler.addFilter(_RequestIdFilter())
     root.setLevel(os.environ.get("TRACEBREAK_LOG_LEVEL", "INFO").upper())

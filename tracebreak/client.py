@@ -1,0 +1,42 @@
+"""`tracebreak request`: one traced request through the edge, as a real client would send it."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from opentelemetry import trace
+
+CLIENT_SERVICE = "tracebreak-client"
+DEMO_TOKEN = "demo-token"
+
+tracer = trace.get_tracer("tracebreak.client")
+
+
+@dataclass(frozen=True)
+class RequestResult:
+    status: int
+    trace_id: str
+    request_id: str | None
+    body: Any
+
+
+async def request_order(
+    edge_url: str, order_id: str, token: str = DEMO_TOKEN, timeout_s: float = 30
+) -> RequestResult:
+    """GET /orders/{order_id} under a root span of its own; the httpx instrumentation adds the
+    CLIENT span and injects its context into the request headers."""
+    with tracer.start_as_current_span("request order", attributes={"order.id": order_id}) as root:
+        async with httpx.AsyncClient(timeout=timeout_s) as http:
+            response = await http.get(
+                f"{edge_url.rstrip('/')}/orders/{order_id}", headers={"authorization": f"Bearer {token}"}
+            )
+        try:
+            body: Any = response.json()
+        except ValueError:
+            body = response.text
+        return RequestResult(
+            status=response.status_code,
+            trace_id=format(root.get_span_context().trace_id, "032x"),
+            request_id=response.headers.get("x-request-id"),
+            body=body,
+        )

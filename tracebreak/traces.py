@@ -1,0 +1,162 @@
+"""Reading traces through Jaeger's HTTP query API: the embedded store or a real Jaeger alike."""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+
+class QueryError(RuntimeError):
+    """The trace query API could not be reached or answered with an error."""
+
+
+@dataclass(frozen=True)
+class Span:
+    trace_id: str
+    span_id: str
+    parent_id: str | None
+    service: str
+    operation: str
+    kind: str
+    start_us: int
+    duration_us: int
+    tags: dict[str, Any] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.tags.get("otel.status_code") == "ERROR" or self.tags.get("error") is True
+
+    @property
+    def status(self) -> str:
+        return str(self.tags.get("otel.status_code", "UNSET"))
+
+
+@dataclass(frozen=True)
+class Trace:
+    trace_id: str
+    spans: list[Span]
+
+    @classmethod
+    def from_jaeger(cls, document: dict[str, Any]) -> "Trace":
+        processes = {key: value["serviceName"] for key, value in document.get("processes", {}).items()}
+        spans = []
+        for raw in document.get("spans", []):
+            parent = next(
+                (ref["spanID"] for ref in raw.get("references") or [] if ref.get("refType") == "CHILD_OF"),
+                None,
+            )
+            tags = {tag["key"]: tag["value"] for tag in raw.get("tags") or []}
+            events = [
+                {f["key"]: f["value"] for f in log.get("fields") or []} | {"timestamp": log.get("timestamp")}
+                for log in raw.get("logs") or []
+            ]
+            spans.append(
+                Span(
+                    trace_id=raw["traceID"],
+                    span_id=raw["spanID"],
+                    parent_id=parent,
+                    service=processes.get(raw.get("processID", ""), "unknown"),
+                    operation=raw.get("operationName", ""),
+                    kind=str(tags.get("span.kind", "internal")),
+                    start_us=int(raw.get("startTime", 0)),
+                    duration_us=int(raw.get("duration", 0)),
+                    tags=tags,
+                    events=events,
+                )
+            )
+        return cls(document["traceID"], sorted(spans, key=lambda s: s.start_us))
+
+    @property
+    def by_id(self) -> dict[str, Span]:
+        return {span.span_id: span for span in self.spans}
+
+    @property
+    def roots(self) -> list[Span]:
+        return [span for span in self.spans if span.parent_id is None]
+
+    @property
+    def unresolved(self) -> list[Span]:
+        """Spans whose parent is not in the trace (yet, or ever)."""
+        ids = self.by_id
+        return [span for span in self.spans if span.parent_id is not None and span.parent_id not in ids]
+
+    @property
+    def services(self) -> set[str]:
+        return {span.service for span in self.spans}
+
+    def children(self, span: Span) -> list[Span]:
+        return [child for child in self.spans if child.parent_id == span.span_id]
+
+    def ancestors(self, span: Span) -> list[Span]:
+        ids, found, current = self.by_id, [], span
+        while current.parent_id in ids:
+            current = ids[current.parent_id]
+            found.append(current)
+        return found
+
+
+class TraceQuery:
+    def __init__(self, base_url: str, timeout_s: float = 5) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(timeout=timeout_s)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _get(self, path: str, params: dict[str, Any] | None = None) -> httpx.Response:
+        try:
+            return self._http.get(self.base_url + path, params=params)
+        except httpx.HTTPError as error:
+            raise QueryError(f"cannot reach the trace query API at {self.base_url}: {error}") from error
+
+    def trace(self, trace_id: str) -> Trace | None:
+        response = self._get(f"/api/traces/{trace_id}")
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise QueryError(f"{response.request.url} answered {response.status_code}: {response.text[:200]}")
+        data = response.json().get("data") or []
+        return Trace.from_jaeger(data[0]) if data else None
+
+    def find(self, service: str, **params: Any) -> list[Trace]:
+        response = self._get("/api/traces", {"service": service, **params})
+        if response.status_code != 200:
+            raise QueryError(f"{response.request.url} answered {response.status_code}: {response.text[:200]}")
+        return [Trace.from_jaeger(document) for document in response.json().get("data") or []]
+
+    def logs(self, trace_id: str) -> list[dict[str, Any]]:
+        response = self._get("/api/logs", {"traceID": trace_id})
+        if response.status_code != 200:
+            raise QueryError(f"{response.request.url} answered {response.status_code}: {response.text[:200]}")
+        return response.json().get("data") or []
+
+    def wait_for_trace(
+        self,
+        trace_id: str,
+        complete: Callable[[Trace], bool] = lambda t: not t.unresolved,
+        timeout_s: float = 10,
+        settle_s: float = 0.6,
+    ) -> Trace | None:
+        """Poll until the trace is complete and has stopped growing for `settle_s`, or the deadline.
+
+        Spans of one trace arrive from several processes, each on its own export schedule, so
+        "complete" means: the predicate holds and no new span came in for a moment. Returns the last
+        trace seen (possibly incomplete), or None if nothing of it arrived.
+        """
+        deadline = time.monotonic() + timeout_s
+        last: Trace | None = None
+        stable_since = time.monotonic()
+        while True:
+            current = self.trace(trace_id)
+            if current is None or last is None or len(current.spans) != len(last.spans):
+                stable_since = time.monotonic()
+            last = current or last
+            now = time.monotonic()
+            if last is not None and complete(last) and now - stable_since >= settle_s:
+                return last
+            if now >= deadline:
+                return last
+            time.sleep(0.1)  # polling interval of a deadline-bounded wait
