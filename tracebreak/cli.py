@@ -42,7 +42,8 @@ def _up(args: argparse.Namespace) -> int:
         ports=ports, data_dir=args.data_dir, external_broker=os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or None
     )
     stack = Stack(config)
-    signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops the stack as Ctrl-C does
+    for sig in (signal.SIGINT, signal.SIGTERM):  # both stop the stack, even where SIGINT was ignored
+        signal.signal(sig, _interrupt)
     out = Console()
     try:
         out.print("starting the local stack (broker, trace store, envoy, service-c, service-b, service-a)…")

@@ -37,3 +37,14 @@ COMPOSE = EdgeAddresses(
 
 def render(addresses: EdgeAddresses) -> str:
     return Template(TEMPLATE.read_text()).substitute(asdict(addresses))
+
+
+def write_compose_config() -> None:
+    COMPOSE_CONFIG.write_text(
+        "# Generated from envoy.template.yaml by `python -m tracebreak.edge`; do not edit by hand.\n"
+        + render(COMPOSE)
+    )
+
+
+if __name__ == "__main__":
+    write_compose_config()

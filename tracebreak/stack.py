@@ -67,6 +67,8 @@ class StackConfig:
     # Another Kafka-protocol broker to use instead of starting Tansu (KAFKA_BOOTSTRAP_SERVERS).
     external_broker: str | None = None
     settings: Settings = field(default_factory=Settings)
+    # Set for the services on top of the local defaults, e.g. OTEL_BSP_SCHEDULE_DELAY.
+    service_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def bootstrap_servers(self) -> str:
@@ -199,6 +201,7 @@ class Stack:
             "OTEL_EXPORTER_OTLP_ENDPOINT": c.otlp_url,
             "OTEL_BSP_SCHEDULE_DELAY": LOCAL_EXPORT_DELAY_MS,
             "OTEL_BLRP_SCHEDULE_DELAY": LOCAL_EXPORT_DELAY_MS,
+            **c.service_env,
         }
         for name, module, check in (
             ("service-c", "services.service_c", lambda: _http_ok(f"http://127.0.0.1:{p.service_c_health}/")),
@@ -212,6 +215,7 @@ class Stack:
 
     def write_envoy_config(self) -> None:
         c, p = self.config, self.config.ports
+        c.access_log.parent.mkdir(parents=True, exist_ok=True)
         addresses = edge.EdgeAddresses(
             LISTEN_ADDRESS="127.0.0.1",
             LISTEN_PORT=p.edge,
@@ -228,8 +232,6 @@ class Stack:
     def start(
         self, timeout_s: float = START_TIMEOUT_S, on_healthy: Callable[[str], None] | None = None
     ) -> None:
-        self.config.data_dir.mkdir(parents=True, exist_ok=True)
-        self.config.access_log.parent.mkdir(parents=True, exist_ok=True)
         self.write_envoy_config()
         try:
             for name in self.processes:

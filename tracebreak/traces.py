@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
 
 class QueryError(RuntimeError):
@@ -102,6 +103,8 @@ class TraceQuery:
     def __init__(self, base_url: str, timeout_s: float = 5) -> None:
         self.base_url = base_url.rstrip("/")
         self._http = httpx.Client(timeout=timeout_s)
+        # Reading traces must not make traces of its own, where the httpx instrumentation is on.
+        HTTPXClientInstrumentor.uninstrument_client(self._http)
 
     def close(self) -> None:
         self._http.close()

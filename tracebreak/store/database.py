@@ -70,7 +70,8 @@ class Database:
 
     def __init__(self, path: Path | str, retention: Retention | None = None) -> None:
         self.retention = retention or Retention()
-        self._db = sqlite3.connect(path)
+        # Used by one thread at a time (the store's event loop); tests drive it from a test client's.
+        self._db = sqlite3.connect(path, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
