@@ -189,3 +189,7 @@ def main(argv: list[str] | None = None) -> None:
     except StackError as error:
         err.print(f"[red]the local stack did not start:[/] {error}")
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""The e2e tests run the real local stack: Tansu, Envoy, the trace store and the three services."""
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tracebreak import telemetry
+from tracebreak.client import CLIENT_SERVICE, RequestResult, request_order
+from tracebreak.correlation import SPAN_ATTRIBUTE
+from tracebreak.stack import Ports, Stack, StackConfig
+from tracebreak.traces import Trace, TraceQuery
+
+# The spans of one successful request, per service: the client's root and its HTTP CLIENT span;
+# Envoy's SERVER and upstream CLIENT; A's SERVER and gRPC CLIENT; B's SERVER, PRODUCER and the
+# reply's CONSUMER; C's receive and process CONSUMER spans, its database CLIENT and reply PRODUCER.
+WHOLE_REQUEST = {"tracebreak-client": 2, "envoy": 2, "service-a": 2, "service-b": 3, "service-c": 4}
+SERVICE_SPANS = {service: n for service, n in WHOLE_REQUEST.items() if service != "tracebreak-client"}
+
+# Where each service records the request id on the span that received it.
+REQUEST_ID_TAGS = {
+    "envoy": "guid:x-request-id",
+    "service-a": SPAN_ATTRIBUTE["http"],
+    "service-b": SPAN_ATTRIBUTE["grpc"],
+    "service-c": SPAN_ATTRIBUTE["kafka"],
+}
+
+pytestmark = pytest.mark.e2e
+
+
+def start_stack(data_dir: Path, **config: object) -> Iterator[Stack]:
+    stack = Stack(StackConfig(ports=Ports.free(), data_dir=data_dir, **config))  # type: ignore[arg-type]
+    stack.start()
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    yield from start_stack(tmp_path_factory.mktemp("stack"))
+
+
+@pytest.fixture(scope="session")
+def query(stack: Stack) -> Iterator[TraceQuery]:
+    reader = TraceQuery(stack.config.query_url)
+    yield reader
+    reader.close()
+
+
+@pytest.fixture(scope="session")
+def client_telemetry(stack: Stack) -> Iterator[telemetry.Telemetry]:
+    """The test process as a traced client (service tracebreak-client), exporting to the stack's store."""
+    previous = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+    os.environ["OTEL_EXPORTER_OTLP_ENDPOINT"] = stack.config.otlp_url
+    tel = telemetry.setup(CLIENT_SERVICE, json_logs=False)
+    yield tel
+    tel.shutdown_now()
+    if previous is None:
+        os.environ.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)
+    else:
+        os.environ["OTEL_EXPORTER_OTLP_ENDPOINT"] = previous
+
+
+def send_many(stack: Stack, tel: telemetry.Telemetry, order_ids: list[int]) -> list[RequestResult]:
+    async def all_at_once() -> list[RequestResult]:
+        return await asyncio.gather(*(request_order(stack.config.edge_url, str(i)) for i in order_ids))
+
+    results = asyncio.run(all_at_once())
+    tel.tracer_provider.force_flush()
+    return results
+
+
+def cli(stack: Stack, *args: str, timeout_s: float = 60) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "OTEL_EXPORTER_OTLP_ENDPOINT": stack.config.otlp_url,
+        "TRACEBREAK_EDGE_URL": stack.config.edge_url,
+        "TRACEBREAK_QUERY_URL": stack.config.query_url,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "tracebreak.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+    )
+
+
+def cli_request(stack: Stack, *args: str) -> dict:
+    result = cli(stack, "request", *args, "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def span_counts(trace: Trace) -> Counter[str]:
+    return Counter(span.service for span in trace.spans)
+
+
+def has_spans(expected: dict[str, int]):
+    return lambda trace: not trace.unresolved and all(span_counts(trace)[s] >= n for s, n in expected.items())

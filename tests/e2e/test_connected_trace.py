@@ -1,0 +1,132 @@
+"""One request through the edge = one connected trace, across every service and every protocol."""
+
+import json
+import time
+
+import httpx
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+
+from tests.e2e.conftest import (
+    REQUEST_ID_TAGS,
+    SERVICE_SPANS,
+    WHOLE_REQUEST,
+    cli_request,
+    has_spans,
+    send_many,
+    span_counts,
+)
+
+
+def test_one_request_yields_exactly_one_connected_trace(stack, query):
+    answer = cli_request(stack, "42")
+    assert answer["status"] == 200 and answer["body"]["order_id"] == 42
+    assert answer["services"] == sorted(WHOLE_REQUEST)
+    trace = query.wait_for_trace(answer["trace_id"], complete=has_spans(WHOLE_REQUEST))
+    assert trace is not None
+    assert span_counts(trace) == WHOLE_REQUEST
+
+    [root] = trace.roots
+    assert root.service == "tracebreak-client"
+    assert trace.unresolved == []
+
+    for span in trace.spans:
+        children = trace.children(span)
+        # The simulated database is not traced, like most real ones: its CLIENT span is a leaf.
+        if span.kind == "client" and "db.system.name" not in span.tags:
+            assert [c.kind for c in children] == ["server"], f"{span.service} {span.operation}"
+        if span.kind == "producer":
+            assert children and {c.kind for c in children} == {"consumer"}, f"{span.service} {span.operation}"
+
+    [request_producer] = [s for s in trace.spans if s.service == "service-b" and s.kind == "producer"]
+    for span in trace.spans:
+        if span.service == "service-c" and span.operation in ("enrichment.requests process", "SELECT orders"):
+            assert request_producer in trace.ancestors(span)
+
+    request_id = answer["request_id"]
+    for service, tag in REQUEST_ID_TAGS.items():
+        tagged = [s for s in trace.spans if s.service == service and s.tags.get(tag) == request_id]
+        assert tagged, f"{service} did not record the request id on its span"
+        others = {t.trace_id for t in query.find(service, tags=json.dumps({tag: request_id}))}
+        assert others == {trace.trace_id}, f"another trace in {service} carries request {request_id}"
+
+
+def test_fifty_concurrent_requests_yield_fifty_separate_whole_traces(stack, query, client_telemetry):
+    order_ids = list(range(101, 151))
+    results = send_many(stack, client_telemetry, order_ids)
+    assert [r.status for r in results] == [200] * 50
+    assert len({r.trace_id for r in results}) == 50
+    for result in results:  # first every trace whole, then each looked at once more, whole
+        query.wait_for_trace(result.trace_id, complete=has_spans(WHOLE_REQUEST), settle_s=0)
+    seen_spans: set[str] = set()
+    for order_id, result in zip(order_ids, results, strict=True):
+        trace = query.trace(result.trace_id)
+        assert trace is not None and span_counts(trace) == WHOLE_REQUEST, result.trace_id
+        assert len(trace.roots) == 1 and not trace.unresolved
+        assert {s.trace_id for s in trace.spans} == {result.trace_id}
+        # The work inside the trace is this request's, not a neighbour's.
+        [process] = [s for s in trace.spans if s.operation == "enrichment.requests process"]
+        assert process.tags["order.id"] == order_id
+        assert result.body["order_id"] == order_id
+        ids = {s.span_id for s in trace.spans}
+        assert not ids & seen_spans
+        seen_spans |= ids
+
+
+def test_every_response_names_its_trace(stack, query, client_telemetry):
+    """A caller with no tracing of its own still learns its trace: Envoy starts it, A names it."""
+    with httpx.Client() as http:
+        HTTPXClientInstrumentor.uninstrument_client(http)
+        ok = http.get(f"{stack.config.edge_url}/orders/7", headers={"authorization": "Bearer demo-token"})
+        refused = http.get(f"{stack.config.edge_url}/orders/7")
+    assert (ok.status_code, refused.status_code) == (200, 401)
+    version, trace_id, span_id, _ = ok.headers["traceresponse"].split("-")
+    assert version == "00"
+    trace = query.wait_for_trace(trace_id, complete=has_spans(SERVICE_SPANS))
+    assert trace is not None and len(trace.roots) == 1 and trace.roots[0].service == "envoy"
+    named = trace.by_id[span_id]
+    assert (named.service, named.kind) == ("service-a", "server")
+    assert refused.json()["error"] == "missing_token"
+    assert refused.json()["trace_id"] == refused.headers["traceresponse"].split("-")[1]
+
+
+def test_log_lines_of_every_service_carry_the_trace_id(stack, query):
+    answer = cli_request(stack, "77")
+    trace_id = answer["trace_id"]
+    expected = {"service-a", "service-b", "service-c"}
+    found: list[dict] = []
+
+    def logs_arrived(_trace):
+        found[:] = query.logs(trace_id)
+        return expected <= {record["serviceName"] for record in found}
+
+    query.wait_for_trace(trace_id, complete=logs_arrived, settle_s=0)
+    assert expected <= {record["serviceName"] for record in found}
+    assert {record["traceID"] for record in found} == {trace_id}
+    bodies = {record["body"] for record in found}
+    assert {"order 77 served", "order 77 authorized for demo-user", "order 77 enriched"} <= bodies
+    # The same lines on each service's stdout, as JSON with trace_id, span_id and service.name.
+    for service in expected:
+        lines = (stack.config.data_dir / "logs" / f"{service}.log").read_text().splitlines()
+        mine = [json.loads(line) for line in lines if line.startswith("{") and trace_id in line]
+        assert mine, f"no JSON log line of {service} carries {trace_id}"
+        assert all(m["trace_id"] == trace_id and m["service.name"] == service and m["span_id"] for m in mine)
+        assert all(m["request_id"] == answer["request_id"] for m in mine)
+
+
+def test_envoy_access_log_shows_traceparent_on_both_sides(stack, query, client_telemetry):
+    results = send_many(stack, client_telemetry, [5, 6, 7])
+    by_request: dict[str, dict] = {}
+    deadline = time.monotonic() + 10
+    while not all(r.request_id in by_request for r in results) and time.monotonic() < deadline:
+        time.sleep(0.1)  # polling interval: Envoy writes its access log in batches
+        lines = stack.config.access_log.read_text().splitlines()
+        by_request = {entry["request_id"]: entry for entry in map(json.loads, lines)}
+    for result in results:
+        entry = by_request[result.request_id]
+        trace = query.wait_for_trace(result.trace_id, complete=has_spans(WHOLE_REQUEST))
+        received, sent = entry["traceparent_received"].split("-"), entry["traceparent_sent"].split("-")
+        assert received[1] == sent[1] == result.trace_id
+        spans = trace.by_id
+        # Received from the client's HTTP CLIENT span; sent from Envoy's own upstream span.
+        assert spans[received[2]].service == "tracebreak-client" and spans[received[2]].kind == "client"
+        assert spans[sent[2]].service == "envoy" and spans[sent[2]].kind == "client"
