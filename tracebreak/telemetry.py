@@ -61,6 +61,9 @@ def resource(service_name: str) -> Resource:
 
 def setup(service_name: str, json_logs: bool = True) -> Telemetry:
     """Telemetry for one process. `json_logs=False` leaves stdout alone (for the CLI's own output)."""
+    # The stable HTTP semantic conventions (http.response.status_code, url.path, ...) unless the
+    # environment chooses otherwise; read once, when the first instrumentation starts.
+    os.environ.setdefault("OTEL_SEMCONV_STABILITY_OPT_IN", "http")
     res = resource(service_name)
     tracer_provider = TracerProvider(resource=res)  # sampler: OTEL_TRACES_SAMPLER, default ParentBased
     tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))

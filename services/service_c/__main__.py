@@ -23,6 +23,9 @@ async def run(settings: Settings, tel: telemetry.Telemetry) -> None:
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         fetch_max_wait_ms=messaging.FETCH_MAX_WAIT_MS,
+        # Joining takes half the session timeout on Tansu; 6 s is the least Apache Kafka accepts.
+        session_timeout_ms=6000,
+        heartbeat_interval_ms=2000,
     )
     producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
     enrichment = Enrichment(consumer, producer, OrdersDatabase(settings.downstream_latency_ms / 1000))

@@ -5,11 +5,13 @@ span parented to it, Inject it into the reply. The aiokafka instrumentation's ow
 ended before `getone` returns, so the processing span cannot rely on it: it extracts itself.
 """
 
+import asyncio
 import json
 import logging
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
 from opentelemetry import baggage, propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
@@ -21,6 +23,7 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
 GROUP_ID = "enrichment"
+COMMIT_TIMEOUT_S = 5
 
 
 class Enrichment:
@@ -38,7 +41,14 @@ class Enrichment:
         async for record in self.consumer:
             await self.handle(record)
             # Committed only once the reply is sent: a crash before it means redelivery, not loss.
-            await self.consumer.commit({TopicPartition(record.topic, record.partition): record.offset + 1})
+            offsets = {TopicPartition(record.topic, record.partition): record.offset + 1}
+            try:
+                # A commit to a broker that went away never returns: bound it, keep consuming.
+                await asyncio.wait_for(self.consumer.commit(offsets), COMMIT_TIMEOUT_S)
+            except (TimeoutError, KafkaError) as error:
+                log.error(
+                    "offset %s not committed (%r): the request may be redelivered", record.offset, error
+                )
 
     async def handle(self, record: ConsumerRecord) -> None:
         headers = messaging.carrier(record.headers)
