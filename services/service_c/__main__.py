@@ -27,7 +27,7 @@ async def run(settings: Settings, tel: telemetry.Telemetry) -> None:
         session_timeout_ms=6000,
         heartbeat_interval_ms=2000,
     )
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, request_timeout_ms=5000)
     enrichment = Enrichment(consumer, producer, OrdersDatabase(settings.downstream_latency_ms / 1000))
     await producer.start()
     await consumer.start()

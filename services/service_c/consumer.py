@@ -80,16 +80,19 @@ class Enrichment:
                 log.error("%s; skipped", message)
                 return
             reply = await self.enrich(record.value, span)
-            await self.producer.send_and_wait(
-                reply_to,
-                json.dumps(reply).encode(),
-                headers=messaging.headers(
-                    {
-                        messaging.CORRELATION_ID_HEADER: correlation_id,
-                        REQUEST_ID_HEADER: headers.get(REQUEST_ID_HEADER),
-                    }
-                ),
-            )
+            reply_headers = {
+                messaging.CORRELATION_ID_HEADER: correlation_id,
+                REQUEST_ID_HEADER: headers.get(REQUEST_ID_HEADER),
+            }
+            try:
+                await self.producer.send_and_wait(
+                    reply_to, json.dumps(reply).encode(), headers=messaging.headers(reply_headers)
+                )
+            except KafkaError as error:
+                # The caller's deadline will answer for us; say here why no reply went out.
+                span.record_exception(error)
+                span.set_status(Status(StatusCode.ERROR, f"reply not sent: {error}"))
+                log.error("reply to %s not sent: %r", reply_to, error)
 
     async def enrich(self, value: bytes | None, span: trace.Span) -> dict[str, Any]:
         try:

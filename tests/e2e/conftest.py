@@ -78,12 +78,13 @@ def send_many(stack: Stack, tel: telemetry.Telemetry, order_ids: list[int]) -> l
     return results
 
 
-def cli(stack: Stack, *args: str, timeout_s: float = 60) -> subprocess.CompletedProcess[str]:
+def cli(config: StackConfig, *args: str, timeout_s: float = 60) -> subprocess.CompletedProcess[str]:
+    """The `tracebreak` command, run as a user would, against the stack `config` describes."""
     env = {
         **os.environ,
-        "OTEL_EXPORTER_OTLP_ENDPOINT": stack.config.otlp_url,
-        "TRACEBREAK_EDGE_URL": stack.config.edge_url,
-        "TRACEBREAK_QUERY_URL": stack.config.query_url,
+        "OTEL_EXPORTER_OTLP_ENDPOINT": config.otlp_url,
+        "TRACEBREAK_EDGE_URL": config.edge_url,
+        "TRACEBREAK_QUERY_URL": config.query_url,
     }
     return subprocess.run(
         [sys.executable, "-m", "tracebreak.cli", *args],
@@ -94,8 +95,8 @@ def cli(stack: Stack, *args: str, timeout_s: float = 60) -> subprocess.Completed
     )
 
 
-def cli_request(stack: Stack, *args: str) -> dict:
-    result = cli(stack, "request", *args, "--json")
+def cli_request(config: StackConfig, *args: str) -> dict:
+    result = cli(config, "request", *args, "--json")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 

@@ -18,7 +18,7 @@ from tests.e2e.conftest import (
 
 
 def test_one_request_yields_exactly_one_connected_trace(stack, query):
-    answer = cli_request(stack, "42")
+    answer = cli_request(stack.config, "42")
     assert answer["status"] == 200 and answer["body"]["order_id"] == 42
     assert answer["services"] == sorted(WHOLE_REQUEST)
     trace = query.wait_for_trace(answer["trace_id"], complete=has_spans(WHOLE_REQUEST))
@@ -90,7 +90,7 @@ def test_every_response_names_its_trace(stack, query, client_telemetry):
 
 
 def test_log_lines_of_every_service_carry_the_trace_id(stack, query):
-    answer = cli_request(stack, "77")
+    answer = cli_request(stack.config, "77")
     trace_id = answer["trace_id"]
     expected = {"service-a", "service-b", "service-c"}
     found: list[dict] = []

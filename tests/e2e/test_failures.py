@@ -33,7 +33,7 @@ def a_spans_complete(trace):
 def test_with_b_stopped_a_answers_503_and_the_trace_records_it(failing_stack, failing_query):
     failing_stack.stop_part("service-b")
     try:
-        answer = cli_request(failing_stack, "42")
+        answer = cli_request(failing_stack.config, "42")
     finally:
         failing_stack.start_part("service-b")
     assert answer["status"] == 503
@@ -49,9 +49,9 @@ def test_with_b_stopped_a_answers_503_and_the_trace_records_it(failing_stack, fa
 def test_the_stack_serves_again_once_b_is_back(failing_stack):
     """A's channel reconnects by itself; the first requests after B's return may still fail fast."""
     deadline = time.monotonic() + 15
-    statuses = [cli_request(failing_stack, "42")["status"]]
+    statuses = [cli_request(failing_stack.config, "42")["status"]]
     while statuses[-1] != 200 and time.monotonic() < deadline:
-        statuses.append(cli_request(failing_stack, "42")["status"])
+        statuses.append(cli_request(failing_stack.config, "42")["status"])
     assert statuses[-1] == 200, statuses
     assert set(statuses) <= {503, 200}
 
@@ -60,7 +60,7 @@ def test_a_reply_that_never_comes_gives_504_within_the_deadline(failing_stack, f
     # Last in this module: C stays down (a restarted consumer takes many seconds to rejoin its group).
     failing_stack.stop_part("service-c")
     # The CLI's own timeout bounds the wait: a hang fails the test instead of stalling it.
-    answer = cli_request(failing_stack, "42")
+    answer = cli_request(failing_stack.config, "42")
     assert answer["status"] == 504
     assert answer["body"]["error"] == "deadline_exceeded"
     assert f"no reply from enrichment within {REPLY_TIMEOUT_MS} ms" in answer["body"]["message"]
