@@ -74,6 +74,7 @@ class EnrichmentClient:
                 REQUEST_ID_HEADER: request_id,
             }
         )
+        sent = False
         try:
             async with asyncio.timeout(timeout_s):
                 try:
@@ -81,9 +82,14 @@ class EnrichmentClient:
                         self.request_topic, json.dumps({"order_id": order_id}).encode(), headers=headers
                     )
                 except KafkaError as error:
-                    raise EnrichmentUnavailable(f"the broker did not take the request: {error}") from error
+                    raise EnrichmentUnavailable(f"the broker did not take the request: {error!r}") from error
+                sent = True
                 return await reply
         except TimeoutError as error:
+            if not sent:
+                raise EnrichmentUnavailable(
+                    f"the broker did not acknowledge the request within {timeout_s * 1000:.0f} ms"
+                ) from error
             raise EnrichmentTimeout(f"no reply from enrichment within {timeout_s * 1000:.0f} ms") from error
         finally:
             self._pending.pop(correlation_id, None)

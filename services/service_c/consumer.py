@@ -12,7 +12,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
-from opentelemetry import baggage, propagate, trace
+from opentelemetry import baggage, context, propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from services.service_c.database import OrdersDatabase
@@ -52,10 +52,16 @@ class Enrichment:
 
     async def handle(self, record: ConsumerRecord) -> None:
         headers = messaging.carrier(record.headers)
-        parent = propagate.extract(headers)
+        # Extract: B's context, trace and baggage alike, becomes the context of everything below.
+        token = context.attach(propagate.extract(headers))
+        try:
+            await self.process(record, headers)
+        finally:
+            context.detach(token)
+
+    async def process(self, record: ConsumerRecord, headers: dict[str, str]) -> None:
         with tracer.start_as_current_span(
             f"{record.topic} process",
-            context=parent,
             kind=SpanKind.CONSUMER,
             attributes={
                 "messaging.system": "kafka",

@@ -38,6 +38,8 @@ def test_one_request_yields_exactly_one_connected_trace(stack, query):
             assert children and {c.kind for c in children} == {"consumer"}, f"{span.service} {span.operation}"
 
     [request_producer] = [s for s in trace.spans if s.service == "service-b" and s.kind == "producer"]
+    [process] = [s for s in trace.spans if s.operation == "enrichment.requests process"]
+    assert process.tags["enduser.id"] == "demo-user"  # baggage set in B, read in C
     for span in trace.spans:
         if span.service == "service-c" and span.operation in ("enrichment.requests process", "SELECT orders"):
             assert request_producer in trace.ancestors(span)

@@ -71,3 +71,11 @@ def test_a_reply_that_never_comes_gives_504_within_the_deadline(failing_stack, f
     [request_sent] = [s for s in trace.spans if s.service == "service-b" and s.kind == "producer"]
     assert not request_sent.failed  # the request was handed over; nobody answered it
     assert "service-c" not in trace.services
+
+
+def test_a_broker_that_goes_away_gives_503_naming_it(failing_stack):
+    """After C's test: the request waits for no consumer, only for the broker's acknowledgement."""
+    failing_stack.stop_part("broker")
+    answer = cli_request(failing_stack.config, "42")
+    assert answer["status"] == 503
+    assert "broker" in answer["body"]["message"], answer["body"]
