@@ -16,8 +16,10 @@ import httpx
 from rich.console import Console
 
 from tracebreak import waterfall
+from tracebreak.client import DEMO_TOKEN
 from tracebreak.processes import StackError
-from tracebreak.settings import SettingsError
+from tracebreak.settings import Settings, SettingsError
+from tracebreak.store import server as store_server
 from tracebreak.traces import QueryError, TraceQuery
 
 DEFAULT_EDGE_URL = "http://127.0.0.1:8080"
@@ -39,7 +41,10 @@ def _up(args: argparse.Namespace) -> int:
 
     ports = Ports(**{f.name: getattr(args, f"{f.name}_port") for f in fields(Ports)})
     config = StackConfig(
-        ports=ports, data_dir=args.data_dir, external_broker=os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or None
+        ports=ports,
+        data_dir=args.data_dir,
+        external_broker=os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or None,
+        settings=Settings.from_env(),
     )
     stack = Stack(config)
     for sig in (signal.SIGINT, signal.SIGTERM):  # both stop the stack, even where SIGINT was ignored
@@ -55,7 +60,13 @@ def _up(args: argparse.Namespace) -> int:
         out.print(f"  OTLP receiver    {config.otlp_url}/v1/traces")
         out.print(f"  Envoy admin      http://127.0.0.1:{ports.edge_admin}/")
         out.print(f"  logs             {config.data_dir / 'logs'}/")
-        out.print("\ntry: tracebreak request 42    (Ctrl-C stops everything)")
+        try_it = "tracebreak request 42"
+        if ports != Ports():
+            try_it = (
+                f"OTEL_EXPORTER_OTLP_ENDPOINT={config.otlp_url} tracebreak request 42"
+                f" --edge {config.edge_url} --traces {config.query_url}"
+            )
+        out.print(f"\ntry: {try_it}\n(Ctrl-C stops everything)")
         while not (dead := stack.dead_parts()):
             time.sleep(0.5)  # supervision interval: notice a part that died
         part = dead[0]
@@ -66,6 +77,8 @@ def _up(args: argparse.Namespace) -> int:
         out.print("\nstopping…")
         return 0
     finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not cut the stopping short
+            signal.signal(sig, signal.SIG_IGN)
         stack.stop()
 
 
@@ -73,6 +86,8 @@ async def _send(args: argparse.Namespace) -> int:
     from tracebreak import telemetry
     from tracebreak.client import CLIENT_SERVICE, request_order
 
+    # A store that is down must not hold the command for the exporter's 10 s default.
+    os.environ.setdefault("OTEL_EXPORTER_OTLP_TIMEOUT", "2")
     tel = telemetry.setup(CLIENT_SERVICE, json_logs=False)
     try:
         result = await request_order(args.edge, args.order_id, args.token)
@@ -130,13 +145,6 @@ def _trace(args: argparse.Namespace) -> int:
     return 0
 
 
-def _store(args: argparse.Namespace) -> int:
-    from tracebreak.store.server import main as store_main
-
-    store_main(args.store_args)
-    return 0
-
-
 def parser() -> argparse.ArgumentParser:
     from tracebreak.stack import Ports
 
@@ -157,7 +165,7 @@ def parser() -> argparse.ArgumentParser:
         "request", help="send one traced request through the edge and draw its trace"
     )
     request.add_argument("order_id", nargs="?", default="42", help="order id (1 to 1000 exist; default 42)")
-    request.add_argument("--token", default="demo-token", help="bearer token (default demo-token)")
+    request.add_argument("--token", default=DEMO_TOKEN, help=f"bearer token (default {DEMO_TOKEN})")
     request.add_argument("--edge", default=os.environ.get("TRACEBREAK_EDGE_URL", DEFAULT_EDGE_URL))
     request.add_argument("--traces", default=query_url, help="trace query API (embedded store or Jaeger)")
     request.add_argument(
@@ -172,9 +180,9 @@ def parser() -> argparse.ArgumentParser:
     trace.add_argument("--json", action="store_true", help="print the spans as JSON")
     trace.set_defaults(run=_trace)
 
-    store = commands.add_parser("store", help="run the embedded trace store alone", add_help=False)
-    store.add_argument("store_args", nargs=argparse.REMAINDER)
-    store.set_defaults(run=_store)
+    store = commands.add_parser("store", help="run the embedded trace store alone")
+    store_server.add_arguments(store)
+    store.set_defaults(run=store_server.run)
     return top
 
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from opentelemetry import trace
@@ -28,7 +29,8 @@ async def request_order(
     with tracer.start_as_current_span("request order", attributes={"order.id": order_id}) as root:
         async with httpx.AsyncClient(timeout=timeout_s) as http:
             response = await http.get(
-                f"{edge_url.rstrip('/')}/orders/{order_id}", headers={"authorization": f"Bearer {token}"}
+                f"{edge_url.rstrip('/')}/orders/{quote(order_id, safe='')}",
+                headers={"authorization": f"Bearer {token}"},
             )
         try:
             body: Any = response.json()

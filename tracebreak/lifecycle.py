@@ -1,12 +1,20 @@
-"""Stopping on SIGTERM and SIGINT, so a service can flush its spans before it exits.
+"""Starting a service process, and stopping it on SIGTERM and SIGINT so its spans are flushed.
 
 Without an explicit shutdown the last batch of spans never leaves the process: the
-BatchSpanProcessor exports every few hundred milliseconds, and a signal's default action ends the
-process before any atexit hook runs.
+BatchSpanProcessor exports on a timer, and a signal's default action ends the process before any
+atexit hook runs.
 """
 
 import asyncio
+import logging
 import signal
+import sys
+from collections.abc import Callable
+
+from aiokafka.errors import KafkaError
+
+from tracebreak import telemetry
+from tracebreak.settings import Settings, SettingsError
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
@@ -22,3 +30,19 @@ async def stop_requested() -> signal.Signals:
     finally:
         for sig in STOP_SIGNALS:
             loop.remove_signal_handler(sig)
+
+
+def run_service(name: str, body: Callable[[Settings, telemetry.Telemetry], None]) -> None:
+    """Read the settings, start telemetry, run `body`; a problem ends it in one line, not a traceback."""
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"{name}: {error}", file=sys.stderr)
+        sys.exit(2)
+    tel = telemetry.setup(name)
+    try:
+        body(settings, tel)
+    except (KafkaError, OSError) as error:
+        logging.getLogger(name).error("%s stopped: %s: %s", name, error.__class__.__name__, error)
+        tel.shutdown_now()
+        sys.exit(1)

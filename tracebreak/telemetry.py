@@ -50,6 +50,7 @@ class Telemetry:
 
     def shutdown_now(self) -> None:
         self.tracer_provider.shutdown()
+        LoggingInstrumentor().uninstrument()  # later log lines go to stdout only, not to a closed exporter
         self.logger_provider.shutdown()
 
 
@@ -115,4 +116,10 @@ def setup_logging(tracer_provider: TracerProvider, json_logs: bool = True) -> No
         root.addHandler(stdout)
     for handler in root.handlers:
         handler.addFilter(_RequestIdFilter())
-    root.setLevel(os.environ.get("TRACEBREAK_LOG_LEVEL", "INFO").upper())
+    level = os.environ.get("TRACEBREAK_LOG_LEVEL", "INFO").upper()
+    if level not in logging.getLevelNamesMapping():
+        root.warning(
+            "TRACEBREAK_LOG_LEVEL=%r is not a log level (DEBUG, INFO, WARNING, ERROR); using INFO", level
+        )
+        level = "INFO"
+    root.setLevel(level)

@@ -4,14 +4,17 @@ import uvicorn
 
 from services.service_a.app import create_app
 from tracebreak import telemetry
+from tracebreak.lifecycle import run_service
 from tracebreak.settings import Settings
 
 
-def main() -> None:
-    settings = Settings.from_env()
-    tel = telemetry.setup("service-a")
+def serve(settings: Settings, tel: telemetry.Telemetry) -> None:
     app = create_app(settings, tel.shutdown)
     uvicorn.run(app, host=settings.bind_host, port=settings.service_a_port, log_config=None, access_log=False)
+
+
+def main() -> None:
+    run_service("service-a", serve)
 
 
 if __name__ == "__main__":

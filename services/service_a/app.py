@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.service_a import errors
 from services.service_b.client import AuthClient
@@ -41,6 +42,16 @@ def create_app(settings: Settings, on_shutdown: Callable[[], Awaitable[None]]) -
     @app.exception_handler(errors.Failure)
     async def failure(request: Request, failure: errors.Failure) -> JSONResponse:
         return errors.response(failure.status, failure.error, failure.message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        name = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        return errors.response(error.status_code, name, str(error.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected failure")
+        return errors.response(500, "internal_error", f"{error.__class__.__name__}: {error}")
 
     @app.exception_handler(RequestValidationError)
     async def malformed(request: Request, error: RequestValidationError) -> JSONResponse:

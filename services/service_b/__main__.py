@@ -6,7 +6,7 @@ import logging
 from services.service_b.enrichment import EnrichmentClient
 from services.service_b.server import SERVICE_NAME, SERVING, AuthService, create_server
 from tracebreak import telemetry
-from tracebreak.lifecycle import stop_requested
+from tracebreak.lifecycle import run_service, stop_requested
 from tracebreak.settings import Settings
 
 log = logging.getLogger("services.service_b")
@@ -18,14 +18,14 @@ async def run(settings: Settings, tel: telemetry.Telemetry) -> None:
     enrichment = EnrichmentClient(
         settings.kafka_bootstrap_servers, settings.request_topic, settings.reply_topic
     )
-    await enrichment.start()
-    server, health_service = create_server(AuthService(enrichment, settings.reply_timeout_ms / 1000))
-    server.add_insecure_port(f"{settings.bind_host}:{settings.service_b_port}")
-    await server.start()
-    for name in ("", SERVICE_NAME):
-        await health_service.set(name, SERVING)
-    log.info("service B listening on %s:%s", settings.bind_host, settings.service_b_port)
     try:
+        await enrichment.start()
+        server, health_service = create_server(AuthService(enrichment, settings.reply_timeout_ms / 1000))
+        server.add_insecure_port(f"{settings.bind_host}:{settings.service_b_port}")
+        await server.start()
+        for name in ("", SERVICE_NAME):
+            await health_service.set(name, SERVING)
+        log.info("service B listening on %s:%s", settings.bind_host, settings.service_b_port)
         signal = await stop_requested()
         log.info("%s received: finishing in-flight calls", signal.name)
         await health_service.enter_graceful_shutdown()
@@ -36,9 +36,7 @@ async def run(settings: Settings, tel: telemetry.Telemetry) -> None:
 
 
 def main() -> None:
-    settings = Settings.from_env()
-    tel = telemetry.setup("service-b")
-    asyncio.run(run(settings, tel))
+    run_service("service-b", lambda settings, tel: asyncio.run(run(settings, tel)))
 
 
 if __name__ == "__main__":

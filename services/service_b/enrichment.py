@@ -47,6 +47,8 @@ class EnrichmentClient:
     async def start(self) -> None:
         await self._producer.start()
         partitions = await self._producer.partitions_for(self.reply_topic)
+        if not partitions:
+            raise KafkaError(f"the reply topic {self.reply_topic!r} does not exist (tracebreak up creates it)")
         await self._consumer.start()
         self._consumer.assign([TopicPartition(self.reply_topic, p) for p in sorted(partitions)])
         # Positioned before the first request goes out, so no reply can slip past.
@@ -59,9 +61,6 @@ class EnrichmentClient:
             await asyncio.gather(self._reader, return_exceptions=True)
         await self._consumer.stop()
         await self._producer.stop()
-
-    def healthy(self) -> bool:
-        return self._reader is not None and not self._reader.done()
 
     async def enrich(self, order_id: int, request_id: str | None, timeout_s: float) -> dict[str, Any]:
         correlation_id = uuid.uuid4().hex
@@ -106,5 +105,5 @@ class EnrichmentClient:
                 continue
             try:
                 waiting.set_result(json.loads(record.value or b""))
-            except json.JSONDecodeError as error:
+            except (ValueError, RecursionError) as error:  # not JSON, not UTF-8, or absurdly nested
                 waiting.set_result({"status": "failed", "error": f"unreadable reply: {error}"})

@@ -5,7 +5,7 @@ import logging
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from opentelemetry import baggage, context, trace
-from opentelemetry.instrumentation.grpc import aio_server_interceptor
+from opentelemetry.instrumentation.grpc import aio_server_interceptor, filters
 
 from services.service_b import auth_pb2, auth_pb2_grpc
 from services.service_b.enrichment import EnrichmentClient, EnrichmentTimeout, EnrichmentUnavailable
@@ -38,9 +38,10 @@ class AuthService(auth_pb2_grpc.AuthServicer):
         # Who the request is for travels on as baggage, for C to read (Context Law: carried, not re-derived).
         token = context.attach(baggage.set_baggage("enduser.id", user))
         try:
-            reply = await self.enrichment.enrich(
-                request.order_id, metadata.get(REQUEST_ID_HEADER), self.reply_timeout_s
-            )
+            # Never wait longer than the caller will: its deadline travels with the call.
+            remaining = context_.time_remaining()
+            timeout_s = self.reply_timeout_s if remaining is None else min(self.reply_timeout_s, remaining)
+            reply = await self.enrichment.enrich(request.order_id, metadata.get(REQUEST_ID_HEADER), timeout_s)
         except EnrichmentTimeout as error:
             log.error("enrichment timed out for order %s: %s", request.order_id, error)
             await context_.abort(grpc.StatusCode.DEADLINE_EXCEEDED, str(error))
@@ -61,7 +62,10 @@ class AuthService(auth_pb2_grpc.AuthServicer):
 
 def create_server(service: AuthService) -> tuple[grpc.aio.Server, health.aio.HealthServicer]:
     # The right way: the official server interceptor extracts the caller's context from the metadata.
-    server = grpc.aio.server(interceptors=[aio_server_interceptor()])
+    # Health checks are left out: each would be a root span of its own, like a broken trace.
+    server = grpc.aio.server(
+        interceptors=[aio_server_interceptor(filter_=filters.negate(filters.health_check()))]
+    )
     auth_pb2_grpc.add_AuthServicer_to_server(service, server)
     health_service = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_service, server)

@@ -9,7 +9,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from services.service_c.consumer import GROUP_ID, Enrichment
 from services.service_c.database import OrdersDatabase
 from tracebreak import health, messaging, telemetry
-from tracebreak.lifecycle import stop_requested
+from tracebreak.lifecycle import run_service, stop_requested
 from tracebreak.settings import Settings
 
 log = logging.getLogger("services.service_c")
@@ -29,32 +29,33 @@ async def run(settings: Settings, tel: telemetry.Telemetry) -> None:
     )
     producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, request_timeout_ms=5000)
     enrichment = Enrichment(consumer, producer, OrdersDatabase(settings.downstream_latency_ms / 1000))
-    await producer.start()
-    await consumer.start()
-    health_server = await health.serve(settings.bind_host, settings.service_c_health_port, enrichment.ready)
-    consuming = asyncio.create_task(enrichment.run())
-    stopping = asyncio.create_task(stop_requested())
-    log.info("service C consuming %s as group %s", settings.request_topic, GROUP_ID)
+    tasks: list[asyncio.Task] = []
     try:
-        done, _ = await asyncio.wait([consuming, stopping], return_when=asyncio.FIRST_COMPLETED)
+        await producer.start()
+        await consumer.start()
+        health_server = await health.serve(
+            settings.bind_host, settings.service_c_health_port, enrichment.ready
+        )
+        tasks = [asyncio.create_task(enrichment.run()), asyncio.create_task(stop_requested())]
+        log.info("service C consuming %s as group %s", settings.request_topic, GROUP_ID)
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        consuming, stopping = tasks
         if consuming in done:
             consuming.result()  # the consumer loop only ends by failing: let its error show
         log.info("%s received: leaving the consumer group", stopping.result().name)
+        health_server.close()
     finally:
-        for task in (consuming, stopping):
+        for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        health_server.close()
         await consumer.stop()
         await producer.stop()
         await tel.shutdown()
 
 
 def main() -> None:
-    settings = Settings.from_env()
-    tel = telemetry.setup("service-c")
-    asyncio.run(run(settings, tel))
+    run_service("service-c", lambda settings, tel: asyncio.run(run(settings, tel)))
 
 
 if __name__ == "__main__":

@@ -39,7 +39,10 @@ class Enrichment:
 
     async def run(self) -> None:
         async for record in self.consumer:
-            await self.handle(record)
+            try:
+                await self.handle(record)
+            except Exception:  # one bad record must not stop the consumer, nor come back forever
+                log.exception("request at offset %s failed; skipped", record.offset)
             # Committed only once the reply is sent: a crash before it means redelivery, not loss.
             offsets = {TopicPartition(record.topic, record.partition): record.offset + 1}
             try:
@@ -103,7 +106,7 @@ class Enrichment:
     async def enrich(self, value: bytes | None, span: trace.Span) -> dict[str, Any]:
         try:
             order_id = int(json.loads(value or b"")["order_id"])
-        except (ValueError, KeyError, TypeError) as error:
+        except (ValueError, KeyError, TypeError, OverflowError, RecursionError) as error:
             span.record_exception(error)
             span.set_status(Status(StatusCode.ERROR, "unreadable request"))
             log.error("unreadable enrichment request %r: %s", value, error)

@@ -1,5 +1,7 @@
-"""`python -m tracebreak.store`: run the embedded trace store (also `tracebreak store`)."""
+"""`python -m tracebreak.store`: run the embedded trace store (the same as `tracebreak store`)."""
 
-from tracebreak.store.server import main
+import sys
 
-main()
+from tracebreak.cli import main
+
+main(["store", *sys.argv[1:]])

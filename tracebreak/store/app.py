@@ -112,11 +112,12 @@ def _bad_request_as_jaeger(handler: Handler) -> Handler:
 
 def query_app(db: Database) -> Starlette:
     async def services(request: Request) -> Response:
-        return JSONResponse(jaeger.envelope(db.services()))
+        names = db.services()
+        return JSONResponse(jaeger.envelope(names, len(names)))
 
     async def service_operations(request: Request) -> Response:
         names = sorted({name for name, _ in db.operations(request.path_params["service"])})
-        return JSONResponse(jaeger.envelope(names))
+        return JSONResponse(jaeger.envelope(names, len(names)))
 
     async def operations(request: Request) -> Response:
         service = request.query_params.get("service")
@@ -128,7 +129,7 @@ def query_app(db: Database) -> Starlette:
             for name, span_kind in db.operations(service)
             if not kind or kind == span_kind
         ]
-        return JSONResponse(jaeger.envelope(found))
+        return JSONResponse(jaeger.envelope(found, len(found)))
 
     async def get_trace(request: Request) -> Response:
         trace_id = _trace_id(request.path_params["trace_id"])
@@ -220,6 +221,9 @@ def _int(params: QueryParams, name: str, default: int) -> int:
     if not text:
         return default
     try:
-        return int(text)
+        value = int(text)
     except ValueError as error:
         raise ValueError(f"parameter {name!r} must be an integer, got {text!r}") from error
+    if not 0 <= value < 2**63:
+        raise ValueError(f"parameter {name!r} must be between 0 and 2^63-1, got {text!r}")
+    return value

@@ -6,9 +6,9 @@ import sqlite3
 from typing import Any
 
 
-def envelope(data: Any, total: int | None = None) -> dict[str, Any]:
-    size = len(data) if isinstance(data, list) else 0
-    return {"data": data, "total": size if total is None else total, "limit": 0, "offset": 0, "errors": None}
+def envelope(data: Any, total: int = 0) -> dict[str, Any]:
+    """Jaeger counts `total` for services and operations, and leaves it 0 for traces."""
+    return {"data": data, "total": total, "limit": 0, "offset": 0, "errors": None}
 
 
 def error(code: int, message: str) -> dict[str, Any]:
@@ -63,4 +63,7 @@ def parse_duration_us(text: str) -> int:
     parts = _DURATION.findall(text)
     if not parts or "".join(number + unit for number, unit in parts) != text:
         raise ValueError(f"{text!r} is not a duration; write it like 100ms, 2s, 10m or 1h")
-    return int(sum(float(number) * _MICROSECONDS[unit] for number, unit in parts))
+    micros = int(sum(float(number) * _MICROSECONDS[unit] for number, unit in parts))
+    if micros >= 2**63:
+        raise ValueError(f"{text!r} is longer than any trace can be")
+    return micros

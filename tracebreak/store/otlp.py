@@ -6,6 +6,7 @@ asks for, so a query only assembles them.
 
 import base64
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -107,13 +108,18 @@ def _parse(body: bytes, content_type: str, message: Message, path: tuple[str, ..
                 raise PayloadError("the JSON body must be an object, as in OTLP/JSON")
             for item in _walk(document, path):
                 _hex_ids_to_base64(item)
-                for link in item.get("links", []) if isinstance(item, dict) else []:
+                links = item.get("links", []) if isinstance(item, dict) else []
+                if not isinstance(links, list):
+                    raise PayloadError("'links' must be a list")
+                for link in links:
                     _hex_ids_to_base64(link)
             json_format.ParseDict(document, message, ignore_unknown_fields=True)
         else:
             raise PayloadError(f"unsupported Content-Type {content_type!r}: send {PROTOBUF} or {JSON}")
     except (DecodeError, json_format.ParseError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise PayloadError(f"not a valid OTLP {media_type} body: {error}") from error
+    except RecursionError as error:
+        raise PayloadError(f"the {media_type} body is nested too deeply") from error
     return message
 
 
@@ -222,6 +228,8 @@ def _tag(key: str, value: Any) -> dict[str, Any]:
     if isinstance(value, int):
         return {"key": key, "type": "int64", "value": value}
     if isinstance(value, float):
+        if not math.isfinite(value):  # NaN and infinities have no JSON number: written as text
+            return {"key": key, "type": "string", "value": str(value)}
         return {"key": key, "type": "float64", "value": value}
     if isinstance(value, str):
         return {"key": key, "type": "string", "value": value}

@@ -21,8 +21,7 @@ class _Server(uvicorn.Server):
         yield
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="tracebreak store", description="Run the embedded trace store.")
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--otlp-port", type=int, default=4318, help="OTLP/HTTP receiver port (default 4318)")
     p.add_argument("--query-port", type=int, default=16686, help="Jaeger query API port (default 16686)")
@@ -30,7 +29,6 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-spans", type=int, default=Retention.max_spans, help="spans kept at most")
     p.add_argument("--max-age", type=float, default=Retention.max_age_s / 3600, help="hours kept at most")
     p.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, help="largest OTLP body, in bytes")
-    return p
 
 
 async def serve(args: argparse.Namespace) -> None:
@@ -54,6 +52,7 @@ async def serve(args: argparse.Namespace) -> None:
         db.close()
 
 
-def main(argv: list[str] | None = None) -> None:
+def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    asyncio.run(serve(parser().parse_args(argv)))
+    asyncio.run(serve(args))
+    return 0
