@@ -48,7 +48,9 @@ class EnrichmentClient:
         await self._producer.start()
         partitions = await self._producer.partitions_for(self.reply_topic)
         if not partitions:
-            raise KafkaError(f"the reply topic {self.reply_topic!r} does not exist (tracebreak up creates it)")
+            raise KafkaError(
+                f"the reply topic {self.reply_topic!r} does not exist (tracebreak up creates it)"
+            )
         await self._consumer.start()
         self._consumer.assign([TopicPartition(self.reply_topic, p) for p in sorted(partitions)])
         # Positioned before the first request goes out, so no reply can slip past.

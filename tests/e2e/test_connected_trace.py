@@ -1,9 +1,14 @@
 """One request through the edge = one connected trace, across every service and every protocol."""
 
+import asyncio
 import json
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import httpx
+from aiokafka import AIOKafkaProducer
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
 from tests.e2e.conftest import (
@@ -15,6 +20,7 @@ from tests.e2e.conftest import (
     send_many,
     span_counts,
 )
+from tracebreak.store.otlp import PROTOBUF
 
 
 def test_one_request_yields_exactly_one_connected_trace(stack, query):
@@ -132,3 +138,38 @@ def test_envoy_access_log_shows_traceparent_on_both_sides(stack, query, client_t
         # Received from the client's HTTP CLIENT span; sent from Envoy's own upstream span.
         assert spans[received[2]].service == "tracebreak-client" and spans[received[2]].kind == "client"
         assert spans[sent[2]].service == "envoy" and spans[sent[2]].kind == "client"
+
+
+def test_the_store_refuses_a_malformed_body_and_keeps_serving(stack, query, tmp_path):
+    answer = cli_request(stack.config, "9")
+    refused = httpx.post(
+        f"{stack.config.otlp_url}/v1/traces", content=b"\x0a\xff\xff", headers={"content-type": PROTOBUF}
+    )
+    assert refused.status_code == 400
+    trace = query.wait_for_trace(answer["trace_id"], complete=has_spans(WHOLE_REQUEST))
+    assert span_counts(trace) == WHOLE_REQUEST
+    # The answer for a real trace passes a strict parser of Jaeger's JSON.
+    raw = httpx.get(f"{stack.config.query_url}/api/traces/{answer['trace_id']}").text
+    (tmp_path / "trace.json").write_text(raw)
+    parsed = subprocess.run(
+        [str(Path(sys.executable).parent / "show_traces"), str(tmp_path / "trace.json")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert parsed.returncode == 0 and "Extracted 1 traces" in parsed.stdout, parsed.stdout + parsed.stderr
+
+
+def test_a_poison_record_does_not_stop_the_consumer(stack):
+    async def produce_poison() -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=stack.config.bootstrap_servers)
+        await producer.start()
+        try:
+            headers = [("reply-to", b"enrichment.replies"), ("correlation-id", b"nobody-waits")]
+            for value in (b'{"order_id": Infinity}', b"\xff\xfe", b"[" * 5000):
+                await producer.send_and_wait(stack.config.settings.request_topic, value, headers=headers)
+            await producer.send_and_wait(stack.config.settings.request_topic, b"{}")  # no headers at all
+        finally:
+            await producer.stop()
+
+    asyncio.run(produce_poison())
+    assert cli_request(stack.config, "11")["status"] == 200
+    assert stack.processes["service-c"].running

@@ -7,9 +7,10 @@ import subprocess
 import sys
 import time
 from dataclasses import fields
+from pathlib import Path
 
 from tests.e2e.conftest import cli
-from tracebreak.stack import Ports, StackConfig
+from tracebreak.stack import STACK_MARKER, Ports, StackConfig
 
 STARTUP_LIMIT_S = 60
 
@@ -38,6 +39,7 @@ def test_up_answers_a_request_within_a_minute_and_ctrl_c_stops_everything(tmp_pa
         print(f"tracebreak up answered after {time.monotonic() - started:.1f} s")
         assert answer is not None, up.stdout.read() if up.poll() is not None else "no answer in time"
         assert answer["body"]["order_id"] == 42
+        assert len(processes_of(tmp_path)) == 6  # broker, store, Envoy, C, B, A
     finally:
         up.send_signal(signal.SIGINT)
         output, _ = up.communicate(timeout=60)
@@ -46,5 +48,17 @@ def test_up_answers_a_request_within_a_minute_and_ctrl_c_stops_everything(tmp_pa
     for port in (getattr(ports, f.name) for f in fields(Ports)):
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open"
-    leftovers = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True)
-    assert leftovers.stdout == "", leftovers.stdout
+    assert processes_of(tmp_path) == []
+
+
+def processes_of(data_dir: Path) -> list[int]:
+    """Every process still marked as a part of the stack that keeps its data in `data_dir`."""
+    marker = f"{STACK_MARKER}={data_dir.resolve()}".encode()
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if marker in environ.read_bytes().split(b"\0"):
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue
+    return found

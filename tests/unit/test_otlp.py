@@ -91,3 +91,27 @@ def test_log_records_keep_their_trace_context():
         "order 7 failed",
     )
     assert row.time_us == 1_700_000_000_000_000
+
+
+def test_non_finite_numbers_are_kept_as_text_so_the_trace_stays_readable():
+    spans = record_cascade()
+    request = encode_spans(spans)
+    span = request.resource_spans[0].scope_spans[0].spans[0]
+    attribute = span.attributes.add()
+    attribute.key, attribute.value.double_value = "ratio.nan", float("nan")
+    rows = decode_traces(request.SerializeToString(), PROTOBUF)
+    tag = next(t for row in rows for t in row.tags if t["key"] == "ratio.nan")
+    assert tag == {"key": "ratio.nan", "type": "string", "value": "nan"}
+    json.dumps([row.tags for row in rows], allow_nan=False)
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b'{"resourceSpans": [{"scopeSpans": [{"spans": [{"links": 5}]}]}]}', "'links' must be a list"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_json_of_the_wrong_shape_is_a_payload_error(body, reason):
+    with pytest.raises(PayloadError, match=reason):
+        decode_traces(body, JSON)

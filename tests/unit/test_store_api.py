@@ -99,6 +99,9 @@ def test_search_filters_by_operation_tags_and_duration(ingest, query):
         ({"service": "a", "minDuration": "soon"}, "is not a duration"),
         ({"service": "a", "tags": "{oops"}, "malformed 'tags'"),
         ({"service": "a", "tag": "novalue"}, "malformed 'tag'"),
+        ({"service": "a", "start": "9" * 30}, "between 0 and 2^63-1"),
+        ({"service": "a", "limit": "-1"}, "between 0 and 2^63-1"),
+        ({"service": "a", "minDuration": "9" * 30 + "h"}, "longer than any trace"),
     ],
 )
 def test_bad_queries_get_a_jaeger_error(query, params, message):

@@ -1,0 +1,34 @@
+import subprocess
+import sys
+
+
+def tracebreak(*args, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "tracebreak.cli", *args], capture_output=True, text=True, timeout=60, env=env
+    )
+
+
+def test_store_takes_its_own_options():
+    result = tracebreak("store", "--help")
+    assert result.returncode == 0 and "--max-spans" in result.stdout
+
+
+def test_a_bad_trace_id_is_one_clear_line():
+    result = tracebreak("trace", "not-hex", "--traces", "http://127.0.0.1:9")
+    assert result.returncode == 2
+    assert "cannot reach the trace query API" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_unreachable_edge_is_one_clear_line():
+    result = tracebreak("request", "42", "--edge", "http://127.0.0.1:9", "--wait", "0")
+    assert result.returncode == 2
+    assert "cannot reach the edge" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_bad_setting_stops_up_before_anything_starts(tmp_path):
+    import os
+
+    env = {**os.environ, "TRACEBREAK_REPLY_TIMEOUT_MS": "soon"}
+    result = tracebreak("up", "--data-dir", str(tmp_path), env=env)
+    assert result.returncode == 2
+    assert "TRACEBREAK_REPLY_TIMEOUT_MS='soon'" in result.stderr and "Traceback" not in result.stderr
