@@ -86,6 +86,7 @@ def test_every_response_names_its_trace(stack, query, client_telemetry):
         HTTPXClientInstrumentor.uninstrument_client(http)
         ok = http.get(f"{stack.config.edge_url}/orders/7", headers={"authorization": "Bearer demo-token"})
         refused = http.get(f"{stack.config.edge_url}/orders/7")
+        unknown = http.get(f"{stack.config.edge_url}/nowhere")
     assert (ok.status_code, refused.status_code) == (200, 401)
     version, trace_id, span_id, _ = ok.headers["traceresponse"].split("-")
     assert version == "00"
@@ -95,6 +96,7 @@ def test_every_response_names_its_trace(stack, query, client_telemetry):
     assert (named.service, named.kind) == ("service-a", "server")
     assert refused.json()["error"] == "missing_token"
     assert refused.json()["trace_id"] == refused.headers["traceresponse"].split("-")[1]
+    assert unknown.status_code == 404 and unknown.json()["error"] == "not_found" and unknown.json()["trace_id"]
 
 
 def test_log_lines_of_every_service_carry_the_trace_id(stack, query):
