@@ -1,7 +1,5 @@
 """Service A's failures: each maps to an HTTP status and a body that names it and its trace."""
 
-from dataclasses import dataclass
-
 import grpc
 from fastapi.responses import JSONResponse
 from opentelemetry import trace
@@ -9,11 +7,11 @@ from opentelemetry import trace
 from tracebreak.correlation import current_request_id
 
 
-@dataclass(frozen=True)
 class Failure(Exception):
-    status: int
-    error: str
-    message: str
+    # A plain class, not a frozen dataclass: frameworks assign to an exception's __traceback__.
+    def __init__(self, status: int, error: str, message: str) -> None:
+        super().__init__(status, error, message)
+        self.status, self.error, self.message = status, error, message
 
 
 # What B's status codes mean to A's callers.

@@ -96,7 +96,8 @@ def test_every_response_names_its_trace(stack, query, client_telemetry):
     assert (named.service, named.kind) == ("service-a", "server")
     assert refused.json()["error"] == "missing_token"
     assert refused.json()["trace_id"] == refused.headers["traceresponse"].split("-")[1]
-    assert unknown.status_code == 404 and unknown.json()["error"] == "not_found" and unknown.json()["trace_id"]
+    assert unknown.status_code == 404, unknown.text
+    assert unknown.json()["error"] == "not_found" and unknown.json()["trace_id"]
 
 
 def test_log_lines_of_every_service_carry_the_trace_id(stack, query):
