@@ -12,8 +12,10 @@ import sys
 from collections.abc import Callable
 
 from aiokafka.errors import KafkaError
+from opentelemetry.sdk.trace.sampling import Sampler
 
 from tracebreak import telemetry
+from tracebreak.chaos import chaos
 from tracebreak.settings import Settings, SettingsError
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -32,17 +34,22 @@ async def stop_requested() -> signal.Signals:
             loop.remove_signal_handler(sig)
 
 
-def run_service(name: str, body: Callable[[Settings, telemetry.Telemetry], None]) -> None:
+def run_service(
+    name: str, body: Callable[[Settings, telemetry.Telemetry], None], sampler: Sampler | None = None
+) -> None:
     """Read the settings, start telemetry, run `body`; a problem ends it in one line, not a traceback."""
     try:
         settings = Settings.from_env()
     except SettingsError as error:
         print(f"{name}: {error}", file=sys.stderr)
         sys.exit(2)
-    tel = telemetry.setup(name)
+    tel = telemetry.setup(name, sampler=sampler)
+    chaos.open(name, settings.flags_file)
     try:
         body(settings, tel)
     except (KafkaError, OSError) as error:
         logging.getLogger(name).error("%s stopped: %s: %s", name, error.__class__.__name__, error)
         tel.shutdown_now()
         sys.exit(1)
+    finally:
+        chaos.close()

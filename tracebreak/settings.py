@@ -25,6 +25,7 @@ class Settings:
     auth_deadline_ms: int = 5000  # TRACEBREAK_AUTH_DEADLINE_MS: A's deadline for its call to B
     reply_timeout_ms: int = 3000  # TRACEBREAK_REPLY_TIMEOUT_MS: how long B waits for C's reply
     downstream_latency_ms: int = 20  # TRACEBREAK_DOWNSTREAM_LATENCY_MS: C's simulated database
+    flags_file: str = ""  # TRACEBREAK_FLAGS_FILE: the chaos flag file; none: every toggle off
 
     @staticmethod
     def variable(name: str) -> str:

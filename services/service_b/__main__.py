@@ -4,8 +4,10 @@ import asyncio
 import logging
 
 from services.service_b.enrichment import EnrichmentClient
+from services.service_b.sampling import ServiceBSampler
 from services.service_b.server import SERVICE_NAME, SERVING, AuthService, create_server
 from tracebreak import telemetry
+from tracebreak.chaos import chaos
 from tracebreak.lifecycle import run_service, stop_requested
 from tracebreak.settings import Settings
 
@@ -18,6 +20,8 @@ async def run(settings: Settings, tel: telemetry.Telemetry) -> None:
     enrichment = EnrichmentClient(
         settings.kafka_bootstrap_servers, settings.request_topic, settings.reply_topic
     )
+    # The propagator switch acts on the whole process, the moment the flag file changes.
+    chaos.on_change(lambda: telemetry.register_propagators(not chaos.value("propagator-not-registered")))
     try:
         await enrichment.start()
         server, health_service = create_server(AuthService(enrichment, settings.reply_timeout_ms / 1000))
@@ -36,7 +40,7 @@ async def run(settings: Settings, tel: telemetry.Telemetry) -> None:
 
 
 def main() -> None:
-    run_service("service-b", lambda settings, tel: asyncio.run(run(settings, tel)))
+    run_service("service-b", lambda settings, tel: asyncio.run(run(settings, tel)), sampler=ServiceBSampler())
 
 
 if __name__ == "__main__":

@@ -4,31 +4,35 @@ import grpc
 from opentelemetry.instrumentation.grpc import aio_client_interceptors
 
 from services.service_b import auth_pb2, auth_pb2_grpc
+from tracebreak.chaos import chaos
 from tracebreak.correlation import REQUEST_ID_HEADER
 
 
 class AuthClient:
     def __init__(self, address: str) -> None:
-        # The right way: the official client interceptor starts a CLIENT span and injects its
-        # context into the call's metadata.
-        self._channel = grpc.aio.insecure_channel(
-            address,
-            interceptors=aio_client_interceptors(),
-            # While B is away calls fail fast (503); once it is back, A finds it within a second.
-            options=[("grpc.initial_reconnect_backoff_ms", 200), ("grpc.max_reconnect_backoff_ms", 1000)],
+        # Reconnect quickly once B is back; while it is away calls fail fast (503).
+        options = [("grpc.initial_reconnect_backoff_ms", 200), ("grpc.max_reconnect_backoff_ms", 1000)]
+        # RIGHT: the official client interceptor starts a CLIENT span and injects its context
+        # into the call's metadata.
+        self._traced = grpc.aio.insecure_channel(
+            address, interceptors=aio_client_interceptors(), options=options
         )
-        self._stub = auth_pb2_grpc.AuthStub(self._channel)
+        # chaos: uninstrumented-client. WRONG: a channel made without the interceptor: the call
+        # carries no traceparent, and B's server span starts a trace of its own.
+        self._plain = grpc.aio.insecure_channel(address, options=options)
 
     async def authorize_order(
         self, token: str, order_id: int, request_id: str | None, timeout_s: float
     ) -> auth_pb2.Order:
         """Raises grpc.aio.AioRpcError when B refuses, fails or does not answer in time."""
         metadata = ((REQUEST_ID_HEADER, request_id),) if request_id else ()
-        return await self._stub.AuthorizeOrder(
+        channel = self._plain if chaos.hits("uninstrumented-client") else self._traced
+        return await auth_pb2_grpc.AuthStub(channel).AuthorizeOrder(
             auth_pb2.AuthorizeOrderRequest(token=token, order_id=order_id),
             metadata=metadata,
             timeout=timeout_s,
         )
 
     async def close(self) -> None:
-        await self._channel.close()
+        await self._traced.close()
+        await self._plain.close()

@@ -9,6 +9,7 @@ from opentelemetry.instrumentation.grpc import aio_server_interceptor, filters
 
 from services.service_b import auth_pb2, auth_pb2_grpc
 from services.service_b.enrichment import EnrichmentClient, EnrichmentTimeout, EnrichmentUnavailable
+from tracebreak.chaos import chaos
 from tracebreak.correlation import REQUEST_ID_HEADER, bind
 
 log = logging.getLogger(__name__)
@@ -31,10 +32,14 @@ class AuthService(auth_pb2_grpc.AuthServicer):
             key: value for key, value in context_.invocation_metadata() or () if isinstance(value, str)
         }
         bind(metadata.get(REQUEST_ID_HEADER), trace.get_current_span(), "grpc")
+        self.record_process_wide_toggles()
         user = TOKENS.get(request.token)
         if user is None:
             log.warning("token refused for order %s", request.order_id)
             await context_.abort(grpc.StatusCode.UNAUTHENTICATED, "token refused: use a valid bearer token")
+        if chaos.hits("auth-error-rate"):
+            log.error("order %s: the token store failed", request.order_id)
+            await context_.abort(grpc.StatusCode.INTERNAL, "the token store failed (injected fault)")
         # Who the request is for travels on as baggage, for C to read (Context Law: carried, not re-derived).
         token = context.attach(baggage.set_baggage("enduser.id", user))
         try:
@@ -58,6 +63,15 @@ class AuthService(auth_pb2_grpc.AuthServicer):
             await context_.abort(grpc.StatusCode.INTERNAL, message)
         log.info("order %s authorized for %s", request.order_id, user)
         return auth_pb2.Order(**reply["order"], authorized_for=user)
+
+    @staticmethod
+    def record_process_wide_toggles() -> None:
+        """Toggles that act on the whole process are recorded on each request they shape."""
+        if chaos.value("propagator-not-registered"):
+            chaos.record("propagator-not-registered", True)
+        if not trace.get_current_span().is_recording():
+            # Dropped by the sampler: the span event goes nowhere, the log line still says so.
+            chaos.record("sampler-not-parent-based", chaos.value("sampler-not-parent-based"))
 
 
 def create_server(service: AuthService) -> tuple[grpc.aio.Server, health.aio.HealthServicer]:

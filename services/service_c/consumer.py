@@ -17,7 +17,8 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from services.service_c.database import OrdersDatabase
 from tracebreak import messaging
-from tracebreak.correlation import REQUEST_ID_HEADER, bind
+from tracebreak.chaos import chaos
+from tracebreak.correlation import REQUEST_ID_HEADER, bind, current_request_id
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -55,7 +56,13 @@ class Enrichment:
 
     async def handle(self, record: ConsumerRecord) -> None:
         headers = messaging.carrier(record.headers)
-        # Extract: B's context, trace and baggage alike, becomes the context of everything below.
+        current_request_id.set(headers.get(REQUEST_ID_HEADER))
+        if chaos.hits("kafka-consumer-no-extract"):
+            # chaos: kafka-consumer-no-extract. WRONG: trusting the aiokafka instrumentation. Its
+            # CONSUMER span ended before getone returned, so the work below starts new traces.
+            await self.process(record, headers)
+            return
+        # RIGHT: Extract. B's context, trace and baggage alike, becomes the context of everything below.
         token = context.attach(propagate.extract(headers))
         try:
             await self.process(record, headers)
@@ -112,7 +119,13 @@ class Enrichment:
             log.error("unreadable enrichment request %r: %s", value, error)
             return {"status": "failed", "error": f"unreadable request: {error}"}
         span.set_attribute("order.id", order_id)
-        found = await self.database.find(order_id)
+        try:
+            found = await self.database.find(order_id)
+        except TimeoutError as error:
+            span.record_exception(error)
+            span.set_status(Status(StatusCode.ERROR, str(error)))
+            log.error("order %s: %s", order_id, error)
+            return {"status": "failed", "error": str(error)}
         if found is None:
             log.info("order %s not found", order_id)
             return {"status": "not_found"}

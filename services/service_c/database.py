@@ -10,12 +10,17 @@ from typing import Any
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 
+from tracebreak.chaos import chaos
+
 ORDER_IDS = range(1, 1001)
 ITEMS = ("espresso machine", "grinder", "kettle", "milk jug", "tamper", "scale", "filter papers")
 TIERS = ("bronze", "silver", "gold")
 WAREHOUSES = ("ams-1", "fra-2", "dub-1")
 
 QUERY = "SELECT customer, tier, item, quantity, warehouse FROM orders WHERE id = $1"
+
+# How long the database driver waits for an answer (well inside B's reply deadline).
+TIMEOUT_S = 0.2
 
 tracer = trace.get_tracer(__name__)
 
@@ -40,6 +45,7 @@ class OrdersDatabase:
         self.latency_s = latency_s
 
     async def find(self, order_id: int) -> dict[str, Any] | None:
+        """The order, None if there is no such order; raises TimeoutError if the database is silent."""
         with tracer.start_as_current_span(
             "SELECT orders",
             kind=SpanKind.CLIENT,
@@ -53,5 +59,23 @@ class OrdersDatabase:
                 "server.port": 5432,
             },
         ):
-            await asyncio.sleep(self.latency_s)  # the simulated round trip to the database
+            try:
+                await self._round_trip()
+            except TimeoutError:
+                if chaos.hits("silent-exception-recovery"):
+                    # chaos: silent-exception-recovery. WRONG: `except Exception: return default`.
+                    # No exception recorded, status unset: the request will fail, and no span says why.
+                    return {}
+                # RIGHT: let it propagate; the span records the exception and ends with status ERROR.
+                raise
             return order(order_id)
+
+    async def _round_trip(self) -> None:
+        """The simulated network round trip to the database, with the faults the toggles inject."""
+        extra_ms = chaos.value("downstream-latency-ms")
+        if extra_ms > 0:
+            chaos.record("downstream-latency-ms", extra_ms)
+        if chaos.hits("downstream-timeout"):
+            await asyncio.sleep(TIMEOUT_S)  # the database never answers; the driver gives up
+            raise TimeoutError(f"orders-db did not answer within {TIMEOUT_S * 1000:.0f} ms")
+        await asyncio.sleep(self.latency_s + extra_ms / 1000)

@@ -18,9 +18,10 @@ from tracebreak.stack import Ports, Stack, StackConfig
 from tracebreak.traces import Trace, TraceQuery
 
 # The spans of one successful request, per service: the client's root and its HTTP CLIENT span;
-# Envoy's SERVER and upstream CLIENT; A's SERVER and gRPC CLIENT; B's SERVER, PRODUCER and the
-# reply's CONSUMER; C's receive and process CONSUMER spans, its database CLIENT and reply PRODUCER.
-WHOLE_REQUEST = {"tracebreak-client": 2, "envoy": 2, "service-a": 2, "service-b": 3, "service-c": 4}
+# Envoy's SERVER and upstream CLIENT; A's SERVER, gRPC CLIENT and background audit; B's SERVER,
+# PRODUCER and the reply's CONSUMER; C's receive and process CONSUMER spans, its database CLIENT and
+# reply PRODUCER.
+WHOLE_REQUEST = {"tracebreak-client": 2, "envoy": 2, "service-a": 3, "service-b": 3, "service-c": 4}
 SERVICE_SPANS = {service: n for service, n in WHOLE_REQUEST.items() if service != "tracebreak-client"}
 
 # Where each service records the request id on the span that received it.
