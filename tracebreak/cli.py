@@ -15,15 +15,19 @@ from typing import Any
 import httpx
 from rich.console import Console
 
-from tracebreak import waterfall
+from tracebreak import chaos_commands, waterfall
 from tracebreak.client import DEMO_TOKEN
+from tracebreak.envoy_runtime import EnvoyAdminError
+from tracebreak.flagfile import FlagFileError
 from tracebreak.processes import StackError
 from tracebreak.settings import Settings, SettingsError
 from tracebreak.store import server as store_server
+from tracebreak.toggles import UnknownToggle
 from tracebreak.traces import QueryError, TraceQuery
 
 DEFAULT_EDGE_URL = "http://127.0.0.1:8080"
 DEFAULT_QUERY_URL = "http://127.0.0.1:16686"
+DEFAULT_ENVOY_ADMIN_URL = "http://127.0.0.1:9901"
 
 err = Console(stderr=True)
 
@@ -180,6 +184,12 @@ def parser() -> argparse.ArgumentParser:
     trace.add_argument("--json", action="store_true", help="print the spans as JSON")
     trace.set_defaults(run=_trace)
 
+    chaos_commands.add_parser(
+        commands,
+        Path(os.environ.get("TRACEBREAK_FLAGS_FILE") or ".tracebreak/flags.json"),
+        os.environ.get("TRACEBREAK_ENVOY_ADMIN_URL", DEFAULT_ENVOY_ADMIN_URL),
+    )
+
     store = commands.add_parser("store", help="run the embedded trace store alone")
     store_server.add_arguments(store)
     store.set_defaults(run=store_server.run)
@@ -191,7 +201,15 @@ def main(argv: list[str] | None = None) -> None:
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # the runner reports broker trouble itself
     try:
         sys.exit(args.run(args))
-    except (UsageError, QueryError, SettingsError) as error:
+    except (
+        UsageError,
+        QueryError,
+        SettingsError,
+        FlagFileError,
+        UnknownToggle,
+        EnvoyAdminError,
+        ValueError,
+    ) as error:
         err.print(f"[red]error:[/] {error}")
         sys.exit(2)
     except StackError as error:

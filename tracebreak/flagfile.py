@@ -49,7 +49,10 @@ def read(path: Path) -> dict[str, Any]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise FlagFileError(f"{path}, line {error.lineno}, column {error.colno}: {error.msg}") from error
+        raise FlagFileError(
+            f"{path}, line {error.lineno}, column {error.colno}: {error.msg}"
+            " (fix it, or start over with `tracebreak chaos reset`)"
+        ) from error
     problems = check(document)
     if problems:
         raise FlagFileError(f"{path}: " + "; ".join(problems))
@@ -88,7 +91,10 @@ def parse_setting(t: Toggle, rate: float | None, milliseconds: int | None, servi
             raise ValueError(f"--rate must be above 0 and at most 1, got {value}")
         return value
     if rate is not None:
-        raise ValueError(f"{t.name} takes no --rate: it is switched for the whole process, or set in ms")
+        how = {"milliseconds": "set it with --ms", "service": "choose with --service"}
+        raise ValueError(
+            f"{t.name} takes no --rate: {how.get(t.value, 'it acts on the whole process, on or off')}"
+        )
     if t.value == "milliseconds":
         value = DEFAULT_MILLISECONDS if milliseconds is None else milliseconds
         if value <= 0:

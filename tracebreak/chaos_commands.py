@@ -1,0 +1,113 @@
+"""`tracebreak chaos list | on NAME | off NAME | reset`: flip the toggles of a running stack."""
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from tracebreak import envoy_runtime, flagfile
+from tracebreak.toggles import CATALOGUE, Toggle, toggle
+
+
+def describe(t: Toggle, value: Any) -> str:
+    if value in (0, 0.0, False, "none", None):
+        return "off"
+    if t.value == "rate":
+        return f"on, rate {value:g}"
+    if t.value == "milliseconds":
+        return f"on, {value} ms"
+    if t.value == "service":
+        return f"on, {value}"
+    return "on"
+
+
+def current(args: argparse.Namespace) -> dict[str, Any]:
+    """Each toggle's value in force: from the flag file, or from Envoy's runtime."""
+    document = flagfile.read(args.flags)
+    values: dict[str, Any] = {}
+    for t in CATALOGUE:
+        if t.envoy_runtime_key:
+            try:
+                values[t.name] = envoy_runtime.get_rate(args.envoy_admin, t.envoy_runtime_key)
+            except envoy_runtime.EnvoyAdminError:
+                values[t.name] = None  # unknown: Envoy is not running
+        else:
+            values[t.name] = flagfile.state(document, t)
+    return values
+
+
+def list_toggles(args: argparse.Namespace) -> int:
+    values = current(args)
+    if args.json:
+        print(json.dumps([
+            {"name": t.name, "kind": t.kind, "value": values[t.name], "state": describe(t, values[t.name]),
+             "boundary": t.boundary, "story": t.story}
+            for t in CATALOGUE
+        ]))  # fmt: skip
+        return 0
+    table = Table(title=f"chaos toggles ({args.flags}, Envoy admin {args.envoy_admin})")
+    for column in ("toggle", "kind", "state", "boundary", "story"):
+        table.add_column(column, overflow="fold")
+    for t in CATALOGUE:
+        value = values[t.name]
+        state = "unknown (Envoy not reachable)" if value is None else describe(t, value)
+        table.add_row(
+            t.name, t.kind, state, t.boundary, t.story, style="bold" if state.startswith("on") else ""
+        )
+    Console().print(table)
+    return 0
+
+
+def switch(args: argparse.Namespace) -> int:
+    t = toggle(args.name)
+    value = None
+    if args.command_name == "on":
+        value = flagfile.parse_setting(t, args.rate, args.ms, args.service)
+    if t.envoy_runtime_key:
+        envoy_runtime.set_rate(args.envoy_admin, t.envoy_runtime_key, value)
+    else:
+        flagfile.set_toggle(args.flags, t.name, value)
+    print(f"{t.name}: {describe(t, value)}")
+    return 0
+
+
+def reset(args: argparse.Namespace) -> int:
+    flagfile.write(args.flags, flagfile.default_flags())
+    problems = []
+    for t in CATALOGUE:
+        if t.envoy_runtime_key:
+            try:
+                envoy_runtime.set_rate(args.envoy_admin, t.envoy_runtime_key, None)
+            except envoy_runtime.EnvoyAdminError as error:
+                problems.append(str(error))
+    print("every toggle off" + (f" in the flag file; Envoy: {problems[0]}" if problems else ""))
+    return 0
+
+
+def add_parser(commands: argparse._SubParsersAction, flags_default: Path, admin_default: str) -> None:
+    chaos = commands.add_parser("chaos", help="list and flip the chaos toggles")
+    chaos.add_argument(
+        "--flags", type=Path, default=flags_default, help=f"the flag file (default {flags_default})"
+    )
+    chaos.add_argument(
+        "--envoy-admin", default=admin_default, help=f"Envoy's admin API (default {admin_default})"
+    )
+    actions = chaos.add_subparsers(dest="command_name", required=True)
+    listing = actions.add_parser("list", help="each toggle's state, kind, boundary and story")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(run=list_toggles)
+    on = actions.add_parser("on", help="turn a toggle on")
+    on.add_argument("name")
+    on.add_argument(
+        "--rate", type=float, help="share of requests affected, above 0 and at most 1 (default 1)"
+    )
+    on.add_argument("--ms", type=int, help="milliseconds, for downstream-latency-ms (default 500)")
+    on.add_argument("--service", help="service-a, service-b, service-c or all, for logs-without-trace-id")
+    on.set_defaults(run=switch)
+    off = actions.add_parser("off", help="turn a toggle off")
+    off.add_argument("name")
+    off.set_defaults(run=switch)
+    actions.add_parser("reset", help="turn every toggle off").set_defaults(run=reset)

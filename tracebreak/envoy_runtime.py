@@ -1,0 +1,49 @@
+"""Envoy-side toggles: read and set through the admin API's runtime (`runtime_modify`)."""
+
+import json
+from urllib.parse import quote
+
+import httpx
+
+DENOMINATOR = 10_000  # Envoy's TEN_THOUSAND: rates to a hundredth of a percent
+
+
+class EnvoyAdminError(RuntimeError):
+    pass
+
+
+def _call(method: str, url: str) -> httpx.Response:
+    try:
+        response = httpx.request(method, url, timeout=3)
+    except httpx.HTTPError as error:
+        raise EnvoyAdminError(
+            f"cannot reach Envoy's admin API at {url.split('/runtime')[0]}: {error}"
+        ) from error
+    if response.status_code != 200:
+        raise EnvoyAdminError(f"{url} answered {response.status_code}: {response.text.strip()}")
+    return response
+
+
+def set_rate(admin_url: str, key: str, rate: float | None) -> None:
+    """Route `rate` (0-1) of requests through the toggle's route; None drops the override (off)."""
+    value = (
+        ""
+        if rate is None
+        else json.dumps({"numerator": round(rate * DENOMINATOR), "denominator": "TEN_THOUSAND"})
+    )
+    _call("POST", f"{admin_url.rstrip('/')}/runtime_modify?{key}={quote(value, safe='')}")
+
+
+def get_rate(admin_url: str, key: str) -> float:
+    entries = _call("GET", f"{admin_url.rstrip('/')}/runtime?format=json").json().get("entries", {})
+    value = entries.get(key, {}).get("final_value", "0")
+    try:
+        fraction = json.loads(value)
+    except json.JSONDecodeError:
+        return 0.0
+    if isinstance(fraction, dict):
+        denominators = {"HUNDRED": 100, "TEN_THOUSAND": 10_000, "MILLION": 1_000_000}
+        return int(fraction.get("numerator", 0)) / denominators.get(
+            fraction.get("denominator", "HUNDRED"), 100
+        )
+    return max(0.0, min(float(fraction), 100.0)) / 100  # a plain number is a percentage
