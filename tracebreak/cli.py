@@ -17,6 +17,7 @@ from rich.console import Console
 
 from tracebreak import chaos_commands, waterfall
 from tracebreak.client import DEMO_TOKEN
+from tracebreak.doctor import report as doctor_report
 from tracebreak.envoy_runtime import EnvoyAdminError
 from tracebreak.flagfile import FlagFileError
 from tracebreak.processes import StackError
@@ -189,6 +190,8 @@ def parser() -> argparse.ArgumentParser:
         Path(os.environ.get("TRACEBREAK_FLAGS_FILE") or ".tracebreak/flags.json"),
         os.environ.get("TRACEBREAK_ENVOY_ADMIN_URL", DEFAULT_ENVOY_ADMIN_URL),
     )
+
+    doctor_report.add_parser(commands, query_url)
 
     store = commands.add_parser("store", help="run the embedded trace store alone")
     store_server.add_arguments(store)

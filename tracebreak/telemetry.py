@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from opentelemetry import _logs, propagate, trace
 from opentelemetry.baggage.propagation import W3CBaggagePropagator
+from opentelemetry.context import Context
 from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.instrumentation.aiokafka import AIOKafkaInstrumentor
@@ -25,6 +26,14 @@ from opentelemetry.instrumentation.propagators import (
     set_global_response_propagator,
 )
 from opentelemetry.propagators.composite import CompositePropagator
+from opentelemetry.propagators.textmap import (
+    CarrierT,
+    Getter,
+    Setter,
+    TextMapPropagator,
+    default_getter,
+    default_setter,
+)
 from opentelemetry.sdk._logs import LoggerProvider
 from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
 from opentelemetry.sdk.resources import Resource
@@ -93,9 +102,30 @@ def register_propagators(registered: bool = True) -> None:
             CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
         )
     else:
-        # chaos: propagator-not-registered. WRONG: what OTEL_PROPAGATORS=none leaves behind. Every
-        # instrumentation still runs, but extracts nothing and injects nothing.
-        propagate.set_global_textmap(CompositePropagator([]))
+        # chaos: propagator-not-registered. WRONG: no propagator, as with OTEL_PROPAGATORS=none (or
+        # Go's default global propagator). Every instrumentation still runs, but extracts nothing and
+        # injects nothing.
+        propagate.set_global_textmap(NoPropagator())
+
+
+class NoPropagator(TextMapPropagator):
+    """Extracts nothing and injects nothing. (Python's own answer to OTEL_PROPAGATORS=none, an empty
+    CompositePropagator, returns None from extract, and the gRPC server instrumentation then fails
+    every call instead of starting a new trace; this one behaves as "no propagator" does elsewhere.)"""
+
+    def extract(
+        self, carrier: CarrierT, context: Context | None = None, getter: Getter = default_getter
+    ) -> Context:
+        return context if context is not None else Context()
+
+    def inject(
+        self, carrier: CarrierT, context: Context | None = None, setter: Setter = default_setter
+    ) -> None:
+        return None
+
+    @property
+    def fields(self) -> set[str]:
+        return set()
 
 
 class _RequestIdFilter(logging.Filter):

@@ -25,6 +25,11 @@ class Span:
     duration_us: int
     tags: dict[str, Any] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
+    links: tuple[str, ...] = ()  # span ids this span follows from (OpenTelemetry links)
+
+    @property
+    def end_us(self) -> int:
+        return self.start_us + self.duration_us
 
     @property
     def failed(self) -> bool:
@@ -45,10 +50,9 @@ class Trace:
         processes = {key: value["serviceName"] for key, value in document.get("processes", {}).items()}
         spans = []
         for raw in document.get("spans", []):
-            parent = next(
-                (ref["spanID"] for ref in raw.get("references") or [] if ref.get("refType") == "CHILD_OF"),
-                None,
-            )
+            references = raw.get("references") or []
+            parent = next((ref["spanID"] for ref in references if ref.get("refType") == "CHILD_OF"), None)
+            links = tuple(ref["spanID"] for ref in references if ref.get("refType") == "FOLLOWS_FROM")
             tags = {tag["key"]: tag["value"] for tag in raw.get("tags") or []}
             events = [
                 {f["key"]: f["value"] for f in log.get("fields") or []} | {"timestamp": log.get("timestamp")}
@@ -66,6 +70,7 @@ class Trace:
                     duration_us=int(raw.get("duration", 0)),
                     tags=tags,
                     events=events,
+                    links=links,
                 )
             )
         return cls(document["traceID"], sorted(spans, key=lambda s: s.start_us))
@@ -114,6 +119,12 @@ class TraceQuery:
             return self._http.get(self.base_url + path, params=params)
         except httpx.HTTPError as error:
             raise QueryError(f"cannot reach the trace query API at {self.base_url}: {error}") from error
+
+    def services(self) -> list[str]:
+        response = self._get("/api/services")
+        if response.status_code != 200:
+            raise QueryError(f"{response.request.url} answered {response.status_code}: {response.text[:200]}")
+        return list(response.json().get("data") or [])
 
     def trace(self, trace_id: str) -> Trace | None:
         response = self._get(f"/api/traces/{trace_id}")

@@ -1,0 +1,58 @@
+"""Reading a time window of traces through Jaeger's API and joining them into requests."""
+
+import time
+from dataclasses import dataclass
+
+from tracebreak.doctor.rules import Request, request_ids
+from tracebreak.traces import Trace, TraceQuery
+
+SEARCH_LIMIT = 1_000_000  # every trace in the window: the doctor needs all the fragments
+
+
+@dataclass
+class Collected:
+    requests: list[Request]
+    pending: list[Request]  # still receiving spans: judged on a later run
+    unjoined: list[Trace]  # carrying no request id: not judged per request
+
+
+def read_window(query: TraceQuery, since_us: int, until_us: int) -> list[Trace]:
+    """Every trace with a span in the window, from every service (each trace once)."""
+    traces: dict[str, Trace] = {}
+    for service in query.services():
+        for trace in query.find(service, start=since_us, end=until_us, limit=SEARCH_LIMIT):
+            traces.setdefault(trace.trace_id, trace)
+    return list(traces.values())
+
+
+def join(traces: list[Trace], settle_us: int, now_us: int | None = None) -> Collected:
+    """Group traces by the request ids their spans carry; traces that share one are one request."""
+    now_us = time.time_ns() // 1000 if now_us is None else now_us
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    ids_of: dict[str, set[str]] = {}
+    for trace in traces:
+        ids = set().union(*(request_ids(span) for span in trace.spans))
+        ids_of[trace.trace_id] = ids
+        for request_id in ids:
+            parent[root(f"t:{trace.trace_id}")] = root(f"r:{request_id}")
+    groups: dict[str, list[Trace]] = {}
+    unjoined = []
+    for trace in traces:
+        if not ids_of[trace.trace_id]:
+            unjoined.append(trace)
+            continue
+        groups.setdefault(root(f"t:{trace.trace_id}"), []).append(trace)
+    requests, pending = [], []
+    for members in groups.values():
+        request_id = sorted(set().union(*(ids_of[t.trace_id] for t in members)))[0]
+        request = Request(request_id, members)
+        latest = max(span.end_us for span in request.spans)
+        (pending if now_us - latest < settle_us else requests).append(request)
+    return Collected(requests, pending, unjoined)

@@ -1,0 +1,143 @@
+"""`tracebreak doctor`: the verdict on every request in a window, as a table or as JSON."""
+
+import argparse
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from tracebreak.doctor import signatures as sig
+from tracebreak.doctor.collect import Collected, join, read_window
+from tracebreak.doctor.rules import Finding, Request, diagnose, error_origin
+from tracebreak.store.jaeger import parse_duration_us
+from tracebreak.traces import TraceQuery
+
+
+@dataclass
+class Verdict:
+    request: Request
+    findings: list[Finding]
+
+    @property
+    def whole(self) -> bool:
+        return not self.findings
+
+    def as_dict(self) -> dict[str, Any]:
+        origin = error_origin(self.request)
+        hidden = any(f.signature is sig.HIDDEN_ERROR_ORIGIN for f in self.findings)
+        return {
+            "request_id": self.request.request_id,
+            "trace_ids": [trace.trace_id for trace in self.request.traces],
+            "whole": self.whole,
+            "signatures": sorted({f.signature.name for f in self.findings}),
+            "findings": [f.as_dict() for f in self.findings],
+            "failed": origin is not None,
+            "error_origin": None if origin is None or hidden else origin.__dict__,
+        }
+
+
+def examine(collected: Collected) -> list[Verdict]:
+    return [Verdict(request, diagnose(request)) for request in collected.requests]
+
+
+def totals(verdicts: list[Verdict], collected: Collected) -> dict[str, Any]:
+    seen = len(verdicts)
+    whole = sum(v.whole for v in verdicts)
+    failed = [v for v in verdicts if error_origin(v.request) is not None]
+    hidden = [v for v in failed if any(f.signature is sig.HIDDEN_ERROR_ORIGIN for f in v.findings)]
+    ghosts = sum(len(f.span_ids) for v in verdicts for f in v.findings if f.signature is sig.GHOST_SPAN)
+    ghosts += sum(1 for t in collected.unjoined for s in t.roots if s.kind == "internal")
+    return {
+        "requests": seen,
+        "whole": whole,
+        "whole_percent": round(100 * whole / seen, 2) if seen else 100.0,
+        "broken": seen - whole,
+        "fragments_per_request": round(sum(len(v.request.traces) for v in verdicts) / seen, 3) if seen else 0,
+        "ghost_spans": ghosts,
+        "failed_requests": len(failed),
+        "errors_with_hidden_origin": len(hidden),
+        "pending_requests": len(collected.pending),
+        "traces_without_request_id": len(collected.unjoined),
+        "by_signature": {
+            s.name: sum(s.name in {f.signature.name for f in v.findings} for v in verdicts) for s in sig.ALL
+        },
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    now_us = time.time_ns() // 1000
+    since_us = now_us - parse_duration_us(args.since)
+    query = TraceQuery(args.source, timeout_s=60)
+    try:
+        collected = join(read_window(query, since_us, now_us), parse_duration_us(args.settle), now_us)
+    finally:
+        query.close()
+    verdicts = examine(collected)
+    summary = totals(verdicts, collected)
+    summary["took_seconds"] = round(time.monotonic() - started, 3)
+    if args.json:
+        print(
+            json.dumps(
+                {"source": args.source, "requests": [v.as_dict() for v in verdicts], "totals": summary}
+            )
+        )
+    else:
+        draw(verdicts, summary, args)
+    fail_on = {name.strip() for name in (args.fail_on or "").split(",") if name.strip()}
+    unknown = fail_on - set(sig.BY_NAME) - {"any"}
+    if unknown:
+        raise ValueError(
+            f"--fail-on: unknown signature(s) {', '.join(sorted(unknown))}; known: {', '.join(sig.BY_NAME)}"
+        )
+    hit = {f.signature.name for v in verdicts for f in v.findings}
+    return 1 if ("any" in fail_on and hit) or (fail_on & hit) else 0
+
+
+def draw(verdicts: list[Verdict], summary: dict[str, Any], args: argparse.Namespace) -> None:
+    console = Console()
+    broken = [v for v in verdicts if not v.whole]
+    if broken:
+        table = Table(title=f"broken requests ({len(broken)} of {len(verdicts)})")
+        for column in ("request", "signature", "boundary", "evidence", "fix"):
+            table.add_column(column, overflow="fold")
+        for verdict in broken[: args.show]:
+            for finding in verdict.findings:
+                evidence = f"traces {', '.join(t[:8] for t in finding.trace_ids)}"
+                table.add_row(verdict.request.request_id[:8], finding.signature.name, str(finding.boundary),
+                              evidence, finding.fix)  # fmt: skip
+        console.print(table)
+    console.print(
+        f"{summary['requests']} requests since {args.since}: [bold]{summary['whole_percent']}% whole[/], "
+        f"{summary['broken']} broken, {summary['fragments_per_request']} traces per request, "
+        f"{summary['ghost_spans']} ghost spans, {summary['failed_requests']} failed "
+        f"({summary['errors_with_hidden_origin']} with their origin hidden), "
+        f"{summary['pending_requests']} still arriving. Took {summary['took_seconds']} s."
+    )
+    for name, count in summary["by_signature"].items():
+        if count:
+            console.print(f"  {name}: {count} requests — {sig.BY_NAME[name].meaning}")
+
+
+def add_parser(commands: argparse._SubParsersAction, source_default: str) -> None:
+    doctor = commands.add_parser("doctor", help="find fractured traces and name what broke them")
+    doctor.add_argument(
+        "--since", default="10m", help="how far back to look, e.g. 90s, 10m, 2h (default 10m)"
+    )
+    doctor.add_argument(
+        "--source", default=source_default, help="Jaeger query API: the store or a real Jaeger"
+    )
+    doctor.add_argument(
+        "--settle", default="2s", help="leave requests whose spans are this recent (default 2s)"
+    )
+    doctor.add_argument("--json", action="store_true", help="one JSON object: requests and totals")
+    doctor.add_argument(
+        "--fail-on", help="exit 1 if any request shows one of these signatures (comma list, or any)"
+    )
+    doctor.add_argument(
+        "--show", type=int, default=20, help="broken requests to list on a terminal (default 20)"
+    )
+    doctor.set_defaults(run=run)

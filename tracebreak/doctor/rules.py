@@ -1,0 +1,298 @@
+"""The detection rules: the findings in the traces of one request.
+
+A request is every trace that carries its correlation id. The first trace to start is the request's
+own; any other is a fragment, and how a fragment begins says which boundary lost the context.
+"""
+
+import contextlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracebreak.doctor import signatures as sig
+from tracebreak.traces import Span, Trace
+
+# Where OpenTelemetry systems record a request's correlation id (Envoy's x-request-id): Envoy's own
+# tag, and the semantic-convention names of captured HTTP headers, gRPC metadata and record headers.
+REQUEST_ID_KEYS = (
+    "guid:x-request-id",
+    "http.request.header.x-request-id",
+    "rpc.grpc.request.metadata.x-request-id",
+    "messaging.kafka.message.header.x-request-id",
+)
+SLACK_US = 5_000  # clock skew allowed when one span should lie within another
+
+
+@dataclass(frozen=True)
+class Boundary:
+    source: str
+    target: str
+    protocol: str
+
+    def __str__(self) -> str:
+        if self.source == self.target:
+            return f"{self.source} ({self.protocol})"
+        return f"{self.source} -> {self.target} ({self.protocol})"
+
+
+@dataclass
+class Finding:
+    signature: sig.Signature
+    boundary: Boundary
+    trace_ids: list[str] = field(default_factory=list)
+    span_ids: list[str] = field(default_factory=list)
+
+    @property
+    def fix(self) -> str:
+        b = self.boundary
+        return self.signature.fix.format_map({"from": b.source, "to": b.target, "protocol": b.protocol})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "signature": self.signature.name,
+            "boundary": {
+                "from": self.boundary.source,
+                "to": self.boundary.target,
+                "protocol": self.boundary.protocol,
+            },
+            "evidence": {"trace_ids": self.trace_ids, "span_ids": self.span_ids},
+            "fix": self.fix,
+        }
+
+
+@dataclass(frozen=True)
+class ErrorOrigin:
+    """The deepest failed span of a request, where its error was recorded."""
+
+    service: str
+    operation: str
+    span_id: str
+    trace_id: str
+    reason: str
+
+
+def request_ids(span: Span) -> set[str]:
+    found = set()
+    for key in REQUEST_ID_KEYS:
+        value = span.tags.get(key)
+        if isinstance(value, str) and value.startswith("["):  # a captured header is a string array
+            with contextlib.suppress(json.JSONDecodeError):
+                value = json.loads(value)
+        found.update(str(v) for v in (value if isinstance(value, list) else [value]) if v)
+    return found
+
+
+def protocol(span: Span) -> str:
+    if "rpc.system" in span.tags:
+        return "gRPC" if span.tags["rpc.system"] == "grpc" else str(span.tags["rpc.system"])
+    if "messaging.system" in span.tags:
+        return "Kafka" if span.tags["messaging.system"] == "kafka" else str(span.tags["messaging.system"])
+    if any(key.startswith("http.") or key == "upstream_cluster" for key in span.tags):
+        return "HTTP"
+    return "in-process"
+
+
+def _within(outer: Span, inner: Span) -> bool:
+    return outer.start_us - SLACK_US <= inner.start_us and inner.end_us <= outer.end_us + SLACK_US
+
+
+def _remote_call(span: Span) -> bool:
+    """A CLIENT span for a call to another traced service (databases are rarely traced)."""
+    return span.kind == "client" and not any(key.startswith("db.") for key in span.tags)
+
+
+def _rejected(span: Span) -> bool:
+    """A server span that answered no on purpose (4xx/5xx, or a gRPC status other than OK)."""
+    status = span.tags.get("http.response.status_code", span.tags.get("http.status_code"))
+    grpc_status = span.tags.get("rpc.grpc.status_code")
+    return (status is not None and int(status) >= 400) or (grpc_status is not None and int(grpc_status) != 0)
+
+
+class Request:
+    """The traces of one request, the first to start being the request's own."""
+
+    def __init__(self, request_id: str, traces: list[Trace]) -> None:
+        self.request_id = request_id
+        self.traces = sorted(traces, key=lambda t: min(s.start_us for s in t.spans))
+        self.main = self.traces[0]
+        self.fragments = self.traces[1:]
+        self.spans = [span for trace in self.traces for span in trace.spans]
+        self._trace_of = {span.span_id: trace for trace in self.traces for span in trace.spans}
+
+    def trace_of(self, span: Span) -> Trace:
+        return self._trace_of[span.span_id]
+
+    def tops(self, trace: Trace) -> list[Span]:
+        """A trace's roots, and spans whose parent never arrived."""
+        ids = trace.by_id
+        return [span for span in trace.spans if span.parent_id is None or span.parent_id not in ids]
+
+    def has_child(self, span: Span, kinds: tuple[str, ...]) -> bool:
+        return any(child.kind in kinds for child in self.trace_of(span).children(span))
+
+    def descendants(self, span: Span) -> list[Span]:
+        trace, found, queue = self.trace_of(span), [], [span]
+        while queue:
+            for child in trace.children(queue.pop()):
+                found.append(child)
+                queue.append(child)
+        return found
+
+    def blind_to_inbound(self, service: str) -> bool:
+        """The service has an inbound (server or consumer) span that starts a fragment."""
+        return any(
+            top.service == service and top.kind in ("server", "consumer")
+            for fragment in self.fragments
+            for top in self.tops(fragment)
+        )
+
+
+def diagnose(request: Request) -> list[Finding]:
+    findings: dict[tuple[str, Boundary], Finding] = {}
+
+    def found(signature: sig.Signature, boundary: Boundary, *spans: Span) -> None:
+        finding = findings.setdefault((signature.name, boundary), Finding(signature, boundary))
+        for span in spans:
+            if span.trace_id not in finding.trace_ids:
+                finding.trace_ids.append(span.trace_id)
+            finding.span_ids.append(span.span_id)
+
+    linked = {span_id for span in request.spans for span_id in span.links}
+    own_ids = {span.span_id for span in request.spans}
+    for fragment in request.fragments:
+        for top in request.tops(fragment):
+            if set(top.links) & own_ids or top.span_id in linked:
+                continue  # a trace started on purpose, and linked to the request: legitimately separate
+            if top.kind == "internal":
+                found(sig.GHOST_SPAN, Boundary(top.service, top.service, "in-process"), top)
+            elif top.kind == "server":
+                _server_top(request, top, found)
+            elif top.kind == "consumer":
+                _consumer_top(request, top, found)
+    _sampling_holes(request, found)
+    _hidden_error_origins(request, found)
+    return list(findings.values())
+
+
+def _server_top(request: Request, top: Span, found: Any) -> None:
+    others = [s for s in request.spans if request.trace_of(s) is not request.trace_of(top)]
+    dangling = [
+        s for s in others if _remote_call(s) and not request.has_child(s, ("server",)) and _within(s, top)
+    ]
+    if not dangling:
+        callers = [s for s in others if _within(s, top)]
+        caller = min(callers, key=lambda s: s.duration_us).service if callers else "an untraced caller"
+        found(sig.UNINSTRUMENTED_CLIENT, Boundary(caller, top.service, protocol(top)), top)
+        return
+    client = min(dangling, key=lambda s: s.duration_us)
+    if _blind_outbound(request, top.service):
+        found(
+            sig.PROPAGATOR_NOT_REGISTERED, Boundary(client.service, top.service, protocol(top)), client, top
+        )
+    else:
+        found(
+            sig.CONTEXT_DROPPED_IN_TRANSIT,
+            Boundary(client.service, top.service, protocol(client)),
+            client,
+            top,
+        )
+
+
+def _blind_outbound(request: Request, service: str) -> bool:
+    """The service's outbound messages or calls carried no context: their receivers start fragments."""
+    for span in request.spans:
+        if (
+            span.service != service
+            or span.kind not in ("producer", "client")
+            or not _remote_call_or_send(span)
+        ):
+            continue
+        if request.has_child(span, ("consumer", "server")):
+            continue
+        if any(
+            top.kind in ("consumer", "server") and top.start_us >= span.start_us - SLACK_US
+            for fragment in request.fragments
+            for top in request.tops(fragment)
+        ):
+            return True
+    return False
+
+
+def _remote_call_or_send(span: Span) -> bool:
+    return span.kind == "producer" or _remote_call(span)
+
+
+def _consumer_top(request: Request, top: Span, found: Any) -> None:
+    destination = top.tags.get("messaging.destination.name")
+    producers = [
+        s for s in request.spans
+        if s.kind == "producer" and s.tags.get("messaging.destination.name") == destination
+        and s.start_us <= top.start_us + SLACK_US and request.trace_of(s) is not request.trace_of(top)
+    ]  # fmt: skip
+    if not producers:
+        found(sig.UNINSTRUMENTED_CLIENT, Boundary("an untraced producer", top.service, protocol(top)), top)
+        return
+    producer = max(producers, key=lambda s: s.start_us)
+    if request.has_child(producer, ("consumer",)):
+        # The library's receive span extracted the context; the processing did not.
+        boundary = Boundary(producer.service, top.service, protocol(top))
+        found(sig.CONSUMER_NOT_EXTRACTING, boundary, producer, top)
+        return
+    # Nothing downstream of the message saw its context: one side of it has no propagator.
+    blind = (
+        top.service
+        if request.blind_to_inbound(top.service) and _receiver_only(request, top)
+        else producer.service
+    )
+    found(sig.PROPAGATOR_NOT_REGISTERED, Boundary(producer.service, blind, protocol(top)), producer, top)
+
+
+def _receiver_only(request: Request, top: Span) -> bool:
+    """The consumer's service also failed to extract where its caller did send context."""
+    return any(
+        t.service == top.service and t.kind == "server"
+        for fragment in request.fragments for t in request.tops(fragment)
+    )  # fmt: skip
+
+
+def _sampling_holes(request: Request, found: Any) -> None:
+    fragment_tops = [top for fragment in request.fragments for top in request.tops(fragment)]
+    for span in request.spans:
+        if not _remote_call(span) or span.tags.get("otel.status_code") == "ERROR":
+            continue
+        if request.has_child(span, ("server",)) or any(_within(span, top) for top in fragment_tops):
+            continue
+        callee = str(span.tags.get("rpc.service") or span.tags.get("server.address") or "its callee")
+        found(sig.SAMPLER_NOT_PARENT_BASED, Boundary(span.service, callee, protocol(span)), span)
+
+
+def _failed(span: Span) -> bool:
+    return span.tags.get("otel.status_code") == "ERROR" or span.tags.get("error") is True
+
+
+def _deepest_failures(request: Request) -> list[Span]:
+    return [s for s in request.spans if _failed(s) and not any(_failed(d) for d in request.descendants(s))]
+
+
+def _hidden_error_origins(request: Request, found: Any) -> None:
+    for failed in _deepest_failures(request):
+        downstream = [d for d in request.descendants(failed) if d.service != failed.service]
+        if not downstream or any(_rejected(d) for d in downstream if d.kind == "server"):
+            continue  # failed on its own, or the callee answered no on purpose: the origin is visible
+        boundary = Boundary(failed.service, downstream[0].service, protocol(downstream[0]))
+        found(sig.HIDDEN_ERROR_ORIGIN, boundary, failed)
+
+
+def error_origin(request: Request) -> ErrorOrigin | None:
+    """Where the request's failure was recorded, if it failed and its origin is visible."""
+    deepest = _deepest_failures(request)
+    if not deepest:
+        return None
+    span = min(deepest, key=lambda s: s.start_us)
+    exception = next((e for e in span.events if e.get("event") == "exception"), None)
+    reason = (
+        f"{exception.get('exception.type')}: {exception.get('exception.message')}"
+        if exception
+        else str(span.tags.get("otel.status_description", "status ERROR"))
+    )
+    return ErrorOrigin(span.service, span.operation, span.span_id, span.trace_id, reason)
