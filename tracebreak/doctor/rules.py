@@ -186,9 +186,7 @@ def _server_top(request: Request, top: Span, found: Any) -> None:
         return
     client = min(dangling, key=lambda s: s.duration_us)
     if _blind_outbound(request, top.service):
-        found(
-            sig.PROPAGATOR_NOT_REGISTERED, Boundary(client.service, top.service, protocol(top)), client, top
-        )
+        found(sig.PROPAGATOR_NOT_REGISTERED, _everywhere(top.service), client, top)
     else:
         found(
             sig.CONTEXT_DROPPED_IN_TRANSIT,
@@ -244,7 +242,12 @@ def _consumer_top(request: Request, top: Span, found: Any) -> None:
         if request.blind_to_inbound(top.service) and _receiver_only(request, top)
         else producer.service
     )
-    found(sig.PROPAGATOR_NOT_REGISTERED, Boundary(producer.service, blind, protocol(top)), producer, top)
+    found(sig.PROPAGATOR_NOT_REGISTERED, _everywhere(blind), producer, top)
+
+
+def _everywhere(service: str) -> Boundary:
+    """A service with no propagator breaks every boundary it has, in and out."""
+    return Boundary(service, service, "every boundary")
 
 
 def _receiver_only(request: Request, top: Span) -> bool:
