@@ -1,0 +1,205 @@
+"""The doctor's rules on hand-built span sets: each signature, healthy requests, and the tricky ones."""
+
+from dataclasses import replace
+
+from tracebreak.doctor.collect import join
+from tracebreak.doctor.rules import Request, diagnose, error_origin
+from tracebreak.traces import Span, Trace
+
+RID = "rid-1"
+GRPC = {"rpc.system": "grpc", "rpc.service": "tracebreak.auth.v1.Auth"}
+KAFKA_REQUESTS = {"messaging.system": "kafka", "messaging.destination.name": "enrichment.requests"}
+ERROR = {"otel.status_code": "ERROR"}
+
+
+def span(span_id, parent, service, kind, start, end, trace="main", links=(), events=(), **tags):
+    return Span(
+        trace, span_id, parent, service, "op-" + span_id, kind, start, end - start, tags, list(events), links
+    )
+
+
+def trace(trace_id, *spans):
+    return Trace(
+        trace_id,
+        [s if s.trace_id == trace_id else Span(trace_id, *list(s.__dict__.values())[1:]) for s in spans],
+    )
+
+
+def edge_and_a(a_tags=None):
+    """The client, Envoy and A's server span, as every request starts."""
+    return [
+        span("client", None, "tracebreak-client", "internal", 0, 1000),
+        span("http", "client", "tracebreak-client", "client", 10, 990, **{"http.request.method": "GET"}),
+        span("ingress", "http", "envoy", "server", 20, 980, **{"guid:x-request-id": RID}),
+        span("egress", "ingress", "envoy", "client", 30, 970, upstream_cluster="service-a"),
+        span(
+            "a",
+            "egress",
+            "service-a",
+            "server",
+            40,
+            960,
+            **{"http.request.header.x-request-id": RID, **(a_tags or {})},
+        ),
+    ]
+
+
+def b_and_c(parent="a-call", trace_id="main"):
+    return [
+        span("b", parent, "service-b", "server", 60, 900, trace_id, **{"rpc.grpc.request.metadata.x-request-id": RID, **GRPC, "rpc.grpc.status_code": 0}),
+        span("send", "b", "service-b", "producer", 70, 80, trace_id, **KAFKA_REQUESTS),
+        span("receive", "send", "service-c", "consumer", 100, 110, trace_id, **KAFKA_REQUESTS),
+        span("process", "send", "service-c", "consumer", 120, 800, trace_id, **{"messaging.kafka.message.header.x-request-id": RID, **KAFKA_REQUESTS}),
+        span("db", "process", "service-c", "client", 130, 700, trace_id, **{"db.system.name": "postgresql"}),
+    ]  # fmt: skip
+
+
+def healthy():
+    return [*edge_and_a(), span("a-call", "a", "service-a", "client", 50, 950, **GRPC), *b_and_c()]
+
+
+def verdict(*traces):
+    request = Request(RID, list(traces))
+    return request, {f.signature.name: f for f in diagnose(request)}
+
+
+def test_a_healthy_request_is_whole():
+    request, findings = verdict(Trace("main", healthy()))
+    assert findings == {} and error_origin(request) is None
+
+
+def test_a_ghost_span_is_named_at_its_service():
+    ghost = span(
+        "audit", None, "service-a", "internal", 970, 990, "ghost", **{"http.request.header.x-request-id": RID}
+    )
+    _, findings = verdict(Trace("main", healthy()), Trace("ghost", [ghost]))
+    assert set(findings) == {"ghost-span"}
+    assert findings["ghost-span"].trace_ids == ["ghost"]
+    assert str(findings["ghost-span"].boundary) == "service-a (in-process)"
+
+
+def test_a_separate_trace_linked_to_the_request_is_legitimate():
+    job = span(
+        "job",
+        None,
+        "service-a",
+        "internal",
+        970,
+        990,
+        "job",
+        links=("a",),
+        **{"http.request.header.x-request-id": RID},
+    )
+    _, findings = verdict(Trace("main", healthy()), Trace("job", [job]))
+    assert findings == {}
+
+
+def test_a_call_made_without_tracing_is_an_uninstrumented_client():
+    _, findings = verdict(
+        Trace("main", edge_and_a()), trace("b-side", *b_and_c(parent=None, trace_id="b-side"))
+    )
+    assert set(findings) == {"uninstrumented-client"}
+    finding = findings["uninstrumented-client"]
+    assert (finding.boundary.source, finding.boundary.target, finding.boundary.protocol) == (
+        "service-a",
+        "service-b",
+        "gRPC",
+    )
+    assert "aio_client_interceptors" in finding.fix
+
+
+def test_context_sent_but_never_received_was_dropped_in_transit():
+    main = edge_and_a()[:4]
+    a_side = [span("a", None, "service-a", "server", 40, 960, "a-side", **{"http.request.header.x-request-id": RID}),
+              span("a-call", "a", "service-a", "client", 50, 950, "a-side", **GRPC), *b_and_c(trace_id="a-side")]  # fmt: skip
+    _, findings = verdict(Trace("main", main), Trace("a-side", a_side))
+    assert set(findings) == {"context-dropped-in-transit"}
+    assert str(findings["context-dropped-in-transit"].boundary) == "envoy -> service-a (HTTP)"
+
+
+def test_processing_outside_the_message_context_is_a_consumer_not_extracting():
+    spans = [s for s in healthy() if s.span_id not in ("process", "db")]
+    processing = [
+        span("process", None, "service-c", "consumer", 120, 800, "c-side", **{"messaging.kafka.message.header.x-request-id": RID, **KAFKA_REQUESTS}),
+        span("db", "process", "service-c", "client", 130, 700, "c-side", **{"db.system.name": "postgresql"}),
+    ]  # fmt: skip
+    _, findings = verdict(Trace("main", spans), Trace("c-side", processing))
+    assert set(findings) == {"consumer-not-extracting"}
+    assert str(findings["consumer-not-extracting"].boundary) == "service-b -> service-c (Kafka)"
+
+
+def test_a_service_that_neither_extracts_nor_injects_has_no_propagator():
+    main = [*edge_and_a(), span("a-call", "a", "service-a", "client", 50, 950, **GRPC)]
+    b_side = [
+        span("b", None, "service-b", "server", 60, 900, "b-side", **{"rpc.grpc.request.metadata.x-request-id": RID, **GRPC}),
+        span("send", "b", "service-b", "producer", 70, 80, "b-side", **KAFKA_REQUESTS),
+    ]  # fmt: skip
+    c_side = [span("process", None, "service-c", "consumer", 120, 800, "c-side", **{"messaging.kafka.message.header.x-request-id": RID, **KAFKA_REQUESTS})]  # fmt: skip
+    _, findings = verdict(Trace("main", main), Trace("b-side", b_side), Trace("c-side", c_side))
+    assert set(findings) == {"propagator-not-registered"}
+    finding = findings["propagator-not-registered"]
+    assert finding.boundary.target == "service-b" and sorted(finding.trace_ids) == [
+        "b-side",
+        "c-side",
+        "main",
+    ]
+
+
+def test_a_successful_call_the_callee_never_recorded_is_a_sampling_hole():
+    main = [*edge_and_a(), span("a-call", "a", "service-a", "client", 50, 950, **GRPC)]
+    _, findings = verdict(Trace("main", main))
+    assert set(findings) == {"sampler-not-parent-based"}
+    assert findings["sampler-not-parent-based"].boundary.source == "service-a"
+
+
+def test_a_failure_nobody_below_explains_is_a_hidden_error_origin():
+    spans = [*edge_and_a(a_tags={**ERROR, "http.response.status_code": 502}),
+             span("a-call", "a", "service-a", "client", 50, 950, **GRPC), *b_and_c()]  # fmt: skip
+    _, findings = verdict(Trace("main", spans))
+    assert set(findings) == {"hidden-error-origin"}
+    assert str(findings["hidden-error-origin"].boundary) == "service-a -> service-b (gRPC)"
+
+
+def test_a_fault_recorded_where_it_happened_is_whole_with_a_visible_origin():
+    timeout = {
+        "event": "exception",
+        "exception.type": "TimeoutError",
+        "exception.message": "orders-db did not answer",
+    }
+    spans = [
+        replace(s, tags={**s.tags, **ERROR}, events=[timeout] if s.span_id == "db" else [])
+        if s.span_id in ("db", "process", "b", "a-call", "a")
+        else s
+        for s in healthy()
+    ]
+    request, findings = verdict(Trace("main", spans))
+    assert findings == {}
+    origin = error_origin(request)
+    assert (origin.service, origin.span_id) == ("service-c", "db")
+    assert origin.reason == "TimeoutError: orders-db did not answer"
+
+
+def test_a_refusal_by_the_callee_is_a_real_failure_not_a_hidden_one():
+    """404: B answered NOT_FOUND on purpose; A's client span is an error, with its reason below it."""
+    changes = {"a-call": ERROR, "b": {"rpc.grpc.status_code": 5}}
+    spans = [replace(s, tags={**s.tags, **changes.get(s.span_id, {})}) for s in healthy()]
+    _, findings = verdict(Trace("main", spans))
+    assert findings == {}
+
+
+def test_a_call_to_a_service_that_is_down_is_not_a_sampling_hole():
+    main = [*edge_and_a(a_tags=ERROR), span("a-call", "a", "service-a", "client", 50, 950, **GRPC, **ERROR)]
+    request, findings = verdict(Trace("main", main))
+    assert findings == {}
+    assert error_origin(request).span_id == "a-call"
+
+
+def test_traces_join_by_any_request_id_key_and_recent_ones_wait():
+    ghost = Trace("ghost", [span("audit", None, "service-a", "internal", 970, 990, "ghost",
+                                 **{"http.request.header.x-request-id": f'["{RID}"]'})])  # fmt: skip
+    lonely = Trace("lonely", [span("cron", None, "service-a", "internal", 0, 10, "lonely")])
+    collected = join([Trace("main", healthy()), ghost, lonely], settle_us=100, now_us=2000)
+    assert [sorted(t.trace_id for t in r.traces) for r in collected.requests] == [["ghost", "main"]]
+    assert [t.trace_id for t in collected.unjoined] == ["lonely"]
+    still_arriving = join([Trace("main", healthy())], settle_us=5000, now_us=2000)
+    assert still_arriving.requests == [] and len(still_arriving.pending) == 1
