@@ -203,3 +203,40 @@ def test_traces_join_by_any_request_id_key_and_recent_ones_wait():
     assert [t.trace_id for t in collected.unjoined] == ["lonely"]
     still_arriving = join([Trace("main", healthy())], settle_us=5000, now_us=2000)
     assert still_arriving.requests == [] and len(still_arriving.pending) == 1
+
+
+def test_an_error_recorded_in_another_fragment_is_not_hidden():
+    """C's processing ran outside the request's trace and recorded the timeout there."""
+    timeout = {"event": "exception", "exception.type": "TimeoutError"}
+    changes = {"a": ERROR, "b": ERROR}
+    main = [
+        replace(s, tags={**s.tags, **changes.get(s.span_id, {})})
+        for s in healthy()
+        if s.span_id not in ("process", "db")
+    ]
+    c_side = [
+        span(
+            "process",
+            None,
+            "service-c",
+            "consumer",
+            120,
+            800,
+            "c-side",
+            **{"messaging.kafka.message.header.x-request-id": RID, **KAFKA_REQUESTS, **ERROR},
+        ),
+        span(
+            "db",
+            "process",
+            "service-c",
+            "client",
+            130,
+            700,
+            "c-side",
+            events=[timeout],
+            **{"db.system.name": "postgresql", **ERROR},
+        ),
+    ]
+    request, findings = verdict(Trace("main", main), Trace("c-side", c_side))
+    assert set(findings) == {"consumer-not-extracting"}
+    assert error_origin(request).span_id == "db"

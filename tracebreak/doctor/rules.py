@@ -278,10 +278,13 @@ def _deepest_failures(request: Request) -> list[Span]:
 
 
 def _hidden_error_origins(request: Request, found: Any) -> None:
-    for failed in _deepest_failures(request):
+    deepest = _deepest_failures(request)
+    for failed in deepest:
         downstream = [d for d in request.descendants(failed) if d.service != failed.service]
         if not downstream or any(_rejected(d) for d in downstream if d.kind == "server"):
             continue  # failed on its own, or the callee answered no on purpose: the origin is visible
+        if any(request.trace_of(other) is not request.trace_of(failed) for other in deepest):
+            continue  # the failure's origin is recorded, in another fragment of the request
         boundary = Boundary(failed.service, downstream[0].service, protocol(downstream[0]))
         found(sig.HIDDEN_ERROR_ORIGIN, boundary, failed)
 
@@ -291,7 +294,7 @@ def error_origin(request: Request) -> ErrorOrigin | None:
     deepest = _deepest_failures(request)
     if not deepest:
         return None
-    span = min(deepest, key=lambda s: s.start_us)
+    span = max(deepest, key=lambda s: s.start_us)  # the one furthest downstream, where it began
     exception = next((e for e in span.events if e.get("event") == "exception"), None)
     reason = (
         f"{exception.get('exception.type')}: {exception.get('exception.message')}"
