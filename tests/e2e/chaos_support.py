@@ -1,0 +1,84 @@
+"""Flipping toggles on a running stack, reading what they hit, and asking the doctor."""
+
+import asyncio
+import json
+import time
+from collections import defaultdict
+
+from tracebreak import envoy_runtime, flagfile, telemetry
+from tracebreak.client import RequestResult, request_order
+from tracebreak.doctor.collect import join, read_window
+from tracebreak.doctor.report import Verdict, examine
+from tracebreak.stack import Stack
+from tracebreak.toggles import toggle
+from tracebreak.traces import TraceQuery
+
+SERVICES = ("service-a", "service-b", "service-c")
+
+
+def set_toggle(stack: Stack, name: str, value: object | None) -> None:
+    t = toggle(name)
+    if t.envoy_runtime_key:
+        envoy_runtime.set_rate(stack.config.edge_admin_url, t.envoy_runtime_key, value)  # type: ignore[arg-type]
+    else:
+        flagfile.set_toggle(stack.config.flags_file, name, value)
+
+
+def ground_truth(stack: Stack) -> dict[str, set[str]]:
+    """Which toggles hit which request, as the services and Envoy recorded it."""
+    hits: dict[str, set[str]] = defaultdict(set)
+    for service in SERVICES:
+        for line in (stack.config.data_dir / "logs" / f"{service}.log").read_text().splitlines():
+            if '"chaos_toggle"' in line:
+                record = json.loads(line)
+                hits[record["request_id"]].add(record["chaos_toggle"])
+    for line in stack.config.access_log.read_text().splitlines():
+        entry = json.loads(line)
+        if entry.get("route_name") == "strip-traceparent-at-lb":
+            hits[entry["request_id"]].add("strip-traceparent-at-lb")
+    return hits
+
+
+def send(
+    stack: Stack, tel: telemetry.Telemetry, order_ids: list[int], batch: int = 25
+) -> list[RequestResult]:
+    async def batches() -> list[RequestResult]:
+        results: list[RequestResult] = []
+        for i in range(0, len(order_ids), batch):
+            chunk = order_ids[i : i + batch]
+            results += await asyncio.gather(*(request_order(stack.config.edge_url, str(n)) for n in chunk))
+        return results
+
+    results = asyncio.run(batches())
+    tel.tracer_provider.force_flush()
+    return results
+
+
+def wait_until_hit(
+    stack: Stack, tel: telemetry.Telemetry, name: str, hit: bool, timeout_s: float = 10
+) -> None:
+    """Send single requests until the toggle's new state shows on one (the flag file is polled)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        [result] = send(stack, tel, [1])
+        if (name in ground_truth(stack).get(result.request_id or "", set())) == hit:
+            return
+    raise AssertionError(f"{name} did not turn {'on' if hit else 'off'} within {timeout_s} s")
+
+
+def judge(stack: Stack, request_ids: set[str], since_us: int, timeout_s: float = 20) -> dict[str, Verdict]:
+    """The doctor's verdict on each of these requests, once none of them is still arriving."""
+    query = TraceQuery(stack.config.query_url)
+    deadline = time.monotonic() + timeout_s
+    try:
+        while True:
+            now_us = time.time_ns() // 1000
+            collected = join(read_window(query, since_us, now_us), settle_us=1_500_000, now_us=now_us)
+            verdicts = {
+                v.request.request_id: v for v in examine(collected) if v.request.request_id in request_ids
+            }
+            if set(verdicts) == request_ids or time.monotonic() > deadline:
+                return verdicts
+            time.sleep(0.2)  # polling interval while the last spans settle
+    finally:
+        query.close()

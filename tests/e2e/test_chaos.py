@@ -1,0 +1,123 @@
+"""Every breaker, paired: on, each request shows exactly its signature; off, the same requests are whole."""
+
+import time
+
+import pytest
+
+from tests.e2e.chaos_support import ground_truth, judge, send, set_toggle, wait_until_hit
+
+REQUESTS = 6
+
+BREAKERS = {
+    "orphan-background-task": ("ghost-span", 1.0),
+    "uninstrumented-client": ("uninstrumented-client", 1.0),
+    "strip-traceparent-at-lb": ("context-dropped-in-transit", 1.0),
+    "kafka-consumer-no-extract": ("consumer-not-extracting", 1.0),
+    "propagator-not-registered": ("propagator-not-registered", True),
+    "sampler-not-parent-based": ("sampler-not-parent-based", 1.0),
+    "silent-exception-recovery": ("hidden-error-origin", 1.0),
+}
+
+
+def run_batch(stack, client_telemetry, order_ids):
+    since_us = time.time_ns() // 1000 - 1_000_000
+    results = send(stack, client_telemetry, order_ids)
+    verdicts = judge(stack, {r.request_id for r in results}, since_us)
+    return results, verdicts
+
+
+@pytest.mark.parametrize("breaker", list(BREAKERS))
+def test_each_breaker_shows_its_signature_and_only_while_on(stack, client_telemetry, breaker):
+    signature, value = BREAKERS[breaker]
+    if breaker == "silent-exception-recovery":
+        set_toggle(stack, "downstream-timeout", 1.0)  # what it swallows
+    set_toggle(stack, breaker, value)
+    try:
+        wait_until_hit(stack, client_telemetry, breaker, hit=True)
+        results, verdicts = run_batch(stack, client_telemetry, list(range(1, REQUESTS + 1)))
+        truth = ground_truth(stack)
+        for result in results:
+            assert breaker in truth[result.request_id]
+            assert verdicts[result.request_id].as_dict()["signatures"] == [signature], verdicts[
+                result.request_id
+            ].as_dict()
+    finally:
+        set_toggle(stack, breaker, None)
+        set_toggle(stack, "downstream-timeout", None)
+    wait_until_hit(stack, client_telemetry, breaker, hit=False)
+    results, verdicts = run_batch(stack, client_telemetry, list(range(1, REQUESTS + 1)))
+    assert [r.status for r in results] == [200] * REQUESTS
+    assert all(verdicts[r.request_id].whole for r in results), [v.as_dict() for v in verdicts.values()]
+
+
+def test_faults_alone_break_no_trace_and_the_error_shows_at_its_origin(stack, client_telemetry):
+    set_toggle(stack, "downstream-timeout", 0.5)
+    try:
+        wait_until_hit(stack, client_telemetry, "downstream-timeout", hit=True)
+        results, verdicts = run_batch(stack, client_telemetry, list(range(1, 21)))
+    finally:
+        set_toggle(stack, "downstream-timeout", None)
+    truth = ground_truth(stack)
+    failed = [r for r in results if r.status == 502]
+    assert 0 < len(failed) < len(results)
+    assert {r.request_id for r in failed} == {
+        r.request_id for r in results if "downstream-timeout" in truth[r.request_id]
+    }
+    for result in results:
+        verdict = verdicts[result.request_id].as_dict()
+        assert verdict["whole"] and verdict["signatures"] == [], verdict
+    for result in failed:
+        assert "orders-db did not answer" in result.body["message"]  # A's answer names the failure
+        origin = verdicts[result.request_id].as_dict()["error_origin"]
+        assert (origin["service"], origin["operation"]) == ("service-c", "SELECT orders")
+        assert origin["reason"].startswith("TimeoutError")
+
+
+MIXED = {"orphan-background-task": 0.3, "uninstrumented-client": 0.2, "kafka-consumer-no-extract": 0.3}
+MIXED_FAULT = {"downstream-timeout": 0.2}
+
+
+def test_a_mixed_run_is_classified_as_the_services_recorded_it(stack, client_telemetry):
+    for name, rate in {**MIXED, **MIXED_FAULT}.items():
+        set_toggle(stack, name, rate)
+    try:
+        for name in {**MIXED, **MIXED_FAULT}:
+            wait_until_hit(stack, client_telemetry, name, hit=True, timeout_s=30)
+        results, verdicts = run_batch(stack, client_telemetry, [1 + n % 1000 for n in range(200)])
+    finally:
+        for name in {**MIXED, **MIXED_FAULT}:
+            set_toggle(stack, name, None)
+    truth = ground_truth(stack)
+    expected_signature = {name: BREAKERS[name][0] for name in MIXED}
+    matches = 0
+    for result in results:
+        expected = sorted(expected_signature[t] for t in truth.get(result.request_id, set()) if t in MIXED)
+        matches += verdicts[result.request_id].as_dict()["signatures"] == expected
+    hit_counts = {
+        name: sum(name in truth.get(r.request_id, set()) for r in results)
+        for name in {**MIXED, **MIXED_FAULT}
+    }
+    print(f"mixed run: {matches}/{len(results)} classified as recorded; hits {hit_counts}")
+    assert all(count > 0 for count in hit_counts.values())
+    assert matches >= 0.99 * len(results)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("orphan-background-task", 1.0),
+        ("auth-error-rate", 1.0),
+        ("downstream-timeout", 1.0),
+        ("strip-traceparent-at-lb", 1.0),
+    ],
+    ids=["service-a", "service-b", "service-c", "envoy"],
+)
+def test_a_toggle_takes_effect_within_a_second_without_a_restart(stack, client_telemetry, name, value):
+    pids = {part.name: part.popen.pid for part in stack.processes.values()}
+    set_toggle(stack, name, value)
+    try:
+        wait_until_hit(stack, client_telemetry, name, hit=True, timeout_s=1.0)
+    finally:
+        set_toggle(stack, name, None)
+    wait_until_hit(stack, client_telemetry, name, hit=False, timeout_s=1.0)
+    assert {part.name: part.popen.pid for part in stack.processes.values()} == pids
