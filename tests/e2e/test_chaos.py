@@ -1,10 +1,12 @@
 """Every breaker, paired: on, each request shows exactly its signature; off, the same requests are whole."""
 
+import json
 import time
 
 import pytest
 
 from tests.e2e.chaos_support import ground_truth, judge, send, set_toggle, wait_until_hit
+from tests.e2e.conftest import cli
 
 REQUESTS = 6
 
@@ -121,3 +123,48 @@ def test_a_toggle_takes_effect_within_a_second_without_a_restart(stack, client_t
         set_toggle(stack, name, None)
     wait_until_hit(stack, client_telemetry, name, hit=False, timeout_s=1.0)
     assert {part.name: part.popen.pid for part in stack.processes.values()} == pids
+
+
+def test_a_broken_flag_file_is_reported_with_its_line_and_the_last_good_flags_stay(stack, client_telemetry):
+    set_toggle(stack, "downstream-timeout", 1.0)
+    try:
+        wait_until_hit(stack, client_telemetry, "downstream-timeout", hit=True)
+        stack.config.flags_file.write_text('{\n  "flags": {\n    "downstream-timeout": oops\n}\n')
+        log = stack.config.data_dir / "logs" / "service-c.log"
+        deadline = time.monotonic() + 10
+        while "flag file unusable" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)  # polling interval: the provider re-reads the file every 200 ms
+        reported = [line for line in log.read_text().splitlines() if "flag file unusable" in line]
+        assert reported and "line 3" in reported[-1]
+        listed = cli(stack.config, "chaos", "--flags", str(stack.config.flags_file), "list")
+        assert listed.returncode == 2 and "line 3" in listed.stderr and "Traceback" not in listed.stderr
+        [result] = send(stack, client_telemetry, [1])
+        assert result.status == 502  # the last good flags: the timeout is still on
+    finally:
+        assert cli(stack.config, "chaos", "--flags", str(stack.config.flags_file), "reset").returncode == 0
+    wait_until_hit(stack, client_telemetry, "downstream-timeout", hit=False)
+
+
+def test_the_chaos_command_flips_envoy_and_service_toggles(stack, client_telemetry):
+    flags = ["--flags", str(stack.config.flags_file), "--envoy-admin", stack.config.edge_admin_url]
+    try:
+        assert (
+            cli(stack.config, "chaos", *flags, "on", "strip-traceparent-at-lb", "--rate", "0.25").returncode
+            == 0
+        )
+        assert (
+            cli(stack.config, "chaos", *flags, "on", "orphan-background-task", "--rate", "0.5").returncode
+            == 0
+        )
+        listed = {
+            t["name"]: t for t in json.loads(cli(stack.config, "chaos", *flags, "list", "--json").stdout)
+        }
+        assert listed["strip-traceparent-at-lb"]["value"] == 0.25
+        assert listed["orphan-background-task"]["state"] == "on, rate 0.5"
+        assert listed["uninstrumented-client"]["state"] == "off"
+        wrong = cli(stack.config, "chaos", *flags, "on", "no-such-toggle")
+        assert wrong.returncode == 2 and "orphan-background-task" in wrong.stderr
+    finally:
+        assert cli(stack.config, "chaos", *flags, "reset").returncode == 0
+    listed = json.loads(cli(stack.config, "chaos", *flags, "list", "--json").stdout)
+    assert all(t["state"] == "off" for t in listed)
