@@ -76,15 +76,24 @@ class Chaos:
 
     def hits(self, name: str) -> bool:
         """Whether this request is one the toggle affects (its rate's share); recorded if so."""
-        rate = self.value(name)
-        if rate <= 0 or random.random() >= rate:
+        if not self.decide(name):
             return False
-        self.record(name, rate)
+        self.record(name, self.value(name))
         return True
+
+    def decide(self, name: str) -> bool:
+        """As `hits`, for the caller to record once it has a span to record on."""
+        rate = self.value(name)
+        return rate > 0 and random.random() < rate
 
     def applies_to_me(self, name: str) -> bool:
         """For toggles set to a service (or all)."""
         return self.value(name) in (self.service, "all")
+
+    def record_log_setup(self) -> None:
+        """Where this service's logs are set up without trace context, each request says so."""
+        if self.applies_to_me("logs-without-trace-id"):
+            self.record("logs-without-trace-id", self.service)
 
     def record(self, name: str, value: Any) -> None:
         trace.get_current_span().add_event(

@@ -45,6 +45,7 @@ def run_service(
         sys.exit(2)
     tel = telemetry.setup(name, sampler=sampler)
     chaos.open(name, settings.flags_file)
+    chaos.on_change(lambda: tel.logs.correlate(not chaos.applies_to_me("logs-without-trace-id")))
     try:
         body(settings, tel)
     except (KafkaError, OSError) as error:

@@ -10,7 +10,6 @@ FastAPI and gRPC are instrumented where the app and the channels are made (servi
 import asyncio
 import logging
 import os
-import sys
 from dataclasses import dataclass
 
 from opentelemetry import _logs, propagate, trace
@@ -20,7 +19,6 @@ from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.instrumentation.aiokafka import AIOKafkaInstrumentor
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
-from opentelemetry.instrumentation.logging import LoggingInstrumentor
 from opentelemetry.instrumentation.propagators import (
     TraceResponsePropagator,
     set_global_response_propagator,
@@ -41,10 +39,9 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import Sampler
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
-from pythonjsonlogger.json import JsonFormatter
 
 from tracebreak import __version__
-from tracebreak.correlation import current_request_id
+from tracebreak.logs import Logs, level_from_env
 
 DEFAULT_ENVIRONMENT = "local"
 
@@ -53,6 +50,7 @@ DEFAULT_ENVIRONMENT = "local"
 class Telemetry:
     tracer_provider: TracerProvider
     logger_provider: LoggerProvider
+    logs: Logs
 
     async def shutdown(self) -> None:
         """Export every span and log record still queued. Blocking, so it runs in a thread."""
@@ -60,7 +58,7 @@ class Telemetry:
 
     def shutdown_now(self) -> None:
         self.tracer_provider.shutdown()
-        LoggingInstrumentor().uninstrument()  # later log lines go to stdout only, not to a closed exporter
+        self.logs.close()  # later log lines go to stdout only, not to a closed exporter
         self.logger_provider.shutdown()
 
 
@@ -90,8 +88,9 @@ def setup(service_name: str, json_logs: bool = True, sampler: Sampler | None = N
 
     AIOKafkaInstrumentor().instrument(tracer_provider=tracer_provider)
     HTTPXClientInstrumentor().instrument(tracer_provider=tracer_provider)
-    setup_logging(tracer_provider, json_logs)
-    return Telemetry(tracer_provider, logger_provider)
+    log_setup = Logs(tracer_provider, json_logs)
+    logging.getLogger().setLevel(level_from_env())
+    return Telemetry(tracer_provider, logger_provider, log_setup)
 
 
 def register_propagators(registered: bool = True) -> None:
@@ -126,42 +125,3 @@ class NoPropagator(TextMapPropagator):
     @property
     def fields(self) -> set[str]:
         return set()
-
-
-class _RequestIdFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id.get()
-        return True
-
-
-def setup_logging(tracer_provider: TracerProvider, json_logs: bool = True) -> None:
-    """JSON lines on stdout, and the same records exported over OTLP, each with the trace it belongs to."""
-    # Adds otelTraceID/otelSpanID/otelServiceName to every record and the OTLP log handler to root.
-    LoggingInstrumentor().instrument(tracer_provider=tracer_provider, inject_trace_context=True)
-    root = logging.getLogger()
-    if json_logs:
-        stdout = logging.StreamHandler(sys.stdout)
-        stdout.setFormatter(
-            JsonFormatter(
-                "{asctime}{levelname}{name}{message}{otelServiceName}{otelTraceID}{otelSpanID}{request_id}",
-                style="{",
-                rename_fields={
-                    "asctime": "time",
-                    "levelname": "level",
-                    "name": "logger",
-                    "otelServiceName": "service.name",
-                    "otelTraceID": "trace_id",
-                    "otelSpanID": "span_id",
-                },
-            )
-        )
-        root.addHandler(stdout)
-    for handler in root.handlers:
-        handler.addFilter(_RequestIdFilter())
-    level = os.environ.get("TRACEBREAK_LOG_LEVEL", "INFO").upper()
-    if level not in logging.getLevelNamesMapping():
-        root.warning(
-            "TRACEBREAK_LOG_LEVEL=%r is not a log level (DEBUG, INFO, WARNING, ERROR); using INFO", level
-        )
-        level = "INFO"
-    root.setLevel(level)

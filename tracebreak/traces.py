@@ -141,8 +141,10 @@ class TraceQuery:
             raise QueryError(f"{response.request.url} answered {response.status_code}: {response.text[:200]}")
         return [Trace.from_jaeger(document) for document in response.json().get("data") or []]
 
-    def logs(self, trace_id: str) -> list[dict[str, Any]]:
-        response = self._get("/api/logs", {"traceID": trace_id})
+    def logs(self, trace_id: str | None = None, start_us: int = 0, end_us: int = 0) -> list[dict[str, Any]]:
+        """Log records of a trace, or of a window: tracebreak's store has them, Jaeger has not."""
+        params = {"traceID": trace_id} if trace_id else {"start": start_us, "end": end_us}
+        response = self._get("/api/logs", params)
         if response.status_code != 200:
             raise QueryError(f"{response.request.url} answered {response.status_code}: {response.text[:200]}")
         return response.json().get("data") or []

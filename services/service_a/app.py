@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.service_a import audit, errors
 from services.service_b.client import AuthClient
+from tracebreak.chaos import chaos
 from tracebreak.correlation import REQUEST_ID_HEADER, bind, current_request_id
 from tracebreak.settings import Settings
 
@@ -38,6 +39,7 @@ def create_app(settings: Settings, on_shutdown: Callable[[], Awaitable[None]]) -
     @app.middleware("http")
     async def correlate(request: Request, call_next: Callable) -> JSONResponse:
         bind(request.headers.get(REQUEST_ID_HEADER), trace.get_current_span(), "http")
+        chaos.record_log_setup()
         return await call_next(request)
 
     @app.exception_handler(errors.Failure)

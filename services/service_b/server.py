@@ -67,6 +67,7 @@ class AuthService(auth_pb2_grpc.AuthServicer):
     @staticmethod
     def record_process_wide_toggles() -> None:
         """Toggles that act on the whole process are recorded on each request they shape."""
+        chaos.record_log_setup()
         if chaos.value("propagator-not-registered"):
             chaos.record("propagator-not-registered", True)
         if not trace.get_current_span().is_recording():

@@ -57,10 +57,10 @@ class Enrichment:
     async def handle(self, record: ConsumerRecord) -> None:
         headers = messaging.carrier(record.headers)
         current_request_id.set(headers.get(REQUEST_ID_HEADER))
-        if chaos.hits("kafka-consumer-no-extract"):
+        if chaos.decide("kafka-consumer-no-extract"):
             # chaos: kafka-consumer-no-extract. WRONG: trusting the aiokafka instrumentation. Its
             # CONSUMER span ended before getone returned, so the work below starts new traces.
-            await self.process(record, headers)
+            await self.process(record, headers, hit="kafka-consumer-no-extract")
             return
         # RIGHT: Extract. B's context, trace and baggage alike, becomes the context of everything below.
         token = context.attach(propagate.extract(headers))
@@ -69,7 +69,7 @@ class Enrichment:
         finally:
             context.detach(token)
 
-    async def process(self, record: ConsumerRecord, headers: dict[str, str]) -> None:
+    async def process(self, record: ConsumerRecord, headers: dict[str, str], hit: str | None = None) -> None:
         with tracer.start_as_current_span(
             f"{record.topic} process",
             kind=SpanKind.CONSUMER,
@@ -84,6 +84,9 @@ class Enrichment:
             },
         ) as span:
             bind(headers.get(REQUEST_ID_HEADER), span, "kafka")
+            chaos.record_log_setup()
+            if hit:
+                chaos.record(hit, True)
             user = baggage.get_baggage("enduser.id")
             if user:
                 span.set_attribute("enduser.id", str(user))

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from tracebreak import envoy_runtime, flagfile, telemetry
 from tracebreak.client import RequestResult, request_order
-from tracebreak.doctor.collect import join, read_window
+from tracebreak.doctor.collect import join, read_logs, read_window
 from tracebreak.doctor.report import Verdict, examine
 from tracebreak.stack import Stack
 from tracebreak.toggles import toggle
@@ -73,7 +73,8 @@ def judge(stack: Stack, request_ids: set[str], since_us: int, timeout_s: float =
     try:
         while True:
             now_us = time.time_ns() // 1000
-            collected = join(read_window(query, since_us, now_us), settle_us=1_500_000, now_us=now_us)
+            traces, logs = read_window(query, since_us, now_us), read_logs(query, since_us, now_us)
+            collected = join(traces, settle_us=1_500_000, now_us=now_us, logs=logs)
             verdicts = {
                 v.request.request_id: v for v in examine(collected) if v.request.request_id in request_ids
             }

@@ -240,3 +240,20 @@ def test_an_error_recorded_in_another_fragment_is_not_hidden():
     request, findings = verdict(Trace("main", main), Trace("c-side", c_side))
     assert set(findings) == {"consumer-not-extracting"}
     assert error_origin(request).span_id == "db"
+
+
+def test_log_lines_with_the_request_id_but_no_trace_id_are_named_by_service():
+    logs = [
+        {"traceID": "", "spanID": "", "serviceName": "service-b", "attributes": {"request_id": RID}},
+        {
+            "traceID": "ab" * 16,
+            "spanID": "cd" * 8,
+            "serviceName": "service-a",
+            "attributes": {"request_id": RID},
+        },
+    ]
+    collected = join([Trace("main", healthy())], settle_us=0, now_us=10_000, logs=logs)
+    [request] = collected.requests
+    findings = {f.signature.name: f for f in diagnose(request)}
+    assert set(findings) == {"logs-without-trace-id"}
+    assert str(findings["logs-without-trace-id"].boundary) == "service-b (logs)"

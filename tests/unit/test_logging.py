@@ -6,11 +6,12 @@ SCRIPT = """
 import logging
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
-from tracebreak import telemetry
 from tracebreak.correlation import current_request_id
+from tracebreak.logs import Logs
 
 provider = TracerProvider(resource=Resource.create({"service.name": "service-x"}))
-telemetry.setup_logging(provider)
+Logs(provider, json_logs=True)
+logging.getLogger().setLevel("INFO")
 log = logging.getLogger("x")
 log.info("outside")
 current_request_id.set("rid-7")
@@ -34,3 +35,21 @@ def test_log_lines_inside_a_span_carry_its_ids_as_json():
     assert inside["service.name"] == "service-x" and inside["request_id"] == "rid-7"
     assert inside["level"] == "WARNING" and inside["logger"] == "x"
     assert records["outside"]["trace_id"] == "0" and records["outside"]["request_id"] is None
+
+
+UNCORRELATED = (
+    SCRIPT.replace(
+        "Logs(provider, json_logs=True)", "logs = Logs(provider, json_logs=True)\nlogs.correlate(False)"
+    )
+    + "\nlogs.close()\n"
+)
+
+
+def test_the_wrong_setup_writes_lines_without_trace_ids():
+    result = subprocess.run([sys.executable, "-c", UNCORRELATED], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    records = {
+        r["message"]: r
+        for r in map(json.loads, (line for line in result.stdout.splitlines() if line[0] == "{"))
+    }
+    assert records["inside"]["trace_id"] is None and records["inside"]["request_id"] == "rid-7"

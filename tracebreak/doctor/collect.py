@@ -4,7 +4,7 @@ import time
 from dataclasses import dataclass
 
 from tracebreak.doctor.rules import Request, request_ids
-from tracebreak.traces import Trace, TraceQuery
+from tracebreak.traces import QueryError, Trace, TraceQuery
 
 SEARCH_LIMIT = 1_000_000  # every trace in the window: the doctor needs all the fragments
 
@@ -25,9 +25,24 @@ def read_window(query: TraceQuery, since_us: int, until_us: int) -> list[Trace]:
     return list(traces.values())
 
 
-def join(traces: list[Trace], settle_us: int, now_us: int | None = None) -> Collected:
+def read_logs(query: TraceQuery, since_us: int, until_us: int) -> list[dict] | None:
+    """The window's log records, or None where the source keeps no logs (a real Jaeger)."""
+    try:
+        return query.logs(start_us=since_us, end_us=until_us)
+    except QueryError:
+        return None
+
+
+def join(
+    traces: list[Trace], settle_us: int, now_us: int | None = None, logs: list[dict] | None = None
+) -> Collected:
     """Group traces by the request ids their spans carry; traces that share one are one request."""
     now_us = time.time_ns() // 1000 if now_us is None else now_us
+    logs_by_request: dict[str, list[dict]] = {}
+    for record in logs or []:
+        request_id = (record.get("attributes") or {}).get("request_id")
+        if request_id:
+            logs_by_request.setdefault(str(request_id), []).append(record)
     parent: dict[str, str] = {}
 
     def root(key: str) -> str:
@@ -52,7 +67,7 @@ def join(traces: list[Trace], settle_us: int, now_us: int | None = None) -> Coll
     requests, pending = [], []
     for members in groups.values():
         request_id = sorted(set().union(*(ids_of[t.trace_id] for t in members)))[0]
-        request = Request(request_id, members)
+        request = Request(request_id, members, logs_by_request.get(request_id))
         latest = max(span.end_us for span in request.spans)
         (pending if now_us - latest < settle_us else requests).append(request)
     return Collected(requests, pending, unjoined)

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tracebreak.doctor import signatures as sig
-from tracebreak.doctor.collect import Collected, join, read_window
+from tracebreak.doctor.collect import Collected, join, read_logs, read_window
 from tracebreak.doctor.rules import Finding, Request, diagnose, error_origin
 from tracebreak.store.jaeger import parse_duration_us
 from tracebreak.traces import TraceQuery
@@ -73,7 +73,9 @@ def run(args: argparse.Namespace) -> int:
     since_us = now_us - parse_duration_us(args.since)
     query = TraceQuery(args.source, timeout_s=60)
     try:
-        collected = join(read_window(query, since_us, now_us), parse_duration_us(args.settle), now_us)
+        traces = read_window(query, since_us, now_us)
+        logs = read_logs(query, since_us, now_us)
+        collected = join(traces, parse_duration_us(args.settle), now_us, logs)
     finally:
         query.close()
     verdicts = examine(collected)

@@ -111,8 +111,11 @@ def _rejected(span: Span) -> bool:
 class Request:
     """The traces of one request, the first to start being the request's own."""
 
-    def __init__(self, request_id: str, traces: list[Trace]) -> None:
+    def __init__(
+        self, request_id: str, traces: list[Trace], logs: list[dict[str, Any]] | None = None
+    ) -> None:
         self.request_id = request_id
+        self.logs = logs or []  # the log records that carry the request id, where the source has logs
         self.traces = sorted(traces, key=lambda t: min(s.start_us for s in t.spans))
         self.main = self.traces[0]
         self.fragments = self.traces[1:]
@@ -171,6 +174,14 @@ def diagnose(request: Request) -> list[Finding]:
                 _consumer_top(request, top, found)
     _sampling_holes(request, found)
     _hidden_error_origins(request, found)
+    for record in request.logs:
+        if not record.get("traceID", "").strip("0"):
+            service = str(record.get("serviceName", "unknown"))
+            finding = findings.setdefault(
+                (sig.LOGS_WITHOUT_TRACE_ID.name, Boundary(service, service, "logs")),
+                Finding(sig.LOGS_WITHOUT_TRACE_ID, Boundary(service, service, "logs")),
+            )
+            finding.span_ids.append(record.get("spanID") or "")
     return list(findings.values())
 
 

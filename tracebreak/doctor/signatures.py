@@ -53,6 +53,13 @@ HIDDEN_ERROR_ORIGIN = Signature(
     "the answer to {from}; never `except Exception: return default`.",
 )
 
+LOGS_WITHOUT_TRACE_ID = Signature(
+    "logs-without-trace-id",
+    "log lines written for the request carry its request id but no trace id",
+    "Inject trace context into {to}'s logs: LoggingInstrumentor().instrument(inject_trace_context=True), "
+    "and handle records where they are written, inside the request's context.",
+)
+
 ALL = (
     GHOST_SPAN,
     UNINSTRUMENTED_CLIENT,
@@ -61,5 +68,6 @@ ALL = (
     PROPAGATOR_NOT_REGISTERED,
     SAMPLER_NOT_PARENT_BASED,
     HIDDEN_ERROR_ORIGIN,
+    LOGS_WITHOUT_TRACE_ID,
 )
 BY_NAME = {signature.name: signature for signature in ALL}

@@ -145,7 +145,14 @@ def query_app(db: Database) -> Starlette:
         return JSONResponse(jaeger.envelope(found))
 
     async def logs(request: Request) -> Response:
-        trace_id = _trace_id(request.query_params.get("traceID", ""))
+        """The log records of a trace (traceID), or of a time window (start and end, in µs)."""
+        params = request.query_params
+        if params.get("traceID"):
+            rows = db.logs(_trace_id(params["traceID"]))
+        elif params.get("start") and params.get("end"):
+            rows = db.logs_between(_int(params, "start", 0), _int(params, "end", 0))
+        else:
+            raise ValueError("give traceID, or start and end (microseconds since the epoch)")
         records = [
             {
                 "timestamp": row["time_us"],
@@ -156,7 +163,7 @@ def query_app(db: Database) -> Starlette:
                 "body": row["body"],
                 "attributes": json.loads(row["attributes"]),
             }
-            for row in db.logs(trace_id)
+            for row in rows
         ]
         return JSONResponse(jaeger.envelope(records))
 

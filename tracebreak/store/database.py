@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS logs (
 );
 CREATE INDEX IF NOT EXISTS logs_by_trace ON logs (trace_id);
 CREATE INDEX IF NOT EXISTS logs_by_received ON logs (received_us);
+CREATE INDEX IF NOT EXISTS logs_by_time ON logs (time_us);
 """
 
 
@@ -174,6 +175,11 @@ class Database:
     def logs(self, trace_id: str) -> list[sqlite3.Row]:
         return self._db.execute(
             "SELECT * FROM logs WHERE trace_id = ? ORDER BY time_us, id", (trace_id.lower(),)
+        ).fetchall()
+
+    def logs_between(self, start_us: int, end_us: int) -> list[sqlite3.Row]:
+        return self._db.execute(
+            "SELECT * FROM logs WHERE time_us BETWEEN ? AND ? ORDER BY time_us, id", (start_us, end_us)
         ).fetchall()
 
     def counts(self) -> tuple[int, int]:
