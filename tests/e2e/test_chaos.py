@@ -183,3 +183,18 @@ def test_the_chaos_command_flips_envoy_and_service_toggles(stack, client_telemet
         assert cli(stack.config, "chaos", *flags, "reset").returncode == 0
     listed = json.loads(cli(stack.config, "chaos", *flags, "list", "--json").stdout)
     assert all(t["state"] == "off" for t in listed)
+
+
+def test_a_toggle_that_shapes_a_request_is_recorded_on_its_span(stack, client_telemetry, query):
+    set_toggle(stack, "uninstrumented-client", 1.0)
+    try:
+        wait_until_hit(stack, client_telemetry, "uninstrumented-client", hit=True)
+        [result] = send(stack, client_telemetry, [3])
+    finally:
+        set_toggle(stack, "uninstrumented-client", None)
+    trace = query.wait_for_trace(result.trace_id, complete=lambda t: "service-a" in t.services)
+    [a_server] = [s for s in trace.spans if s.service == "service-a" and s.kind == "server"]
+    evaluations = [e for e in a_server.events if e.get("event") == "feature_flag.evaluation"]
+    assert [(e["feature_flag.key"], e["feature_flag.result.variant"]) for e in evaluations] == [
+        ("uninstrumented-client", "on")
+    ]

@@ -95,13 +95,17 @@ def _reachable(url):
         return str(error)
 
 
-def test_the_doctor_judges_ten_thousand_requests_and_says_how_long_it_took(store):
-    otlp_url, query_url = store
+def fill(otlp_url, requests):
     start_ns = time.time_ns() - 600 * 10**9
-    for first in range(0, REQUESTS, 1000):
-        response = httpx.post(f"{otlp_url}/v1/traces", content=synthetic_batch(first, 1000, start_ns),
+    for first in range(0, requests, 1000):
+        response = httpx.post(f"{otlp_url}/v1/traces", content=synthetic_batch(first, min(1000, requests - first), start_ns),
                               headers={"content-type": "application/x-protobuf"}, timeout=60)  # fmt: skip
         assert response.status_code == 200
+
+
+def test_the_doctor_judges_ten_thousand_requests_and_says_how_long_it_took(store):
+    otlp_url, query_url = store
+    fill(otlp_url, REQUESTS)
     doctor = subprocess.run(
         [sys.executable, "-m", "tracebreak.cli", "doctor", "--since", "1h", "--source", query_url, "--json"],
         capture_output=True, text=True, timeout=600,
@@ -113,3 +117,21 @@ def test_the_doctor_judges_ten_thousand_requests_and_says_how_long_it_took(store
     assert totals["broken"] == REQUESTS // GHOST_EVERY == totals["by_signature"]["ghost-span"]
     assert totals["ghost_spans"] == REQUESTS // GHOST_EVERY
     assert totals["took_seconds"] > 0
+
+
+def test_the_doctor_gates_a_ci_run_with_fail_on(store):
+    otlp_url, query_url = store
+    fill(otlp_url, 300)
+
+    def doctor(*args):
+        run = subprocess.run([sys.executable, "-m", "tracebreak.cli", "doctor", "--since", "1h", "--source", query_url, *args],
+                             capture_output=True, text=True, timeout=120)  # fmt: skip
+        return run.returncode, run.stdout + run.stderr
+
+    assert doctor("--json", "--fail-on", "ghost-span")[0] == 1
+    assert doctor("--json", "--fail-on", "any")[0] == 1
+    assert doctor("--json", "--fail-on", "uninstrumented-client,hidden-error-origin")[0] == 0
+    code, output = doctor("--fail-on", "no-such-signature")
+    assert code == 2 and "unknown signature" in output and "Traceback" not in output
+    code, output = doctor("--show", "2")
+    assert code == 0 and "ghost-span" in output and "99.0% whole" in output and "Took" in output

@@ -257,3 +257,16 @@ def test_log_lines_with_the_request_id_but_no_trace_id_are_named_by_service():
     findings = {f.signature.name: f for f in diagnose(request)}
     assert set(findings) == {"logs-without-trace-id"}
     assert str(findings["logs-without-trace-id"].boundary) == "service-b (logs)"
+
+
+def test_the_rules_never_read_what_only_tracebreak_writes():
+    from pathlib import Path
+
+    import tracebreak.doctor
+
+    for module in Path(tracebreak.doctor.__file__).parent.glob("*.py"):
+        text = module.read_text()
+        assert "feature_flag" not in text.replace('"feature_flag.*"', "").replace("`feature_flag.*`", ""), (
+            module
+        )
+        assert "tracebreak.chaos" not in text, module

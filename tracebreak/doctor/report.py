@@ -68,6 +68,12 @@ def totals(verdicts: list[Verdict], collected: Collected) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    fail_on = {name.strip() for name in (args.fail_on or "").split(",") if name.strip()}
+    unknown = fail_on - set(sig.BY_NAME) - {"any"}
+    if unknown:
+        raise ValueError(
+            f"--fail-on: unknown signature(s) {', '.join(sorted(unknown))}; known: {', '.join(sig.BY_NAME)}"
+        )
     started = time.monotonic()
     now_us = time.time_ns() // 1000
     since_us = now_us - parse_duration_us(args.since)
@@ -89,12 +95,6 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         draw(verdicts, summary, args)
-    fail_on = {name.strip() for name in (args.fail_on or "").split(",") if name.strip()}
-    unknown = fail_on - set(sig.BY_NAME) - {"any"}
-    if unknown:
-        raise ValueError(
-            f"--fail-on: unknown signature(s) {', '.join(sorted(unknown))}; known: {', '.join(sig.BY_NAME)}"
-        )
     hit = {f.signature.name for v in verdicts for f in v.findings}
     return 1 if ("any" in fail_on and hit) or (fail_on & hit) else 0
 
