@@ -20,6 +20,8 @@ from openfeature.event import EventDetails, ProviderEvent
 from opentelemetry import trace
 
 from tracebreak import flagfile
+from tracebreak.correlation import current_request_id
+from tracebreak.logs import logs_correlated
 from tracebreak.toggles import toggle
 
 log = logging.getLogger("tracebreak.chaos")
@@ -41,14 +43,15 @@ class Chaos:
         if not path:
             return
         self._path = Path(path)
-        # The provider logs a traceback on every poll of a broken file; one line of ours says it.
-        logging.getLogger("openfeature").setLevel(logging.CRITICAL)
+        # The file watcher logs a traceback on every poll of a broken file; one line of ours says it.
+        logging.getLogger("openfeature.contrib").setLevel(logging.CRITICAL)
         api.set_provider(
             FlagdProvider(
                 resolver_type=ResolverType.FILE, offline_flag_source_path=str(self._path), deadline_ms=POLL_MS
             )
         )
         api.add_handler(ProviderEvent.PROVIDER_ERROR, self._report_problem)
+        api.add_handler(ProviderEvent.PROVIDER_CONFIGURATION_CHANGED, self._forget_problem)
         self._client = api.get_client()
 
     def close(self) -> None:
@@ -57,7 +60,8 @@ class Chaos:
             self._client = None
 
     def on_change(self, callback: Callable[[], None]) -> None:
-        """Call `callback` (on a provider thread) whenever the flags change, and once now."""
+        """Call `callback` whenever the flags change, and once now. OpenFeature runs it on its event
+        threads, possibly two at once: the callback must be thread-safe."""
         api.add_handler(ProviderEvent.PROVIDER_CONFIGURATION_CHANGED, lambda _: callback())
         callback()
 
@@ -76,23 +80,24 @@ class Chaos:
 
     def hits(self, name: str) -> bool:
         """Whether this request is one the toggle affects (its rate's share); recorded if so."""
-        if not self.decide(name):
+        rate = self.decide(name)
+        if rate is None:
             return False
-        self.record(name, self.value(name))
+        self.record(name, rate)
         return True
 
-    def decide(self, name: str) -> bool:
-        """As `hits`, for the caller to record once it has a span to record on."""
+    def decide(self, name: str) -> float | None:
+        """The rate, if this request is one the toggle affects; for callers that record it later."""
         rate = self.value(name)
-        return rate > 0 and random.random() < rate
+        return rate if rate > 0 and random.random() < rate else None
 
     def applies_to_me(self, name: str) -> bool:
         """For toggles set to a service (or all)."""
         return self.value(name) in (self.service, "all")
 
     def record_log_setup(self) -> None:
-        """Where this service's logs are set up without trace context, each request says so."""
-        if self.applies_to_me("logs-without-trace-id"):
+        """Where this service's logs are, right now, set up without trace context, each request says so."""
+        if current_request_id.get() and not logs_correlated():
             self.record("logs-without-trace-id", self.service)
 
     def record(self, name: str, value: Any) -> None:
@@ -118,6 +123,9 @@ class Chaos:
         if problem != self._last_problem:  # once per distinct problem, not on every poll
             self._last_problem = problem
             log.error("flag file unusable, keeping the last good flags: %s", problem)
+
+    def _forget_problem(self, details: EventDetails) -> None:
+        self._last_problem = ""
 
 
 # One per process: services open it at start (tracebreak.lifecycle) and read it where toggles act.

@@ -13,7 +13,9 @@ from tracebreak.toggles import CATALOGUE, Toggle, toggle
 
 
 def describe(t: Toggle, value: Any) -> str:
-    if value in (0, 0.0, False, "none", None):
+    if value is None:
+        return "unknown (Envoy not reachable)"
+    if value in (0, 0.0, False, "none"):
         return "off"
     if t.value == "rate":
         return f"on, rate {value:g}"
@@ -53,7 +55,7 @@ def list_toggles(args: argparse.Namespace) -> int:
         table.add_column(column, overflow="fold")
     for t in CATALOGUE:
         value = values[t.name]
-        state = "unknown (Envoy not reachable)" if value is None else describe(t, value)
+        state = describe(t, value)
         table.add_row(
             t.name, t.kind, state, t.boundary, t.story, style="bold" if state.startswith("on") else ""
         )
@@ -61,16 +63,20 @@ def list_toggles(args: argparse.Namespace) -> int:
     return 0
 
 
+def apply(flags: Path, envoy_admin: str, name: str, value: Any | None) -> None:
+    """Set a toggle where it lives: the flag file, or Envoy's runtime. None turns it off."""
+    t = toggle(name)
+    if t.envoy_runtime_key:
+        envoy_runtime.set_rate(envoy_admin, t.envoy_runtime_key, value)
+    else:
+        flagfile.set_toggle(flags, t.name, value)
+
+
 def switch(args: argparse.Namespace) -> int:
     t = toggle(args.name)
-    value = None
-    if args.command_name == "on":
-        value = flagfile.parse_setting(t, args.rate, args.ms, args.service)
-    if t.envoy_runtime_key:
-        envoy_runtime.set_rate(args.envoy_admin, t.envoy_runtime_key, value)
-    else:
-        flagfile.set_toggle(args.flags, t.name, value)
-    print(f"{t.name}: {describe(t, value)}")
+    value = flagfile.parse_setting(t, args.rate, args.ms, args.service) if args.command_name == "on" else None
+    apply(args.flags, args.envoy_admin, t.name, value)
+    print(f"{t.name}: {describe(t, value if value is not None else flagfile.OFF_VALUES[t.value])}")
     return 0
 
 

@@ -36,7 +36,11 @@ def set_rate(admin_url: str, key: str, rate: float | None) -> None:
 
 def get_rate(admin_url: str, key: str) -> float:
     entries = _call("GET", f"{admin_url.rstrip('/')}/runtime?format=json").json().get("entries", {})
-    value = entries.get(key, {}).get("final_value", "0")
+    return rate_of(entries.get(key, {}).get("final_value", "0"))
+
+
+def rate_of(value: str) -> float:
+    """A runtime value as Envoy reads a fractional percent: a JSON fraction, or a plain percentage."""
     try:
         fraction = json.loads(value)
     except json.JSONDecodeError:

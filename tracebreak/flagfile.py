@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from tracebreak.toggles import CATALOGUE, SERVICES, Toggle, toggle
+from tracebreak.toggles import BY_NAME, CATALOGUE, SERVICES, Toggle, toggle
 
 SCHEMA = "https://flagd.dev/schema/v0/flags.json"
 OFF_VALUES: dict[str, Any] = {"rate": 0.0, "milliseconds": 0, "switch": False, "service": "none"}
@@ -72,7 +72,27 @@ def check(document: Any) -> list[str]:
             problems.append(f"flag {name!r}: state must be ENABLED or DISABLED")
         if not isinstance(variants, dict) or flag.get("defaultVariant") not in variants:
             problems.append(f"flag {name!r}: defaultVariant must name one of its variants")
+        elif name in BY_NAME and not all(_fits(BY_NAME[name], value) for value in variants.values()):
+            problems.append(f"flag {name!r}: its variants must be {EXPECTED[BY_NAME[name].value]}")
     return problems
+
+
+EXPECTED = {
+    "rate": "numbers from 0 to 1",
+    "milliseconds": "whole numbers of milliseconds",
+    "switch": "true or false",
+    "service": f"one of {', '.join(SERVICES)}, all or none",
+}
+
+
+def _fits(t: Toggle, value: Any) -> bool:
+    if t.value == "rate":
+        return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
+    if t.value == "milliseconds":
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    if t.value == "switch":
+        return isinstance(value, bool)
+    return value in (*SERVICES, "all", "none")
 
 
 def state(document: dict[str, Any], t: Toggle) -> Any:

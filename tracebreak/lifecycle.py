@@ -52,5 +52,3 @@ def run_service(
         logging.getLogger(name).error("%s stopped: %s: %s", name, error.__class__.__name__, error)
         tel.shutdown_now()
         sys.exit(1)
-    finally:
-        chaos.close()

@@ -41,6 +41,7 @@ from opentelemetry.sdk.trace.sampling import Sampler
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from tracebreak import __version__
+from tracebreak.chaos import chaos
 from tracebreak.logs import Logs, level_from_env
 
 DEFAULT_ENVIRONMENT = "local"
@@ -57,6 +58,7 @@ class Telemetry:
         await asyncio.to_thread(self.shutdown_now)
 
     def shutdown_now(self) -> None:
+        chaos.close()  # no flag change may reconfigure logging while it shuts down
         self.tracer_provider.shutdown()
         self.logs.close()  # later log lines go to stdout only, not to a closed exporter
         self.logger_provider.shutdown()
@@ -105,6 +107,10 @@ def register_propagators(registered: bool = True) -> None:
         # Go's default global propagator). Every instrumentation still runs, but extracts nothing and
         # injects nothing.
         propagate.set_global_textmap(NoPropagator())
+
+
+def propagators_registered() -> bool:
+    return not isinstance(propagate.get_global_textmap(), NoPropagator)
 
 
 class NoPropagator(TextMapPropagator):

@@ -33,7 +33,8 @@ class Span:
 
     @property
     def failed(self) -> bool:
-        return self.tags.get("otel.status_code") == "ERROR" or self.tags.get("error") is True
+        # OpenTelemetry's status, or the `error` tag older tracers (Envoy, Zipkin) write as text.
+        return self.tags.get("otel.status_code") == "ERROR" or str(self.tags.get("error")).lower() == "true"
 
     @property
     def status(self) -> str:
@@ -125,6 +126,12 @@ class TraceQuery:
         if response.status_code != 200:
             raise QueryError(f"{response.request.url} answered {response.status_code}: {response.text[:200]}")
         return list(response.json().get("data") or [])
+
+    def operations(self, service: str, span_kind: str = "") -> list[str]:
+        response = self._get("/api/operations", {"service": service, "spanKind": span_kind})
+        if response.status_code != 200:
+            raise QueryError(f"{response.request.url} answered {response.status_code}: {response.text[:200]}")
+        return [operation["name"] for operation in response.json().get("data") or []]
 
     def trace(self, trace_id: str) -> Trace | None:
         response = self._get(f"/api/traces/{trace_id}")

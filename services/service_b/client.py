@@ -26,6 +26,7 @@ class AuthClient:
     ) -> auth_pb2.Order:
         """Raises grpc.aio.AioRpcError when B refuses, fails or does not answer in time."""
         metadata = ((REQUEST_ID_HEADER, request_id),) if request_id else ()
+        # chaos: uninstrumented-client picks the WRONG channel above; the RIGHT one otherwise.
         channel = self._plain if chaos.hits("uninstrumented-client") else self._traced
         return await auth_pb2_grpc.AuthStub(channel).AuthorizeOrder(
             auth_pb2.AuthorizeOrderRequest(token=token, order_id=order_id),

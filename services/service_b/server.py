@@ -9,6 +9,7 @@ from opentelemetry.instrumentation.grpc import aio_server_interceptor, filters
 
 from services.service_b import auth_pb2, auth_pb2_grpc
 from services.service_b.enrichment import EnrichmentClient, EnrichmentTimeout, EnrichmentUnavailable
+from tracebreak import telemetry
 from tracebreak.chaos import chaos
 from tracebreak.correlation import REQUEST_ID_HEADER, bind
 
@@ -68,9 +69,9 @@ class AuthService(auth_pb2_grpc.AuthServicer):
     def record_process_wide_toggles() -> None:
         """Toggles that act on the whole process are recorded on each request they shape."""
         chaos.record_log_setup()
-        if chaos.value("propagator-not-registered"):
+        if not telemetry.propagators_registered():
             chaos.record("propagator-not-registered", True)
-        if not trace.get_current_span().is_recording():
+        if chaos.value("sampler-not-parent-based") > 0 and not trace.get_current_span().is_recording():
             # Dropped by the sampler: the span event goes nowhere, the log line still says so.
             chaos.record("sampler-not-parent-based", chaos.value("sampler-not-parent-based"))
 

@@ -56,7 +56,13 @@ class Enrichment:
 
     async def handle(self, record: ConsumerRecord) -> None:
         headers = messaging.carrier(record.headers)
-        current_request_id.set(headers.get(REQUEST_ID_HEADER))
+        bound = current_request_id.set(headers.get(REQUEST_ID_HEADER))
+        try:
+            await self._handle(record, headers)
+        finally:
+            current_request_id.reset(bound)  # the loop's next lines belong to no request
+
+    async def _handle(self, record: ConsumerRecord, headers: dict[str, str]) -> None:
         if chaos.decide("kafka-consumer-no-extract"):
             # chaos: kafka-consumer-no-extract. WRONG: trusting the aiokafka instrumentation. Its
             # CONSUMER span ended before getone returned, so the work below starts new traces.

@@ -19,7 +19,8 @@ WAREHOUSES = ("ams-1", "fra-2", "dub-1")
 
 QUERY = "SELECT customer, tier, item, quantity, warehouse FROM orders WHERE id = $1"
 
-# How long the database driver waits for an answer (well inside B's reply deadline).
+# How long the database driver waits for an answer under the downstream-timeout fault (well inside
+# B's reply deadline). The downstream-latency-ms fault is not cut short by it.
 TIMEOUT_S = 0.2
 
 tracer = trace.get_tracer(__name__)
@@ -63,8 +64,9 @@ class OrdersDatabase:
                 await self._round_trip()
             except TimeoutError:
                 if chaos.hits("silent-exception-recovery"):
-                    # chaos: silent-exception-recovery. WRONG: `except Exception: return default`.
-                    # No exception recorded, status unset: the request will fail, and no span says why.
+                    # chaos: silent-exception-recovery. WRONG: the timeout swallowed and a default
+                    # returned, as `except Exception: return {}` does. No exception recorded, status
+                    # unset: the request will fail further up, and no span says why.
                     return {}
                 # RIGHT: let it propagate; the span records the exception and ends with status ERROR.
                 raise

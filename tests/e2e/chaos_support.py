@@ -5,23 +5,17 @@ import json
 import time
 from collections import defaultdict
 
-from tracebreak import envoy_runtime, flagfile, telemetry
+from tracebreak import chaos_commands, telemetry
 from tracebreak.client import RequestResult, request_order
-from tracebreak.doctor.collect import join, read_logs, read_window
+from tracebreak.doctor.collect import join, read_logs, read_window, traced_names
 from tracebreak.doctor.report import Verdict, examine
 from tracebreak.stack import Stack
-from tracebreak.toggles import toggle
+from tracebreak.toggles import SERVICES
 from tracebreak.traces import TraceQuery
-
-SERVICES = ("service-a", "service-b", "service-c")
 
 
 def set_toggle(stack: Stack, name: str, value: object | None) -> None:
-    t = toggle(name)
-    if t.envoy_runtime_key:
-        envoy_runtime.set_rate(stack.config.edge_admin_url, t.envoy_runtime_key, value)  # type: ignore[arg-type]
-    else:
-        flagfile.set_toggle(stack.config.flags_file, name, value)
+    chaos_commands.apply(stack.config.flags_file, stack.config.edge_admin_url, name, value)
 
 
 def ground_truth(stack: Stack) -> dict[str, set[str]]:
@@ -74,7 +68,7 @@ def judge(stack: Stack, request_ids: set[str], since_us: int, timeout_s: float =
         while True:
             now_us = time.time_ns() // 1000
             traces, logs = read_window(query, since_us, now_us), read_logs(query, since_us, now_us)
-            collected = join(traces, settle_us=1_500_000, now_us=now_us, logs=logs)
+            collected = join(traces, settle_us=1_500_000, now_us=now_us, logs=logs, known=traced_names(query))
             verdicts = {
                 v.request.request_id: v for v in examine(collected) if v.request.request_id in request_ids
             }

@@ -12,15 +12,24 @@ from tests.e2e.conftest import cli
 
 REQUESTS = 6
 
+# toggle: (signature, the setting that turns it on, the boundary the doctor must name)
 BREAKERS = {
-    "orphan-background-task": ("ghost-span", 1.0),
-    "uninstrumented-client": ("uninstrumented-client", 1.0),
-    "strip-traceparent-at-lb": ("context-dropped-in-transit", 1.0),
-    "kafka-consumer-no-extract": ("consumer-not-extracting", 1.0),
-    "propagator-not-registered": ("propagator-not-registered", True),
-    "sampler-not-parent-based": ("sampler-not-parent-based", 1.0),
-    "silent-exception-recovery": ("hidden-error-origin", 1.0),
-    "logs-without-trace-id": ("logs-without-trace-id", "service-b"),
+    "orphan-background-task": ("ghost-span", 1.0, ("service-a", "service-a", "in-process")),
+    "uninstrumented-client": ("uninstrumented-client", 1.0, ("service-a", "service-b", "gRPC")),
+    "strip-traceparent-at-lb": ("context-dropped-in-transit", 1.0, ("envoy", "service-a", "HTTP")),
+    "kafka-consumer-no-extract": ("consumer-not-extracting", 1.0, ("service-b", "service-c", "Kafka")),
+    "propagator-not-registered": (
+        "propagator-not-registered",
+        True,
+        ("service-b", "service-b", "every boundary"),
+    ),
+    "sampler-not-parent-based": (
+        "sampler-not-parent-based",
+        1.0,
+        ("service-a", "tracebreak.auth.v1.Auth", "gRPC"),
+    ),
+    "silent-exception-recovery": ("hidden-error-origin", 1.0, ("service-a", "service-b", "gRPC")),
+    "logs-without-trace-id": ("logs-without-trace-id", "service-b", ("service-b", "service-b", "logs")),
 }
 
 
@@ -33,7 +42,7 @@ def run_batch(stack, client_telemetry, order_ids):
 
 @pytest.mark.parametrize("breaker", list(BREAKERS))
 def test_each_breaker_shows_its_signature_and_only_while_on(stack, client_telemetry, breaker):
-    signature, value = BREAKERS[breaker]
+    signature, value, boundary = BREAKERS[breaker]
     if breaker == "silent-exception-recovery":
         set_toggle(stack, "downstream-timeout", 1.0)  # what it swallows
     set_toggle(stack, breaker, value)
@@ -43,9 +52,20 @@ def test_each_breaker_shows_its_signature_and_only_while_on(stack, client_teleme
         truth = ground_truth(stack)
         for result in results:
             assert breaker in truth[result.request_id]
-            assert verdicts[result.request_id].as_dict()["signatures"] == [signature], verdicts[
-                result.request_id
-            ].as_dict()
+            verdict = verdicts[result.request_id].as_dict()
+            assert verdict["signatures"] == [signature], verdict
+            [finding] = verdict["findings"]
+            assert tuple(finding["boundary"].values()) == boundary, finding
+        if breaker == "strip-traceparent-at-lb":
+            # The strip came after Envoy injected its own context: Envoy's span is still whole.
+            log = {
+                e["request_id"]: e for e in map(json.loads, stack.config.access_log.read_text().splitlines())
+            }
+            for result in results:
+                entry = log[result.request_id]
+                assert entry["traceparent_received"] and entry["traceparent_sent"] is None
+                main = verdicts[result.request_id].request.main
+                assert {(s.service, s.kind) for s in main.spans} >= {("envoy", "server"), ("envoy", "client")}
     finally:
         set_toggle(stack, breaker, None)
         set_toggle(stack, "downstream-timeout", None)
@@ -78,7 +98,7 @@ def test_faults_alone_break_no_trace_and_the_error_shows_at_its_origin(stack, cl
         assert origin["reason"].startswith("TimeoutError")
 
 
-MIXED = {"orphan-background-task": 0.3, "uninstrumented-client": 0.2, "kafka-consumer-no-extract": 0.3}
+MIXED = {"orphan-background-task": 0.3, "uninstrumented-client": 0.2, "kafka-consumer-no-extract": 0.25}
 MIXED_FAULT = {"downstream-timeout": 0.2}
 
 
@@ -122,10 +142,12 @@ def probe(stack, http, name):
     [
         ("orphan-background-task", 1.0),
         ("auth-error-rate", 1.0),
+        ("propagator-not-registered", True),
+        ("logs-without-trace-id", "service-b"),
         ("downstream-timeout", 1.0),
         ("strip-traceparent-at-lb", 1.0),
     ],
-    ids=["service-a", "service-b", "service-c", "envoy"],
+    ids=["service-a", "service-b", "service-b-propagator", "service-b-logs", "service-c", "envoy"],
 )
 def test_a_toggle_takes_effect_within_a_second_without_a_restart(stack, name, value):
     pids = {part.name: part.popen.pid for part in stack.processes.values()}

@@ -58,8 +58,11 @@ def healthy():
     return [*edge_and_a(), span("a-call", "a", "service-a", "client", 50, 950, **GRPC), *b_and_c()]
 
 
+TRACED = frozenset({"service-a", "service-b", "service-c", "envoy", "tracebreak.auth.v1.Auth"})
+
+
 def verdict(*traces):
-    request = Request(RID, list(traces))
+    request = Request(RID, list(traces), traced_services=TRACED)
     return request, {f.signature.name: f for f in diagnose(request)}
 
 
@@ -270,3 +273,56 @@ def test_the_rules_never_read_what_only_tracebreak_writes():
             module
         )
         assert "tracebreak.chaos" not in text, module
+
+
+def test_a_call_to_an_untraced_external_api_breaks_nothing():
+    external = span(
+        "stripe",
+        "a",
+        "service-a",
+        "client",
+        60,
+        90,
+        **{"http.request.method": "POST", "server.address": "api.stripe.com"},
+    )
+    _, findings = verdict(Trace("main", [*healthy(), external]))
+    assert findings == {}
+
+
+def test_a_caller_that_timed_out_waiting_says_why_itself():
+    deadline = {"event": "exception", "exception.type": "AbortError", "exception.message": "Locally aborted."}
+    changes = {"a": ERROR, "a-call": ERROR, "b": {**ERROR, "otel.status_description": "DEADLINE_EXCEEDED"}}
+    spans = [replace(s, tags={**s.tags, **changes.get(s.span_id, {})}, events=[deadline] if s.span_id == "b" else [])
+             for s in healthy()]  # fmt: skip
+    request, findings = verdict(Trace("main", spans))
+    assert findings == {} and error_origin(request).span_id == "b"
+
+
+def test_the_error_tag_written_as_text_counts_as_a_failure():
+    spans = [replace(s, tags={**s.tags, "error": "true"}) if s.span_id == "db" else s for s in healthy()]
+    request, _ = verdict(Trace("main", spans))
+    assert error_origin(request).span_id == "db"
+
+
+def test_a_call_made_outside_the_request_context_is_a_ghost():
+    stray = span(
+        "call",
+        None,
+        "service-a",
+        "client",
+        970,
+        990,
+        "stray",
+        **{**GRPC, "http.request.header.x-request-id": RID},
+    )
+    _, findings = verdict(Trace("main", healthy()), Trace("stray", [stray]))
+    assert set(findings) == {"ghost-span"}
+
+
+def test_odd_values_do_not_stop_the_doctor():
+    odd = {"rpc.grpc.status_code": "DEADLINE_EXCEEDED", "http.response.status_code": ""}
+    spans = [replace(s, tags={**s.tags, **odd}) if s.span_id == "b" else s for s in healthy()]
+    logs = [{"traceID": None, "serviceName": None, "attributes": {"request_id": RID}}]
+    collected = join([Trace("main", spans), Trace("empty", [])], settle_us=0, now_us=10_000, logs=logs)
+    [request] = collected.requests
+    assert {f.signature.name for f in diagnose(request)} == {"logs-without-trace-id"}

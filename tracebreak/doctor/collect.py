@@ -3,7 +3,7 @@
 import time
 from dataclasses import dataclass
 
-from tracebreak.doctor.rules import Request, request_ids
+from tracebreak.doctor.rules import Request, callee_names, request_ids
 from tracebreak.traces import QueryError, Trace, TraceQuery
 
 SEARCH_LIMIT = 1_000_000  # every trace in the window: the doctor needs all the fragments
@@ -25,6 +25,16 @@ def read_window(query: TraceQuery, since_us: int, until_us: int) -> list[Trace]:
     return list(traces.values())
 
 
+def traced_names(query: TraceQuery) -> frozenset[str]:
+    """Every service the backend knows, and the operations its servers record: a CLIENT span whose
+    callee is among them called something traced (a gRPC call's span shares its server's name)."""
+    names = set()
+    for service in query.services():
+        names.add(service)
+        names.update(query.operations(service, span_kind="server"))
+    return frozenset(names)
+
+
 def read_logs(query: TraceQuery, since_us: int, until_us: int) -> list[dict] | None:
     """The window's log records, or None where the source keeps no logs (a real Jaeger)."""
     try:
@@ -34,10 +44,22 @@ def read_logs(query: TraceQuery, since_us: int, until_us: int) -> list[dict] | N
 
 
 def join(
-    traces: list[Trace], settle_us: int, now_us: int | None = None, logs: list[dict] | None = None
+    traces: list[Trace],
+    settle_us: int,
+    now_us: int | None = None,
+    logs: list[dict] | None = None,
+    known: frozenset[str] = frozenset(),
 ) -> Collected:
     """Group traces by the request ids their spans carry; traces that share one are one request."""
     now_us = time.time_ns() // 1000 if now_us is None else now_us
+    traces = [trace for trace in traces if trace.spans]
+    traced = known | frozenset(
+        name
+        for trace in traces
+        for span in trace.spans
+        if span.kind == "server"
+        for name in callee_names(span)
+    )
     logs_by_request: dict[str, list[dict]] = {}
     for record in logs or []:
         request_id = (record.get("attributes") or {}).get("request_id")
@@ -67,7 +89,7 @@ def join(
     requests, pending = [], []
     for members in groups.values():
         request_id = sorted(set().union(*(ids_of[t.trace_id] for t in members)))[0]
-        request = Request(request_id, members, logs_by_request.get(request_id))
+        request = Request(request_id, members, logs_by_request.get(request_id), traced)
         latest = max(span.end_us for span in request.spans)
         (pending if now_us - latest < settle_us else requests).append(request)
     return Collected(requests, pending, unjoined)

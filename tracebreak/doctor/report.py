@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tracebreak.doctor import signatures as sig
-from tracebreak.doctor.collect import Collected, join, read_logs, read_window
+from tracebreak.doctor.collect import Collected, join, read_logs, read_window, traced_names
 from tracebreak.doctor.rules import Finding, Request, diagnose, error_origin
 from tracebreak.store.jaeger import parse_duration_us
 from tracebreak.traces import TraceQuery
@@ -49,7 +49,6 @@ def totals(verdicts: list[Verdict], collected: Collected) -> dict[str, Any]:
     failed = [v for v in verdicts if error_origin(v.request) is not None]
     hidden = [v for v in failed if any(f.signature is sig.HIDDEN_ERROR_ORIGIN for f in v.findings)]
     ghosts = sum(len(f.span_ids) for v in verdicts for f in v.findings if f.signature is sig.GHOST_SPAN)
-    ghosts += sum(1 for t in collected.unjoined for s in t.roots if s.kind == "internal")
     return {
         "requests": seen,
         "whole": whole,
@@ -81,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         traces = read_window(query, since_us, now_us)
         logs = read_logs(query, since_us, now_us)
-        collected = join(traces, parse_duration_us(args.settle), now_us, logs)
+        collected = join(traces, parse_duration_us(args.settle), now_us, logs, traced_names(query))
     finally:
         query.close()
     verdicts = examine(collected)
@@ -133,7 +132,9 @@ def add_parser(commands: argparse._SubParsersAction, source_default: str) -> Non
         "--source", default=source_default, help="Jaeger query API: the store or a real Jaeger"
     )
     doctor.add_argument(
-        "--settle", default="2s", help="leave requests whose spans are this recent (default 2s)"
+        "--settle",
+        default="6s",
+        help="leave requests with spans this recent, still arriving (default 6s: SDKs export every 5 s)",
     )
     doctor.add_argument("--json", action="store_true", help="one JSON object: requests and totals")
     doctor.add_argument(

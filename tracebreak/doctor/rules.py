@@ -101,21 +101,42 @@ def _remote_call(span: Span) -> bool:
     return span.kind == "client" and not any(key.startswith("db.") for key in span.tags)
 
 
+def _number(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _rejected(span: Span) -> bool:
     """A server span that answered no on purpose (4xx/5xx, or a gRPC status other than OK)."""
-    status = span.tags.get("http.response.status_code", span.tags.get("http.status_code"))
-    grpc_status = span.tags.get("rpc.grpc.status_code")
-    return (status is not None and int(status) >= 400) or (grpc_status is not None and int(grpc_status) != 0)
+    status = _number(span.tags.get("http.response.status_code", span.tags.get("http.status_code")))
+    grpc_status = _number(span.tags.get("rpc.grpc.status_code"))
+    return (status is not None and status >= 400) or (grpc_status is not None and grpc_status != 0)
+
+
+def callee_names(span: Span) -> set[str]:
+    """What a CLIENT span says about whom it called, or a SERVER span about who it is."""
+    keys = ("rpc.service", "server.address", "peer.service", "upstream_cluster")
+    names = {str(span.tags[key]) for key in keys if span.tags.get(key)}
+    return names | ({span.service} if span.kind == "server" else set())
 
 
 class Request:
     """The traces of one request, the first to start being the request's own."""
 
     def __init__(
-        self, request_id: str, traces: list[Trace], logs: list[dict[str, Any]] | None = None
+        self,
+        request_id: str,
+        traces: list[Trace],
+        logs: list[dict[str, Any]] | None = None,
+        traced_services: frozenset[str] = frozenset(),
     ) -> None:
         self.request_id = request_id
         self.logs = logs or []  # the log records that carry the request id, where the source has logs
+        # Names under which servers record spans anywhere in the window: a call to anything else goes
+        # to a callee that is not traced at all (an external API), which breaks nothing.
+        self.traced_services = traced_services
         self.traces = sorted(traces, key=lambda t: min(s.start_us for s in t.spans))
         self.main = self.traces[0]
         self.fragments = self.traces[1:]
@@ -141,14 +162,6 @@ class Request:
                 queue.append(child)
         return found
 
-    def blind_to_inbound(self, service: str) -> bool:
-        """The service has an inbound (server or consumer) span that starts a fragment."""
-        return any(
-            top.service == service and top.kind in ("server", "consumer")
-            for fragment in self.fragments
-            for top in self.tops(fragment)
-        )
-
 
 def diagnose(request: Request) -> list[Finding]:
     findings: dict[tuple[str, Boundary], Finding] = {}
@@ -166,7 +179,8 @@ def diagnose(request: Request) -> list[Finding]:
         for top in request.tops(fragment):
             if set(top.links) & own_ids or top.span_id in linked:
                 continue  # a trace started on purpose, and linked to the request: legitimately separate
-            if top.kind == "internal":
+            if top.kind in ("internal", "client", "producer"):
+                # Work of the request (its own, or a call it made) that started without its context.
                 found(sig.GHOST_SPAN, Boundary(top.service, top.service, "in-process"), top)
             elif top.kind == "server":
                 _server_top(request, top, found)
@@ -175,21 +189,22 @@ def diagnose(request: Request) -> list[Finding]:
     _sampling_holes(request, found)
     _hidden_error_origins(request, found)
     for record in request.logs:
-        if not record.get("traceID", "").strip("0"):
-            service = str(record.get("serviceName", "unknown"))
-            finding = findings.setdefault(
+        if not str(record.get("traceID") or "").strip("0"):
+            service = str(record.get("serviceName") or "unknown")
+            findings.setdefault(
                 (sig.LOGS_WITHOUT_TRACE_ID.name, Boundary(service, service, "logs")),
                 Finding(sig.LOGS_WITHOUT_TRACE_ID, Boundary(service, service, "logs")),
             )
-            finding.span_ids.append(record.get("spanID") or "")
     return list(findings.values())
 
 
 def _server_top(request: Request, top: Span, found: Any) -> None:
     others = [s for s in request.spans if request.trace_of(s) is not request.trace_of(top)]
     dangling = [
-        s for s in others if _remote_call(s) and not request.has_child(s, ("server",)) and _within(s, top)
-    ]
+        s for s in others
+        if _remote_call(s) and not request.has_child(s, ("server",)) and _within(s, top)
+        and protocol(s) == protocol(top)  # the caller of this server speaks its protocol
+    ]  # fmt: skip
     if not dangling:
         callers = [s for s in others if _within(s, top)]
         caller = min(callers, key=lambda s: s.duration_us).service if callers else "an untraced caller"
@@ -248,11 +263,7 @@ def _consumer_top(request: Request, top: Span, found: Any) -> None:
         found(sig.CONSUMER_NOT_EXTRACTING, boundary, producer, top)
         return
     # Nothing downstream of the message saw its context: one side of it has no propagator.
-    blind = (
-        top.service
-        if request.blind_to_inbound(top.service) and _receiver_only(request, top)
-        else producer.service
-    )
+    blind = top.service if _receiver_only(request, top) else producer.service
     found(sig.PROPAGATOR_NOT_REGISTERED, _everywhere(blind), producer, top)
 
 
@@ -276,16 +287,14 @@ def _sampling_holes(request: Request, found: Any) -> None:
             continue
         if request.has_child(span, ("server",)) or any(_within(span, top) for top in fragment_tops):
             continue
+        if not (callee_names(span) | {span.operation}) & request.traced_services:
+            continue  # a callee that traces nothing (an external API): nothing to break
         callee = str(span.tags.get("rpc.service") or span.tags.get("server.address") or "its callee")
         found(sig.SAMPLER_NOT_PARENT_BASED, Boundary(span.service, callee, protocol(span)), span)
 
 
-def _failed(span: Span) -> bool:
-    return span.tags.get("otel.status_code") == "ERROR" or span.tags.get("error") is True
-
-
 def _deepest_failures(request: Request) -> list[Span]:
-    return [s for s in request.spans if _failed(s) and not any(_failed(d) for d in request.descendants(s))]
+    return [s for s in request.spans if s.failed and not any(d.failed for d in request.descendants(s))]
 
 
 def _hidden_error_origins(request: Request, found: Any) -> None:
@@ -294,6 +303,8 @@ def _hidden_error_origins(request: Request, found: Any) -> None:
         downstream = [d for d in request.descendants(failed) if d.service != failed.service]
         if not downstream or any(_rejected(d) for d in downstream if d.kind == "server"):
             continue  # failed on its own, or the callee answered no on purpose: the origin is visible
+        if any(event.get("event") == "exception" for event in failed.events):
+            continue  # it says why itself (a timeout waiting for its callee, say)
         if any(request.trace_of(other) is not request.trace_of(failed) for other in deepest):
             continue  # the failure's origin is recorded, in another fragment of the request
         boundary = Boundary(failed.service, downstream[0].service, protocol(downstream[0]))

@@ -1,0 +1,95 @@
+import json
+
+import pytest
+
+from tracebreak import flagfile
+from tracebreak.chaos_commands import describe
+from tracebreak.envoy_runtime import rate_of
+from tracebreak.toggles import UnknownToggle, toggle
+
+
+def test_a_fresh_file_has_every_service_toggle_off(tmp_path):
+    path = tmp_path / "flags.json"
+    flagfile.write(path, flagfile.default_flags())
+    document = flagfile.read(path)
+    assert "strip-traceparent-at-lb" not in document["flags"]  # it lives in Envoy's runtime
+    assert all(
+        describe(toggle(name), flagfile.state(document, toggle(name))) == "off" for name in document["flags"]
+    )
+
+
+def test_on_and_off_round_trip(tmp_path):
+    path = tmp_path / "flags.json"
+    flagfile.set_toggle(path, "uninstrumented-client", 0.3)
+    flagfile.set_toggle(path, "downstream-latency-ms", 400)
+    flagfile.set_toggle(path, "logs-without-trace-id", "service-b")
+    document = flagfile.read(path)
+    assert (
+        describe(toggle("uninstrumented-client"), flagfile.state(document, toggle("uninstrumented-client")))
+        == "on, rate 0.3"
+    )
+    assert flagfile.state(document, toggle("downstream-latency-ms")) == 400
+    assert flagfile.state(document, toggle("logs-without-trace-id")) == "service-b"
+    flagfile.set_toggle(path, "uninstrumented-client", None)
+    assert flagfile.state(flagfile.read(path), toggle("uninstrumented-client")) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "message"),
+    [
+        ("uninstrumented-client", {"rate": 1.5}, "--rate must be above 0 and at most 1"),
+        ("uninstrumented-client", {"rate": 0.0}, "--rate must be above 0"),
+        ("propagator-not-registered", {"rate": 0.5}, "takes no --rate"),
+        ("downstream-latency-ms", {"milliseconds": -5}, "--ms must be a positive number"),
+        ("logs-without-trace-id", {"service": "service-z"}, "--service must be one of"),
+    ],
+)
+def test_bad_settings_say_what_is_expected(name, kwargs, message):
+    args = {"rate": None, "milliseconds": None, "service": None, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        flagfile.parse_setting(toggle(name), args["rate"], args["milliseconds"], args["service"])
+
+
+def test_an_unknown_toggle_lists_the_known_ones():
+    with pytest.raises(UnknownToggle, match="orphan-background-task"):
+        toggle("orphan-task")
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('{"flags": {\n  "x": oops}}', "line 2"),
+        (
+            '{"flags": {"uninstrumented-client": {"state": "ON", "variants": {"off": 0}, "defaultVariant": "off"}}}',
+            "state must be",
+        ),
+        (
+            '{"flags": {"uninstrumented-client": {"state": "ENABLED", "variants": {"off": 0}, "defaultVariant": "on"}}}',
+            "defaultVariant",
+        ),
+        (
+            '{"flags": {"uninstrumented-client": {"state": "ENABLED", "variants": {"off": 0, "on": "abc"}, "defaultVariant": "on"}}}',
+            "numbers from 0 to 1",
+        ),
+        ("[]", '"flags" object'),
+    ],
+)
+def test_a_broken_file_is_reported_where_it_is_wrong(tmp_path, text, where):
+    path = tmp_path / "flags.json"
+    path.write_text(text)
+    with pytest.raises(flagfile.FlagFileError, match=where):
+        flagfile.read(path)
+
+
+@pytest.mark.parametrize(
+    ("value", "rate"),
+    [
+        ("0", 0.0),
+        ("50", 0.5),
+        (json.dumps({"numerator": 2500, "denominator": "TEN_THOUSAND"}), 0.25),
+        ("abc", 0.0),
+        ("250", 1.0),
+    ],
+)
+def test_envoy_runtime_values_read_as_rates(value, rate):
+    assert rate_of(value) == rate
