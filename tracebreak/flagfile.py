@@ -26,15 +26,17 @@ def default_flags() -> dict[str, Any]:
     """Every service-side toggle, off."""
     return {
         "$schema": SCHEMA,
-        "flags": {
-            t.name: {
-                "state": "ENABLED",
-                "variants": {"off": OFF_VALUES[t.value], "on": OFF_VALUES[t.value]},
-                "defaultVariant": "off",
-            }
-            for t in CATALOGUE
-            if t.envoy_runtime_key is None
-        },
+        "flags": {t.name: _flag(t, None) for t in CATALOGUE if t.envoy_runtime_key is None},
+    }
+
+
+def _flag(t: Toggle, value: Any | None) -> dict[str, Any]:
+    """One toggle's flag: its "on" variant holds the setting, and is in force unless value is None."""
+    off = OFF_VALUES[t.value]
+    return {
+        "state": "ENABLED",
+        "variants": {"off": off, "on": off if value is None else value},
+        "defaultVariant": "off" if value is None else "on",
     }
 
 
@@ -132,11 +134,7 @@ def set_toggle(path: Path, name: str, value: Any | None) -> dict[str, Any]:
     """Turn a service-side toggle on with `value`, or off (None); written atomically."""
     t = toggle(name)
     document = read(path)
-    document["flags"][t.name] = {
-        "state": "ENABLED",
-        "variants": {"off": OFF_VALUES[t.value], "on": OFF_VALUES[t.value] if value is None else value},
-        "defaultVariant": "off" if value is None else "on",
-    }
+    document["flags"][t.name] = _flag(t, value)
     write(path, document)
     return document
 
