@@ -4,6 +4,7 @@ import sys
 
 SCRIPT = """
 import logging
+import sys
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from tracebreak.correlation import current_request_id
@@ -18,15 +19,17 @@ current_request_id.set("rid-7")
 with provider.get_tracer("t").start_as_current_span("work") as span:
     log.warning("inside")
     ids = span.get_span_context()
-    print("SPAN", format(ids.trace_id, "032x"), format(ids.span_id, "016x"))
+    print("SPAN", format(ids.trace_id, "032x"), format(ids.span_id, "016x"), file=sys.stderr)
 """
 
 
 def test_log_lines_inside_a_span_carry_its_ids_as_json():
     result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    _, trace_id, span_id = next(line for line in lines if line.startswith("SPAN")).split()
+    lines = result.stdout.splitlines()  # the log lines alone: the span's ids go to stderr
+    _, trace_id, span_id = next(
+        line for line in result.stderr.splitlines() if line.startswith("SPAN")
+    ).split()
     records = {
         record["message"]: record for record in map(json.loads, (line for line in lines if line[0] == "{"))
     }
