@@ -62,11 +62,9 @@ def send_times(stages: list[Stage], poisson: bool = False, seed: int | None = No
     for stage in stages:
         work = 0.0  # requests "owed" since the stage began: the integral of its rate
         total = (stage.start_rps + stage.end_rps) / 2 * stage.seconds
-        while True:
-            work += rng.expovariate(1.0) if poisson else 1.0
-            if work > total:
-                break
+        while work < total - 1e-9:  # each request at the start of its share of the stage
             yield offset + _time_for(stage, work)
+            work += rng.expovariate(1.0) if poisson else 1.0
         offset += stage.seconds
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 from rich.console import Console
 
+from loadgen import cli as load_cli
 from tracebreak import chaos_commands, waterfall
 from tracebreak.client import DEMO_TOKEN
 from tracebreak.doctor import report as doctor_report
@@ -192,6 +193,7 @@ def parser() -> argparse.ArgumentParser:
     )
 
     doctor_report.add_parser(commands, query_url)
+    load_cli.add_parser(commands)
 
     store = commands.add_parser("store", help="run the embedded trace store alone")
     store_server.add_arguments(store)
