@@ -5,7 +5,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import httpx
+import aiohttp
 from opentelemetry import baggage, context, trace
 
 from loadgen.recorder import Recorder
@@ -34,10 +34,9 @@ async def run(config: LoadConfig, recorder: Recorder, tick: Callable[[float], No
     rng = random.Random(config.seed)
     loop = asyncio.get_running_loop()
     in_flight: set[asyncio.Task[None]] = set()
-    limits = httpx.Limits(
-        max_connections=config.max_in_flight, max_keepalive_connections=config.max_in_flight
-    )
-    async with httpx.AsyncClient(timeout=config.timeout_s, limits=limits) as http:
+    connector = aiohttp.TCPConnector(limit=config.max_in_flight)
+    timeout = aiohttp.ClientTimeout(total=config.timeout_s)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
         start = loop.time()
         next_tick = 1.0
         try:
@@ -70,7 +69,7 @@ async def run(config: LoadConfig, recorder: Recorder, tick: Callable[[float], No
 
 
 async def _one(
-    http: httpx.AsyncClient,
+    http: aiohttp.ClientSession,
     target: str,
     order_id: int,
     token: str,
@@ -85,13 +84,15 @@ async def _one(
         with tracer.start_as_current_span("load request", attributes={"order.id": order_id}) as root:
             trace_id = format(root.get_span_context().trace_id, "032x")
             try:
-                response = await http.get(
+                # The aiohttp instrumentation starts the CLIENT span and injects traceparent and baggage.
+                async with http.get(
                     f"{target.rstrip('/')}/orders/{order_id}", headers={"authorization": f"Bearer {token}"}
-                )
-                status = str(response.status_code)
-            except httpx.TimeoutException:
+                ) as response:
+                    await response.read()
+                    status = str(response.status)
+            except TimeoutError:
                 status = "timeout"
-            except httpx.HTTPError as error:
+            except aiohttp.ClientError as error:
                 status = error.__class__.__name__
         # From the intended send time: a request that left late was late for the user too.
         recorder.on_done(intended, loop.time() - (start + intended), status, trace_id)

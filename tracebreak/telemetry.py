@@ -1,7 +1,7 @@
 """OpenTelemetry bootstrap shared by every tracebreak process.
 
 One call, `setup(service_name)`, gives a process its resource, the W3C propagators, OTLP/HTTP export
-of spans and logs, the official instrumentations that patch libraries globally (aiokafka, httpx,
+of spans and logs, the official instrumentations that patch libraries globally (aiokafka, httpx, aiohttp,
 logging) and JSON logs on stdout. Export is configured only through the standard `OTEL_*`
 variables; without them it goes to the embedded store at http://localhost:4318.
 FastAPI and gRPC are instrumented where the app and the channels are made (service_a, service_b).
@@ -17,6 +17,7 @@ from opentelemetry.baggage.propagation import W3CBaggagePropagator
 from opentelemetry.context import Context
 from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.instrumentation.aiohttp_client import AioHttpClientInstrumentor
 from opentelemetry.instrumentation.aiokafka import AIOKafkaInstrumentor
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.instrumentation.propagators import (
@@ -90,6 +91,7 @@ def setup(service_name: str, json_logs: bool = True, sampler: Sampler | None = N
 
     AIOKafkaInstrumentor().instrument(tracer_provider=tracer_provider)
     HTTPXClientInstrumentor().instrument(tracer_provider=tracer_provider)
+    AioHttpClientInstrumentor().instrument(tracer_provider=tracer_provider)
     log_setup = Logs(tracer_provider, json_logs)
     logging.getLogger().setLevel(level_from_env())
     return Telemetry(tracer_provider, logger_provider, log_setup)
