@@ -72,7 +72,9 @@ def _up(args: argparse.Namespace) -> int:
                 f"OTEL_EXPORTER_OTLP_ENDPOINT={config.otlp_url} tracebreak request 42"
                 f" --edge {config.edge_url} --traces {config.query_url}"
             )
-        out.print(f"\ntry: {try_it}\n(Ctrl-C stops everything)")
+        out.print(f"\ntry: {try_it}")
+        out.print("then: tracebreak chaos on uninstrumented-client; tracebreak request; tracebreak doctor")
+        out.print("(Ctrl-C stops everything)")
         while not (dead := stack.dead_parts()):
             time.sleep(0.5)  # supervision interval: notice a part that died
         part = dead[0]
