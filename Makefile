@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint proto clean
+.PHONY: demo test bench lint proto clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "tracebreak needs Python 3.11 ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
@@ -20,6 +20,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+# Benchmarks print their figures beside the targets; the results of the last run go to bench/results/.
+bench: $(STAMP)
+	mkdir -p bench/results
+	{ echo "# tracebreak benchmarks, $$(date -u +%F), $$(nproc) cores"; \
+	  for b in bench/*.py; do echo; echo "## $$b"; echo '```'; $(BIN)/python $$b || exit 1; echo '```'; done; \
+	} | tee bench/results/latest.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
