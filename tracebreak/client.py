@@ -19,6 +19,7 @@ class RequestResult:
     trace_id: str
     request_id: str | None
     body: Any
+    chaos_route: str | None = None  # Envoy's mark on a response its chaos route shaped
 
 
 async def request_order(
@@ -41,4 +42,5 @@ async def request_order(
             trace_id=format(root.get_span_context().trace_id, "032x"),
             request_id=response.headers.get("x-request-id"),
             body=body,
+            chaos_route=response.headers.get("x-tracebreak-chaos"),
         )

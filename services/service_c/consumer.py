@@ -16,6 +16,7 @@ from opentelemetry import baggage, context, propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from services.service_c.database import OrdersDatabase
+from services.service_c.offsets import CommitTracker
 from tracebreak import messaging
 from tracebreak.chaos import chaos
 from tracebreak.correlation import REQUEST_ID_HEADER, bind, current_request_id
@@ -25,6 +26,7 @@ tracer = trace.get_tracer(__name__)
 
 GROUP_ID = "enrichment"
 COMMIT_TIMEOUT_S = 5
+CONCURRENCY = 64  # records worked on at once: the database's latency is waiting, not work
 
 
 class Enrichment:
@@ -34,25 +36,45 @@ class Enrichment:
         self.consumer = consumer
         self.producer = producer
         self.database = database
+        self._slots = asyncio.Semaphore(CONCURRENCY)
+        self._working: set[asyncio.Task[None]] = set()
+        self._offsets = CommitTracker()
+        self._committing = asyncio.Lock()
 
     def ready(self) -> bool:
         return bool(self.consumer.assignment())
 
     async def run(self) -> None:
-        async for record in self.consumer:
-            try:
-                await self.handle(record)
-            except Exception:  # one bad record must not stop the consumer, nor come back forever
-                log.exception("request at offset %s failed; skipped", record.offset)
-            # Committed only once the reply is sent: a crash before it means redelivery, not loss.
-            offsets = {TopicPartition(record.topic, record.partition): record.offset + 1}
+        try:
+            async for record in self.consumer:
+                await self._slots.acquire()
+                partition = TopicPartition(record.topic, record.partition)
+                self._offsets.started(partition, record.offset)
+                task = asyncio.create_task(self._work(record, partition))
+                self._working.add(task)
+                task.add_done_callback(self._working.discard)
+        finally:
+            if self._working:  # let the records in hand finish and be committed
+                await asyncio.wait(self._working, timeout=COMMIT_TIMEOUT_S)
+
+    async def _work(self, record: ConsumerRecord, partition: TopicPartition) -> None:
+        try:
+            await self.handle(record)
+        except Exception:  # one bad record must not stop the consumer, nor come back forever
+            log.exception("request at offset %s failed; skipped", record.offset)
+        finally:
+            self._slots.release()
+        # Committed only once the reply is sent, and every record before it too: a crash before
+        # then means redelivery, not loss.
+        commit_to = self._offsets.finished(partition, record.offset)
+        if commit_to is None:
+            return
+        async with self._committing:
             try:
                 # A commit to a broker that went away never returns: bound it, keep consuming.
-                await asyncio.wait_for(self.consumer.commit(offsets), COMMIT_TIMEOUT_S)
+                await asyncio.wait_for(self.consumer.commit({partition: commit_to}), COMMIT_TIMEOUT_S)
             except (TimeoutError, KafkaError) as error:
-                log.error(
-                    "offset %s not committed (%r): the request may be redelivered", record.offset, error
-                )
+                log.error("offset %s not committed (%r): requests may be redelivered", commit_to, error)
 
     async def handle(self, record: ConsumerRecord) -> None:
         headers = messaging.carrier(record.headers)
