@@ -3,6 +3,7 @@
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import httpx
@@ -76,9 +77,17 @@ class Trace:
             )
         return cls(document["traceID"], sorted(spans, key=lambda s: s.start_us))
 
-    @property
+    @cached_property  # a trace's spans never change once read
     def by_id(self) -> dict[str, Span]:
         return {span.span_id: span for span in self.spans}
+
+    @cached_property
+    def _children(self) -> dict[str, list[Span]]:
+        found: dict[str, list[Span]] = {}
+        for span in self.spans:
+            if span.parent_id is not None:
+                found.setdefault(span.parent_id, []).append(span)
+        return found
 
     @property
     def roots(self) -> list[Span]:
@@ -95,7 +104,7 @@ class Trace:
         return {span.service for span in self.spans}
 
     def children(self, span: Span) -> list[Span]:
-        return [child for child in self.spans if child.parent_id == span.span_id]
+        return self._children.get(span.span_id, [])
 
     def ancestors(self, span: Span) -> list[Span]:
         ids, found, current = self.by_id, [], span

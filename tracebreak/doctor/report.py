@@ -4,6 +4,7 @@ import argparse
 import json
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from rich.console import Console
@@ -11,7 +12,7 @@ from rich.table import Table
 
 from tracebreak.doctor import signatures as sig
 from tracebreak.doctor.collect import Collected, join, read_logs, read_window, traced_names
-from tracebreak.doctor.rules import Finding, Request, diagnose, error_origin
+from tracebreak.doctor.rules import ErrorOrigin, Finding, Request, diagnose, error_origin
 from tracebreak.store.jaeger import parse_duration_us
 from tracebreak.traces import TraceQuery
 
@@ -25,8 +26,12 @@ class Verdict:
     def whole(self) -> bool:
         return not self.findings
 
+    @cached_property
+    def origin(self) -> ErrorOrigin | None:
+        return error_origin(self.request)
+
     def as_dict(self) -> dict[str, Any]:
-        origin = error_origin(self.request)
+        origin = self.origin
         hidden = any(f.signature is sig.HIDDEN_ERROR_ORIGIN for f in self.findings)
         return {
             "request_id": self.request.request_id,
@@ -46,7 +51,7 @@ def examine(collected: Collected) -> list[Verdict]:
 def totals(verdicts: list[Verdict], collected: Collected) -> dict[str, Any]:
     seen = len(verdicts)
     whole = sum(v.whole for v in verdicts)
-    failed = [v for v in verdicts if error_origin(v.request) is not None]
+    failed = [v for v in verdicts if v.origin is not None]
     hidden = [v for v in failed if any(f.signature is sig.HIDDEN_ERROR_ORIGIN for f in v.findings)]
     ghosts = sum(len(f.span_ids) for v in verdicts for f in v.findings if f.signature is sig.GHOST_SPAN)
     return {
