@@ -120,13 +120,35 @@ def _http_ok(url: str) -> str | None:
     return None if response.status_code == 200 else f"GET {url} answered {response.status_code}"
 
 
-def _grpc_serving(address: str) -> str | None:
-    with grpc.insecure_channel(address) as channel:
+class _GrpcHealth:
+    """B's gRPC health service, through one channel kept for the stack's life: opening and closing a
+    channel per check starts and stops gRPC's core each time, which can deadlock beside forks."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self._channel: grpc.Channel | None = None
+
+    def __call__(self) -> str | None:
+        if self._channel is None:
+            # Reconnect fast after B restarts (gRPC's default backoff grows to two minutes).
+            options = [("grpc.initial_reconnect_backoff_ms", 100), ("grpc.max_reconnect_backoff_ms", 500)]
+            self._channel = grpc.insecure_channel(self.address, options=options)
         try:
-            answer = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=1)
+            answer = health_pb2_grpc.HealthStub(self._channel).Check(
+                health_pb2.HealthCheckRequest(), timeout=1
+            )
         except grpc.RpcError as error:
-            return f"gRPC health check on {address}: {error.code().name}"  # type: ignore[attr-defined]
-    return None if answer.status == health_pb2.HealthCheckResponse.SERVING else f"{address} is not serving"
+            return f"gRPC health check on {self.address}: {error.code().name}"  # type: ignore[attr-defined]
+        return (
+            None
+            if answer.status == health_pb2.HealthCheckResponse.SERVING
+            else f"{self.address} is not serving"
+        )
+
+    def close(self) -> None:
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
 
 
 async def _create_topics(bootstrap: str, topics: dict[str, int]) -> None:
@@ -167,6 +189,7 @@ class Stack:
 
     def _build(self) -> None:
         c, p = self.config, self.config.ports
+        self._b_health = _GrpcHealth(f"127.0.0.1:{p.service_b}")
         logs = c.data_dir / "logs"
         # Every part is marked with its stack, so what belongs to it can be found (and is, by tests).
         base_env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
@@ -227,7 +250,7 @@ class Stack:
         }
         for name, module, check in (
             ("service-c", "services.service_c", lambda: _http_ok(f"http://127.0.0.1:{p.service_c_health}/")),
-            ("service-b", "services.service_b", lambda: _grpc_serving(f"127.0.0.1:{p.service_b}")),
+            ("service-b", "services.service_b", self._b_health),
             ("service-a", "services.service_a", lambda: _http_ok(f"http://127.0.0.1:{p.service_a}/healthz")),
         ):
             parts.append(
@@ -306,6 +329,7 @@ class Stack:
     def stop(self) -> None:
         for part in reversed(self.processes.values()):
             part.stop()
+        self._b_health.close()
 
     def dead_parts(self) -> list[Process]:
         return [part for part in self.processes.values() if part.popen is not None and not part.running]
