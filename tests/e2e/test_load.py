@@ -8,12 +8,10 @@ import subprocess
 import sys
 import time
 
-import httpx
-
 from loadgen.recorder import Recorder
 from loadgen.runner import LoadConfig, run
 from loadgen.schedule import constant
-from tracebreak.processes import Process
+from tracebreak.processes import Process, http_ok
 from tracebreak.stack import Ports
 
 
@@ -82,7 +80,7 @@ def test_the_schedule_never_waits_for_answers_and_the_cap_is_reported(tmp_path):
     server = Process(
         "slow",
         [sys.executable, "-m", "uvicorn", "slow:app", "--port", str(port), "--log-level", "warning"],
-        {**os.environ, "PYTHONPATH": str(tmp_path)}, tmp_path / "slow.log", lambda: _up(url),
+        {**os.environ, "PYTHONPATH": str(tmp_path)}, tmp_path / "slow.log", lambda: http_ok(url),
     )  # fmt: skip
     server.start()
     try:
@@ -95,11 +93,3 @@ def test_the_schedule_never_waits_for_answers_and_the_cap_is_reported(tmp_path):
     assert recorder.sent + recorder.skipped == 100  # every intended request either left or was counted
     assert recorder.skipped > 0 and recorder.completed == recorder.sent
     assert recorder.percentiles_ms()["p50"] >= 200
-
-
-def _up(url):
-    try:
-        httpx.get(url, timeout=1)
-        return None
-    except httpx.HTTPError as error:
-        return str(error)
