@@ -93,7 +93,9 @@ def protocol(span: Span) -> str:
 
 
 def _within(outer: Span, inner: Span) -> bool:
-    return outer.start_us - SLACK_US <= inner.start_us and inner.end_us <= outer.end_us + SLACK_US
+    """`inner` began while `outer` was open: a callee starts inside its caller (its end may be recorded
+    a little after the caller's, once it has answered)."""
+    return outer.start_us - SLACK_US <= inner.start_us <= outer.end_us + SLACK_US
 
 
 def _remote_call(span: Span) -> bool:
@@ -207,10 +209,10 @@ def _server_top(request: Request, top: Span, found: Any) -> None:
     ]  # fmt: skip
     if not dangling:
         callers = [s for s in others if _within(s, top)]
-        caller = min(callers, key=lambda s: s.duration_us).service if callers else "an untraced caller"
+        caller = max(callers, key=lambda s: s.start_us).service if callers else "an untraced caller"
         found(sig.UNINSTRUMENTED_CLIENT, Boundary(caller, top.service, protocol(top)), top)
         return
-    client = min(dangling, key=lambda s: s.duration_us)
+    client = max(dangling, key=lambda s: s.start_us)  # the innermost caller started last
     if _blind_outbound(request, top.service):
         found(sig.PROPAGATOR_NOT_REGISTERED, _everywhere(top.service), client, top)
     else:
