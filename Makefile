@@ -1,10 +1,11 @@
 # tracebreak: `make demo` runs the local stack, `make test` runs every test. Both set up .venv first.
 PYTHON ?= python3.11
+SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint proto clean
+.PHONY: setup demo test bench lint proto clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "tracebreak needs Python 3.11 ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
@@ -14,6 +15,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip check
 	touch $(STAMP)
 
+# Only the .venv, e.g. for the tracebreak CLI beside the docker compose stack.
+setup: $(STAMP)
+
 demo: $(STAMP)
 	$(BIN)/tracebreak up
 
@@ -21,11 +25,13 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
-# Benchmarks print their figures beside the targets; the results of the last run go to bench/results/.
+# Benchmarks print their figures beside the targets as markdown; the last run's go to bench/results/.
+BENCHES := generator_accuracy cascade_capacity time_to_visible store
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	mkdir -p bench/results
-	{ echo "# tracebreak benchmarks, $$(date -u +%F), $$(nproc) cores"; \
-	  for b in bench/*.py; do echo; echo "## $$b"; echo '```'; $(BIN)/python $$b || exit 1; echo '```'; done; \
+	set -o pipefail; { echo "# tracebreak benchmarks, $$(date -u +%F), $$(nproc) cores"; \
+	  for b in $(BENCHES); do echo; echo "## $$b"; echo; $(BIN)/python -m bench.$$b || exit 1; done; \
 	} | tee bench/results/latest.md
 
 lint: $(STAMP)

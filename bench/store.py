@@ -1,7 +1,7 @@
 """Trace store benchmark: spans ingested per second, and reading one trace and searching by tag
 once the store holds many spans. Prints each figure beside its target, as a ratio.
 
-    python bench/store.py [--spans 1000000]
+    python -m bench.store [--spans 1000000]
 """
 
 import argparse
@@ -18,6 +18,7 @@ import httpx
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
+from bench.table import markdown
 from tracebreak.processes import Process, http_ok
 from tracebreak.stack import Ports
 
@@ -62,10 +63,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as data:
         store = Process(
             "trace-store",
-            [sys.executable, "-m", "tracebreak.store", "--otlp-port", str(ports.otlp), "--query-port",
-             str(ports.query), "--db", f"{data}/traces.db", "--max-spans", str(args.spans * 2)],
-            dict(os.environ), Path(data) / "store.log", lambda: http_ok(f"{query}/api/services"),
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "tracebreak.store",
+                "--otlp-port",
+                str(ports.otlp),
+                "--query-port",
+                str(ports.query),
+                "--db",
+                f"{data}/traces.db",
+                "--max-spans",
+                str(args.spans * 2),
+            ],
+            dict(os.environ),
+            Path(data) / "store.log",
+            lambda: http_ok(f"{query}/api/services"),
+        )
         store.start()
         try:
             store.wait_healthy(30)
@@ -97,15 +111,27 @@ def _measure(total_spans: int, otlp: str, query: str) -> None:
 
         search = _timed(search_once, 10)
     rate = posted / ingest_s
-    print(f"trace store, {posted:,} spans stored")
+    print(f"trace store, {posted:,} spans stored\n")
     print(
-        f"  ingest          {rate:10,.0f} spans/s  target {TARGET_INGEST:,}  ratio {rate / TARGET_INGEST:.2f}"
+        markdown(
+            ["measure", "result", "target", "ratio"],
+            [
+                (
+                    "ingest",
+                    f"{rate:,.0f} spans/s",
+                    f"{TARGET_INGEST:,} spans/s",
+                    f"{rate / TARGET_INGEST:.2f}",
+                ),
+                (
+                    "fetch one trace (median)",
+                    f"{fetch:.1f} ms",
+                    f"{TARGET_FETCH_MS} ms",
+                    f"{fetch / TARGET_FETCH_MS:.2f}",
+                ),
+                ("search by tag (median)", f"{search:.1f} ms", "none: a scan of one service's spans", ""),
+            ],
+        )
     )
-    print(
-        f"  fetch one trace {fetch:10.1f} ms median  target {TARGET_FETCH_MS}"
-        f"  ratio {fetch / TARGET_FETCH_MS:.2f}"
-    )
-    print(f"  search by tag   {search:10.1f} ms median  (no target: a scan of one service's spans)")
 
 
 def _timed(call: Callable[[], object], times: int) -> float:

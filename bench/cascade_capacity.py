@@ -1,0 +1,230 @@
+"""Cascade capacity: the highest rate the full local stack sustains with p99 <= 100 ms and no errors,
+with tracing on and with it off (OTEL_SDK_DISABLED=true in the generator and the services); the tracing
+overhead at p50 at 100 rps; each process's CPU at each step, which shows what saturates first;
+and the share of whole traces at 50% and 100% of capacity, tracing on.
+
+    python -m bench.cascade_capacity [--rates 50,100,...] [--seconds 8]
+
+Everything (broker, trace store, Envoy, A, B, C and the generator) shares this machine's cores, so
+the figures are for the machine at hand; the CPU table says which part would need a core of its own.
+Envoy keeps tracing in both modes: it samples every request it starts a trace for itself (its
+request-id sampling is off, see envoy/), and its `tracing.*` runtime keys do not change that, so with
+tracing off the store still receives Envoy's two spans per request.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+
+from bench.table import markdown
+from tracebreak.processes import poll
+from tracebreak.stack import Ports, Stack, StackConfig
+
+P99_LIMIT_MS = 100
+TARGET_RPS = 500
+OVERHEAD_RATE = 100
+TARGET_OVERHEAD = 0.15
+
+
+def load(
+    stack: Stack, rate: float, seconds: float, tracing: bool, work: Path, check: bool = False
+) -> dict[str, Any]:
+    """One step of load from the project's generator, in a process of its own; its report, with the
+    CPU share each process used during it."""
+    report = work / f"step-{rate:g}-{tracing}.json"
+    env = {
+        **os.environ,
+        "OTEL_EXPORTER_OTLP_ENDPOINT": stack.config.otlp_url,
+        "OTEL_BSP_SCHEDULE_DELAY": "200",
+    }
+    if not tracing:
+        env["OTEL_SDK_DISABLED"] = "true"
+    argv = [
+        sys.executable,
+        "-m",
+        "loadgen",
+        "--target",
+        stack.config.edge_url,
+        "--rps",
+        f"{rate:g}",
+        "--duration",
+        f"{seconds:g}s",
+        "--timeout",
+        "5s",
+        "--max-in-flight",
+        "2000",
+        "--report",
+        str(report),
+        "--traces",
+        stack.config.query_url,
+        *(["--check-traces"] if check else []),
+    ]
+    parts = {name: psutil.Process(part.popen.pid) for name, part in stack.processes.items() if part.popen}
+    before = {name: sum(p.cpu_times()[:2]) for name, p in parts.items()}
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    subprocess.run(argv, env=env, check=True, capture_output=True, timeout=seconds + 120)
+    wall = time.monotonic() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = {name: (sum(p.cpu_times()[:2]) - before[name]) / wall for name, p in parts.items()}
+    cpu["load generator"] = (
+        children.ru_utime + children.ru_stime - children_before.ru_utime - children_before.ru_stime
+    ) / wall
+    result = json.loads(report.read_text())
+    result["cpu"] = cpu
+    return result
+
+
+def sustained(step: dict[str, Any]) -> bool:
+    totals = step["totals"]
+    return step["latency_ms"]["p99"] <= P99_LIMIT_MS and totals["errors"] == 0 and totals["skipped"] == 0
+
+
+def settle(stack: Stack) -> None:
+    """After an overload, wait until a request is quick again: the broker's backlog has drained."""
+
+    def quick() -> str | None:
+        started = time.monotonic()
+        answer = httpx.get(
+            f"{stack.config.edge_url}/orders/7", headers={"authorization": "Bearer demo-token"}
+        )
+        took = time.monotonic() - started
+        return None if answer.status_code == 200 and took < 0.1 else f"{answer.status_code} in {took:.2f} s"
+
+    poll(quick, 60)
+
+
+def run_mode(tracing: bool, rates: list[float], seconds: float, work: Path) -> tuple[list, Stack]:
+    env = {} if tracing else {"OTEL_SDK_DISABLED": "true"}
+    stack = Stack(StackConfig(ports=Ports.free(), data_dir=work / f"stack-{tracing}", service_env=env))
+    stack.start()
+    steps = []
+    for rate in rates:
+        step = load(stack, rate, seconds, tracing, work)
+        steps.append((rate, step))
+        if not sustained(step):
+            break
+    return steps, stack
+
+
+def capacity(steps: list) -> float:
+    held = [rate for rate, step in steps if sustained(step)]
+    return max(held) if held else 0.0
+
+
+def step_rows(label: str, steps: list) -> list[tuple]:
+    rows = []
+    for rate, step in steps:
+        totals, latency = step["totals"], step["latency_ms"]
+        busiest = max(step["cpu"].items(), key=lambda item: item[1])
+        rows.append(
+            (
+                label,
+                f"{rate:g}",
+                f"{totals['achieved_rps']:.1f}",
+                f"{latency['p50']:.1f}",
+                f"{latency['p99']:.1f}",
+                totals["errors"],
+                totals["skipped"],
+                "yes" if sustained(step) else "no",
+                f"{busiest[0]} {busiest[1]:.0%}",
+            )
+        )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rates", default="50,100,125,150,175,200,250,300,400,500")
+    parser.add_argument("--seconds", type=float, default=8)
+    args = parser.parse_args()
+    rates = [float(r) for r in args.rates.split(",")]
+    with tempfile.TemporaryDirectory() as work_dir:
+        work = Path(work_dir)
+        results, completeness = {}, []
+        for tracing in (True, False):
+            steps, stack = run_mode(tracing, rates, args.seconds, work)
+            try:
+                results[tracing] = steps
+                if tracing:
+                    best = capacity(steps) or rates[0]
+                    for share in (0.5, 1.0):
+                        settle(stack)
+                        step = load(stack, best * share, args.seconds, True, work, check=True)
+                        completeness.append((share, best * share, step))
+                else:
+                    traced = httpx.get(f"{stack.config.query_url}/api/services").json()["data"]
+            finally:
+                stack.stop()
+    print(
+        f"cascade capacity: steps of {args.seconds:g} s; held: p99 <= {P99_LIMIT_MS} ms, "
+        "no errors, none skipped\n"
+    )
+    print(
+        markdown(
+            [
+                "tracing",
+                "target rps",
+                "achieved rps",
+                "p50 ms",
+                "p99 ms",
+                "errors",
+                "skipped",
+                "held",
+                "busiest process",
+            ],
+            step_rows("on", results[True]) + step_rows("off", results[False]),
+        )
+    )
+    on, off = capacity(results[True]), capacity(results[False])
+    print(f"\n- capacity, tracing on: {on:g} rps (target {TARGET_RPS}, ratio {on / TARGET_RPS:.2f})")
+    print(f"- capacity, tracing off: {off:g} rps; on/off {on / off if off else 0:.2f}")
+    print(f"- services that exported spans with tracing off: {traced or 'none'}")
+    p50 = {
+        t: next((s["latency_ms"]["p50"] for r, s in results[t] if r == OVERHEAD_RATE), None) for t in results
+    }
+    if p50[True] and p50[False]:
+        overhead = p50[True] / p50[False] - 1
+        print(
+            f"- tracing's cost at p50 at {OVERHEAD_RATE} rps: {p50[False]:.1f} -> {p50[True]:.1f} ms, "
+            f"{overhead:+.1%} (target at most {TARGET_OVERHEAD:.0%})"
+        )
+    print("\nCPU per process (share of one core) at each step, tracing on:\n")
+    names = list(results[True][0][1]["cpu"])
+    print(
+        markdown(
+            ["target rps", *names],
+            [(f"{rate:g}", *(f"{step['cpu'][n]:.0%}" for n in names)) for rate, step in results[True]],
+        )
+    )
+    print("\nTrace completeness under load, tracing on, no toggles:\n")
+    print(
+        markdown(
+            ["share of capacity", "rps", "p99 ms", "errors", "traces judged", "whole"],
+            [
+                (
+                    f"{share:.0%}",
+                    f"{rate:g}",
+                    f"{s['latency_ms']['p99']:.1f}",
+                    s["totals"]["errors"],
+                    s["traces"]["judged"],
+                    f"{s['traces']['whole_percent']}%",
+                )
+                for share, rate, s in completeness
+            ],
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""Generator accuracy: the rate each load generator achieves and the latency it reports, against a
+trivial local endpoint that counts arrivals itself and answers after a fixed 10 ms. tracebreak's
+open-loop generator and Locust (the OpenTelemetry Demo's generator) are driven at the same targets,
+one after the other, in one run.
+
+    python bench/generator_accuracy.py [--rates 50,200,1000,2000] [--seconds 10]
+
+Both run with tracing off: this measures the generators, not an exporter. The reference rate is the
+endpoint's own count of arrivals in the whole seconds from the first one (and the worst single second);
+the reference latency is the endpoint's own median handling time.
+"""
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import httpx
+
+from bench.table import markdown
+from tracebreak.processes import Process, http_ok
+from tracebreak.stack import Ports
+
+HERE = Path(__file__).parent
+TOLERANCE = 0.01  # the target: within ±1% of the asked rate
+
+
+def tracebreak_run(url: str, rate: int, seconds: float, work: Path) -> tuple[float, float]:
+    report = work / f"tracebreak-{rate}.json"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "loadgen",
+            "--target",
+            url,
+            "--rps",
+            str(rate),
+            "--duration",
+            f"{seconds}s",
+            "--report",
+            str(report),
+            "--max-in-flight",
+            "5000",
+        ],
+        env={**os.environ, "OTEL_SDK_DISABLED": "true"},
+        check=True,
+        capture_output=True,
+        timeout=seconds + 60,
+    )
+    latency = json.loads(report.read_text())["latency_ms"]
+    return latency["p50"], latency["p99"]
+
+
+def locust_run(url: str, rate: int, seconds: float, work: Path) -> tuple[float, float]:
+    prefix = work / f"locust-{rate}"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            str(HERE / "locustfile.py"),
+            "--headless",
+            "--host",
+            url,
+            "--users",
+            str(rate),
+            "--spawn-rate",
+            str(rate),
+            "--run-time",
+            f"{seconds:g}s",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "ERROR",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=seconds + 60,
+    )
+    with open(f"{prefix}_stats.csv", newline="") as rows:
+        total = next(row for row in csv.DictReader(rows) if row["Name"] == "Aggregated")
+    return float(total["50%"]), float(total["99%"])
+
+
+RUNNERS = {"tracebreak": tracebreak_run, "locust": locust_run}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rates", default="50,200,1000,2000")
+    parser.add_argument("--seconds", type=float, default=10)
+    args = parser.parse_args()
+    rates = [int(r) for r in args.rates.split(",")]
+    port = Ports.free().edge
+    url = f"http://127.0.0.1:{port}"
+    rows, worst = [], {name: 0.0 for name in RUNNERS}
+    with tempfile.TemporaryDirectory() as work_dir:
+        work = Path(work_dir)
+        endpoint = Process(
+            "endpoint",
+            [sys.executable, str(HERE / "endpoint.py"), "--port", str(port)],
+            dict(os.environ),
+            work / "endpoint.log",
+            lambda: http_ok(f"{url}/healthz"),
+        )
+        endpoint.start()
+        try:
+            endpoint.wait_healthy(30)
+            for rate in rates:
+                for name, runner in RUNNERS.items():
+                    httpx.get(f"{url}/stats").raise_for_status()  # starts the endpoint's count afresh
+                    p50, p99 = runner(url, rate, args.seconds, work)
+                    seen = httpx.get(f"{url}/stats", params={"seconds": int(args.seconds)}).json()
+                    ratio = sum(seen["per_second"]) / (rate * int(args.seconds))
+                    worst_second = max(abs(n / rate - 1) for n in seen["per_second"])
+                    worst[name] = max(worst[name], abs(ratio - 1))
+                    reference = seen["median_handling_ms"]
+                    rows.append(
+                        (
+                            rate,
+                            name,
+                            f"{ratio:.4f}",
+                            f"{worst_second:.2%}",
+                            seen["received"],
+                            f"{p50:.1f}",
+                            f"{p50 / reference:.2f}",
+                            f"{p99:.1f}",
+                        )
+                    )
+        finally:
+            endpoint.stop()
+    print(f"generator accuracy, {args.seconds:g} s per run, endpoint service time 10 ms, tracing off\n")
+    print(
+        markdown(
+            [
+                "target rps",
+                "generator",
+                "rate / target",
+                "worst second off by",
+                "received",
+                "reported p50 ms",
+                "p50 / endpoint's median",
+                "reported p99 ms",
+            ],
+            rows,
+        )
+    )
+    print()
+    for name, deviation in worst.items():
+        verdict = "within" if deviation <= TOLERANCE else "outside"
+        print(f"- {name}: worst rate deviation {deviation:.2%}, {verdict} the ±{TOLERANCE:.0%} target")
+
+
+if __name__ == "__main__":
+    main()
