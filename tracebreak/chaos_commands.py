@@ -11,6 +11,9 @@ from rich.table import Table
 from tracebreak import envoy_runtime, flagfile
 from tracebreak.toggles import CATALOGUE, Toggle, toggle
 
+# Where `tracebreak up` keeps the flag file, and the directory docker compose mounts into the services.
+DEFAULT_FLAGS_FILE = Path(".tracebreak/flags.json")
+
 
 def describe(t: Toggle, value: Any) -> str:
     if value is None:

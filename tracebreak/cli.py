@@ -190,7 +190,7 @@ def parser() -> argparse.ArgumentParser:
 
     chaos_commands.add_parser(
         commands,
-        Path(os.environ.get("TRACEBREAK_FLAGS_FILE") or ".tracebreak/flags.json"),
+        Path(os.environ.get("TRACEBREAK_FLAGS_FILE") or chaos_commands.DEFAULT_FLAGS_FILE),
         os.environ.get("TRACEBREAK_ENVOY_ADMIN_URL", DEFAULT_ENVOY_ADMIN_URL),
     )
 

