@@ -117,6 +117,8 @@ def command(args: argparse.Namespace) -> int:
     stages = _stages(args)
     if args.max_in_flight < 1:
         raise ScheduleError("--max-in-flight must be at least 1")
+    if args.connections < 1:
+        raise ScheduleError("--connections must be at least 1")
     if not 0 <= args.refused_share <= 1:
         raise ScheduleError("--refused-share must be between 0 and 1")
     _reachable(args.target)
@@ -127,6 +129,7 @@ def command(args: argparse.Namespace) -> int:
     tel = telemetry.setup(CLIENT_SERVICE, json_logs=False)
     config = LoadConfig(
         target=args.target, stages=stages, poisson=args.poisson, max_in_flight=args.max_in_flight,
+        connections=args.connections,
         max_requests=args.max_requests, order_ids=_orders(args.orders), refused_share=args.refused_share,
         timeout_s=parse_duration_us(args.timeout) / 1_000_000, seed=args.seed,
     )  # fmt: skip
@@ -163,6 +166,9 @@ def add_arguments(load: argparse.ArgumentParser) -> None:
     load.add_argument("--poisson", action="store_true", help="Poisson arrivals instead of evenly spaced ones")
     load.add_argument(
         "--max-in-flight", type=int, default=1000, help="requests in flight at most (default 1000)"
+    )
+    load.add_argument(
+        "--connections", type=int, default=256, help="keep-alive connections to the target (default 256)"
     )
     load.add_argument("--max-requests", type=int, help="stop after this many requests")
     load.add_argument("--orders", default="1-1000", help="the order ids to ask for (default 1-1000)")

@@ -33,7 +33,11 @@ class Recorder:
         self.trace_ids: list[str] = []
 
     def second(self, t: float) -> Second:
-        return self.seconds.setdefault(int(t), Second())
+        # Not setdefault(key, Second()): that would build a histogram on every call.
+        key = int(t)
+        if (bucket := self.seconds.get(key)) is None:
+            bucket = self.seconds[key] = Second()
+        return bucket
 
     def on_sent(self, intended: float, target_rps: float) -> None:
         self.sent += 1

@@ -22,6 +22,7 @@ class LoadConfig:
     stages: list[Stage]
     poisson: bool = False
     max_in_flight: int = 1000
+    connections: int = 256
     max_requests: int | None = None
     order_ids: tuple[int, int] = (1, 1000)
     refused_share: float = 0.0
@@ -34,7 +35,10 @@ async def run(config: LoadConfig, recorder: Recorder, tick: Callable[[float], No
     rng = random.Random(config.seed)
     loop = asyncio.get_running_loop()
     in_flight: set[asyncio.Task[None]] = set()
-    connector = aiohttp.TCPConnector(limit=config.max_in_flight)
+    # A fixed pool of keep-alive connections, as wrk2 keeps: when the run falls behind, overdue requests
+    # queue for a connection (their latency still counts from the intended time) instead of opening
+    # thousands of sockets at once, a storm that stalls the generator and the target alike.
+    connector = aiohttp.TCPConnector(limit=min(config.connections, config.max_in_flight))
     timeout = aiohttp.ClientTimeout(total=config.timeout_s)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
         start = loop.time()

@@ -32,3 +32,12 @@ def test_a_bad_setting_stops_up_before_anything_starts(tmp_path):
     result = tracebreak("up", "--data-dir", str(tmp_path), env=env)
     assert result.returncode == 2
     assert "TRACEBREAK_REPLY_TIMEOUT_MS='soon'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_load_limits_are_one_clear_line_each():
+    for flag, message in (
+        ("--connections", "--connections must be at least 1"),
+        ("--max-in-flight", "--max-in-flight must be at least 1"),
+    ):
+        result = tracebreak("load", flag, "0", "--target", "http://127.0.0.1:9")
+        assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
