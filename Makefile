@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "tracebreak needs Python 3.11 ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[local,dev]'
 	$(BIN)/python -m pip check
 	touch $(STAMP)
 
@@ -28,7 +28,7 @@ test: $(STAMP)
 # Benchmarks print their figures beside the targets as markdown; the last run's go to bench/results/.
 BENCHES := generator_accuracy cascade_capacity time_to_visible store
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[local,dev,bench]'
 	mkdir -p bench/results
 	set -o pipefail; { echo "# tracebreak benchmarks, $$(date -u +%F), $$(nproc) cores"; \
 	  for b in $(BENCHES); do echo; echo "## $$b"; echo; $(BIN)/python -m bench.$$b || exit 1; done; \

