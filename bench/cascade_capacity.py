@@ -7,7 +7,8 @@ and the share of whole traces at 50% and 100% of capacity, tracing on.
 
 Everything (broker, trace store, Envoy, A, B, C and the generator) shares this machine's cores, so
 the figures are for the machine at hand; the CPU table says which part would need a core of its own.
-Envoy keeps tracing in both modes: it samples every request it starts a trace for itself (its
+The steps run one after another on one broker, which slows as it holds more records (see
+broker_drift). Envoy keeps tracing in both modes: it samples every request it starts a trace for itself (its
 request-id sampling is off, see envoy/), and its `tracing.*` runtime keys do not change that, so with
 tracing off the store still receives Envoy's two spans per request.
 """
@@ -199,14 +200,20 @@ def main() -> None:
             f"- tracing's cost at p50 at {OVERHEAD_RATE} rps: {p50[False]:.1f} -> {p50[True]:.1f} ms, "
             f"{overhead:+.1%} (target at most {TARGET_OVERHEAD:.0%})"
         )
-    print("\nCPU per process (share of one core) at each step, tracing on:\n")
+    # CPU time per request is steadier than latency near saturation, and says what a rate would take.
+    print("\nCPU time per request by process, in ms (its share of one core at the step, over the rate):\n")
     names = list(results[True][0][1]["cpu"])
-    print(
-        markdown(
-            ["target rps", *names],
-            [(f"{rate:g}", *(f"{step['cpu'][n]:.0%}" for n in names)) for rate, step in results[True]],
-        )
-    )
+    rows = []
+    for tracing in (True, False):
+        for rate, step in results[tracing]:
+            per = {n: step["cpu"][n] * 1000 / rate for n in names}
+            total = sum(per.values())
+            rows.append((
+                "on" if tracing else "off", f"{rate:g}", *(f"{per[n]:.1f}" for n in names), f"{total:.1f}",
+                f"{total * TARGET_RPS / 1000:.1f}",
+            ))  # fmt: skip
+    print(markdown(["tracing", "rps", *names, "total", f"cores for {TARGET_RPS} rps"], rows))
+    print(f"\n- this machine has {os.cpu_count()} cores, shared by every process above")
     print("\nTrace completeness under load, tracing on, no toggles:\n")
     print(
         markdown(
