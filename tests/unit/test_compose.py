@@ -23,6 +23,8 @@ COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES: dict[str, dict] = COMPOSE["services"]
 OUR_IMAGE = f"tracebreak:{version('tracebreak')}"
 CASCADE = ("service-a", "service-b", "service-c")
+# Grafana's core panel plugin ids the dashboard may use.
+GRAFANA_PANELS = {"timeseries", "stat", "table", "text", "nodeGraph", "traces", "logs", "barchart", "gauge"}
 # Settings that are addresses: the only ones that may differ from the local defaults.
 ADDRESSES = {"bind_host", "kafka_bootstrap_servers", "service_b_address", "flags_file"}
 
@@ -228,6 +230,8 @@ def test_grafana_datasources_and_dashboard_reference_only_provisioned_uids():
         assert host_port(source["url"])[0] in SERVICES, source["url"]
     dashboard = json.loads((ROOT / "grafana" / "dashboards" / "trace-integrity.json").read_text())
     assert dashboard["title"] == "Trace integrity"
+    # Panel plugin ids are case-sensitive: "nodegraph" shows "Panel plugin not found".
+    assert {panel["type"] for panel in dashboard["panels"]} <= GRAFANA_PANELS
     referenced = set(re.findall(r"'uid': '([^']+)'", str(dashboard["panels"])))
     assert referenced and referenced <= uids, referenced - uids
     provider = yaml_file("grafana/provisioning/dashboards/dashboards.yaml")["providers"][0]
