@@ -3,7 +3,6 @@
 import argparse
 import asyncio
 import json
-import os
 import signal
 import sys
 import time
@@ -21,8 +20,6 @@ from loadgen.recorder import Recorder
 from loadgen.runner import LoadConfig, run
 from loadgen.schedule import ScheduleError, Stage, constant, parse_stages
 from tracebreak.store.jaeger import parse_duration_us
-
-DEFAULT_TARGET = "http://127.0.0.1:8080"
 
 
 def _stages(args: argparse.Namespace) -> list[Stage]:
@@ -123,10 +120,8 @@ def command(args: argparse.Namespace) -> int:
         raise ScheduleError("--refused-share must be between 0 and 1")
     _reachable(args.target)
     from tracebreak import telemetry
-    from tracebreak.client import CLIENT_SERVICE
 
-    os.environ.setdefault("OTEL_EXPORTER_OTLP_TIMEOUT", "2")
-    tel = telemetry.setup(CLIENT_SERVICE, json_logs=False)
+    tel = telemetry.setup_client()
     config = LoadConfig(
         target=args.target, stages=stages, poisson=args.poisson, max_in_flight=args.max_in_flight,
         connections=args.connections,
@@ -150,15 +145,9 @@ def command(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction, edge_url: str, query_url: str) -> None:
     load = commands.add_parser("load", help="open-loop load at a rate; every request traced")
-    add_arguments(load)
-
-
-def add_arguments(load: argparse.ArgumentParser) -> None:
-    load.add_argument(
-        "--target", default=os.environ.get("TRACEBREAK_EDGE_URL", DEFAULT_TARGET), help="the edge"
-    )
+    load.add_argument("--target", default=edge_url, help="the edge")
     load.add_argument("--rps", type=float, default=10, help="requests per second (default 10)")
     load.add_argument("--duration", default="30s", help="how long, e.g. 30s or 5m (default 30s)")
     load.add_argument("--stages", help='steps and ramps instead: "30s:10,60s:10-200,30s:200"')
@@ -182,5 +171,5 @@ def add_arguments(load: argparse.ArgumentParser) -> None:
     )
     load.add_argument("--plot", help="also write a self-contained HTML plot here")
     load.add_argument("--check-traces", action="store_true", help="after the run, the share of whole traces")
-    load.add_argument("--traces", default=os.environ.get("TRACEBREAK_QUERY_URL", "http://127.0.0.1:16686"))
+    load.add_argument("--traces", default=query_url)
     load.set_defaults(run=command)

@@ -67,9 +67,12 @@ class Recorder:
     def completed(self) -> int:
         return sum(self.statuses.values())
 
+    def error_statuses(self) -> dict[str, int]:
+        return {status: count for status, count in self.statuses.items() if not status.startswith("2")}
+
     @property
     def errors(self) -> int:
-        return sum(count for status, count in self.statuses.items() if not status.startswith("2"))
+        return sum(self.error_statuses().values())
 
     def percentiles_ms(self, histogram: HdrHistogram | None = None) -> dict[str, float]:
         h = histogram or self.latency

@@ -15,10 +15,7 @@ def live_line(recorder: Recorder, second: float, in_flight: int) -> str:
     achieved = bucket.completed if bucket else 0
     target = bucket.target_rps if bucket else 0.0
     p = recorder.percentiles_ms()
-    errors = (
-        ", ".join(f"{s}: {n}" for s, n in sorted(recorder.statuses.items()) if not s.startswith("2"))
-        or "none"
-    )
+    errors = ", ".join(f"{s}: {n}" for s, n in sorted(recorder.error_statuses().items())) or "none"
     return (
         f"{second:5.0f}s  rate {achieved}/{target:g} rps  in flight {in_flight}  sent {recorder.sent}  "
         f"skipped {recorder.skipped}  errors {errors}  p50 {p['p50']:.1f} p90 {p['p90']:.1f} "
@@ -50,7 +47,8 @@ def summary(report: dict[str, Any], console: Console | None = None) -> None:
 def build(
     settings: dict[str, Any], recorder: Recorder, ran_s: float, versions: dict[str, str]
 ) -> dict[str, Any]:
-    planned = sum(s["target_rps"] for s in recorder.series())
+    series = recorder.series()
+    planned = sum(s["target_rps"] for s in series)
     seconds = max(ran_s, 1e-9)
     return {
         "settings": settings,
@@ -66,7 +64,7 @@ def build(
         },
         "statuses": dict(recorder.statuses),
         "latency_ms": recorder.percentiles_ms(),
-        "series": recorder.series(),
+        "series": series,
         "trace_ids": recorder.trace_ids,
     }
 

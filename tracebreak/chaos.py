@@ -128,5 +128,5 @@ class Chaos:
         self._last_problem = ""
 
 
-# One per process: services open it at start (tracebreak.lifecycle) and read it where toggles act.
+# One per process: services open it at start (tracebreak.service_process) and read it where toggles act.
 chaos = Chaos()

@@ -11,14 +11,11 @@ from rich.table import Table
 from tracebreak import envoy_runtime, flagfile
 from tracebreak.toggles import CATALOGUE, Toggle, toggle
 
-# Where `tracebreak up` keeps the flag file, and the directory docker compose mounts into the services.
-DEFAULT_FLAGS_FILE = Path(".tracebreak/flags.json")
-
 
 def describe(t: Toggle, value: Any) -> str:
     if value is None:
         return "unknown (Envoy not reachable)"
-    if value in (0, 0.0, False, "none"):
+    if value == flagfile.OFF_VALUES[t.value]:
         return "off"
     if t.value == "rate":
         return f"on, rate {value:g}"

@@ -20,16 +20,11 @@ from tracebreak import chaos_commands, waterfall
 from tracebreak.client import DEMO_TOKEN
 from tracebreak.doctor import report as doctor_report
 from tracebreak.envoy_runtime import EnvoyAdminError
-from tracebreak.flagfile import FlagFileError
 from tracebreak.processes import StackError
-from tracebreak.settings import Settings, SettingsError
+from tracebreak.settings import Settings
+from tracebreak.stack import Ports, Stack, StackConfig
 from tracebreak.store import server as store_server
-from tracebreak.toggles import UnknownToggle
 from tracebreak.traces import QueryError, TraceQuery
-
-DEFAULT_EDGE_URL = "http://127.0.0.1:8080"
-DEFAULT_QUERY_URL = "http://127.0.0.1:16686"
-DEFAULT_ENVOY_ADMIN_URL = "http://127.0.0.1:9901"
 
 err = Console(stderr=True)
 
@@ -43,8 +38,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _up(args: argparse.Namespace) -> int:
-    from tracebreak.stack import Ports, Stack, StackConfig
-
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # the runner reports broker trouble itself
     ports = Ports(**{f.name: getattr(args, f"{f.name}_port") for f in fields(Ports)})
     config = StackConfig(
         ports=ports,
@@ -61,10 +55,10 @@ def _up(args: argparse.Namespace) -> int:
         started = time.monotonic()
         stack.start(on_healthy=lambda name: out.print(f"  [green]✓[/] {name}"))
         out.print(f"ready in {time.monotonic() - started:.1f} s\n")
-        out.print(f"  edge (Envoy)     {config.edge_url}/orders/42   (Authorization: Bearer demo-token)")
+        out.print(f"  edge (Envoy)     {config.edge_url}/orders/42   (Authorization: Bearer {DEMO_TOKEN})")
         out.print(f"  trace query API  {config.query_url}/api/traces?service=service-a")
         out.print(f"  OTLP receiver    {config.otlp_url}/v1/traces")
-        out.print(f"  Envoy admin      http://127.0.0.1:{ports.edge_admin}/")
+        out.print(f"  Envoy admin      {config.edge_admin_url}/")
         out.print(f"  logs             {config.data_dir / 'logs'}/")
         try_it = "tracebreak request 42"
         if ports != Ports():
@@ -92,11 +86,9 @@ def _up(args: argparse.Namespace) -> int:
 
 async def _send(args: argparse.Namespace) -> int:
     from tracebreak import telemetry
-    from tracebreak.client import CLIENT_SERVICE, request_order
+    from tracebreak.client import request_order
 
-    # A store that is down must not hold the command for the exporter's 10 s default.
-    os.environ.setdefault("OTEL_EXPORTER_OTLP_TIMEOUT", "2")
-    tel = telemetry.setup(CLIENT_SERVICE, json_logs=False)
+    tel = telemetry.setup_client()
     try:
         result = await request_order(args.edge, args.order_id, args.token)
     except httpx.HTTPError as error:
@@ -154,27 +146,27 @@ def _trace(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    from tracebreak.stack import Ports
-
+    local = StackConfig()  # the local stack's addresses are every command's defaults
     top = argparse.ArgumentParser(
         prog="tracebreak", description="A microservice cascade that breaks trace propagation on purpose."
     )
     commands = top.add_subparsers(dest="command", required=True)
 
     up = commands.add_parser("up", help="run the local stack in the foreground (no Docker)")
-    up.add_argument("--data-dir", type=Path, default=Path(".tracebreak"), help="logs, config, trace database")
+    up.add_argument("--data-dir", type=Path, default=local.data_dir, help="logs, config, trace database")
     for f in fields(Ports):
-        flag = f"--{f.name.replace('_', '-')}-port"
+        flag = Ports.flag(f.name)
         up.add_argument(flag, type=int, default=f.default, help=f"default {f.default}")
     up.set_defaults(run=_up)
 
-    query_url = os.environ.get("TRACEBREAK_QUERY_URL", DEFAULT_QUERY_URL)
+    query_url = os.environ.get("TRACEBREAK_QUERY_URL", local.query_url)
+    edge_url = os.environ.get("TRACEBREAK_EDGE_URL", local.edge_url)
     request = commands.add_parser(
         "request", help="send one traced request through the edge and draw its trace"
     )
     request.add_argument("order_id", nargs="?", default="42", help="order id (1 to 1000 exist; default 42)")
     request.add_argument("--token", default=DEMO_TOKEN, help=f"bearer token (default {DEMO_TOKEN})")
-    request.add_argument("--edge", default=os.environ.get("TRACEBREAK_EDGE_URL", DEFAULT_EDGE_URL))
+    request.add_argument("--edge", default=edge_url)
     request.add_argument("--traces", default=query_url, help="trace query API (embedded store or Jaeger)")
     request.add_argument(
         "--wait", type=float, default=10, help="seconds to wait for the whole trace (0: don't)"
@@ -190,12 +182,12 @@ def parser() -> argparse.ArgumentParser:
 
     chaos_commands.add_parser(
         commands,
-        Path(os.environ.get("TRACEBREAK_FLAGS_FILE") or chaos_commands.DEFAULT_FLAGS_FILE),
-        os.environ.get("TRACEBREAK_ENVOY_ADMIN_URL", DEFAULT_ENVOY_ADMIN_URL),
+        Path(os.environ.get(Settings.variable("flags_file")) or local.flags_file),
+        os.environ.get("TRACEBREAK_ENVOY_ADMIN_URL", local.edge_admin_url),
     )
 
     doctor_report.add_parser(commands, query_url)
-    load_cli.add_parser(commands)
+    load_cli.add_parser(commands, edge_url, query_url)
 
     store = commands.add_parser("store", help="run the embedded trace store alone")
     store_server.add_arguments(store)
@@ -205,18 +197,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # the runner reports broker trouble itself
     try:
         sys.exit(args.run(args))
-    except (
-        UsageError,
-        QueryError,
-        SettingsError,
-        FlagFileError,
-        UnknownToggle,
-        EnvoyAdminError,
-        ValueError,
-    ) as error:
+    # ValueError covers the settings', the flag file's and the toggles' own errors.
+    except (UsageError, QueryError, EnvoyAdminError, ValueError) as error:
         err.print(f"[red]error:[/] {error}")
         sys.exit(2)
     except StackError as error:

@@ -5,20 +5,20 @@ from urllib.parse import quote
 
 import httpx
 
-DENOMINATOR = 10_000  # Envoy's TEN_THOUSAND: rates to a hundredth of a percent
+DENOMINATORS = {"HUNDRED": 100, "TEN_THOUSAND": 10_000, "MILLION": 1_000_000}  # Envoy's FractionalPercent
+DENOMINATOR = "TEN_THOUSAND"  # rates are set to a hundredth of a percent
 
 
 class EnvoyAdminError(RuntimeError):
     pass
 
 
-def _call(method: str, url: str) -> httpx.Response:
+def _call(method: str, admin_url: str, path: str) -> httpx.Response:
+    url = f"{admin_url.rstrip('/')}{path}"
     try:
         response = httpx.request(method, url, timeout=3)
     except httpx.HTTPError as error:
-        raise EnvoyAdminError(
-            f"cannot reach Envoy's admin API at {url.split('/runtime')[0]}: {error}"
-        ) from error
+        raise EnvoyAdminError(f"cannot reach Envoy's admin API at {admin_url}: {error}") from error
     if response.status_code != 200:
         raise EnvoyAdminError(f"{url} answered {response.status_code}: {response.text.strip()}")
     return response
@@ -29,13 +29,13 @@ def set_rate(admin_url: str, key: str, rate: float | None) -> None:
     value = (
         ""
         if rate is None
-        else json.dumps({"numerator": round(rate * DENOMINATOR), "denominator": "TEN_THOUSAND"})
+        else json.dumps({"numerator": round(rate * DENOMINATORS[DENOMINATOR]), "denominator": DENOMINATOR})
     )
-    _call("POST", f"{admin_url.rstrip('/')}/runtime_modify?{key}={quote(value, safe='')}")
+    _call("POST", admin_url, f"/runtime_modify?{key}={quote(value, safe='')}")
 
 
 def get_rate(admin_url: str, key: str) -> float:
-    entries = _call("GET", f"{admin_url.rstrip('/')}/runtime?format=json").json().get("entries", {})
+    entries = _call("GET", admin_url, "/runtime?format=json").json().get("entries", {})
     return rate_of(entries.get(key, {}).get("final_value", "0"))
 
 
@@ -46,8 +46,7 @@ def rate_of(value: str) -> float:
     except json.JSONDecodeError:
         return 0.0
     if isinstance(fraction, dict):
-        denominators = {"HUNDRED": 100, "TEN_THOUSAND": 10_000, "MILLION": 1_000_000}
-        return int(fraction.get("numerator", 0)) / denominators.get(
+        return int(fraction.get("numerator", 0)) / DENOMINATORS.get(
             fraction.get("denominator", "HUNDRED"), 100
         )
     return max(0.0, min(float(fraction), 100.0)) / 100  # a plain number is a percentage

@@ -52,6 +52,11 @@ class Ports:
     otlp: int = 4318
     query: int = 16686
 
+    @staticmethod
+    def flag(name: str) -> str:
+        """The `tracebreak up` option that sets the port `name`."""
+        return f"--{name.replace('_', '-')}-port"
+
     @classmethod
     def free(cls) -> "Ports":
         """Ports the kernel has just handed out as free: for tests that run beside other stacks."""
@@ -99,6 +104,10 @@ class StackConfig:
     @property
     def edge_admin_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.edge_admin}"
+
+    @property
+    def envoy_config(self) -> Path:
+        return self.data_dir / "envoy.yaml"
 
     @property
     def access_log(self) -> Path:
@@ -186,7 +195,7 @@ class Stack:
 
     def _build(self) -> None:
         c, p = self.config, self.config.ports
-        self._b_health = _GrpcHealth(f"127.0.0.1:{p.service_b}")
+        self._b_health = _GrpcHealth(c.service_settings().service_b_address)
         logs = c.data_dir / "logs"
         # Every part is marked with its stack, so what belongs to it can be found (and is, by tests).
         base_env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
@@ -221,12 +230,11 @@ class Stack:
                 lambda: http_ok(f"{c.query_url}/api/services"),
             )
         )  # fmt: skip
-        envoy_config = c.data_dir / "envoy.yaml"
         parts.append(
             Process(
                 "envoy",
                 [
-                    envoy_path(), "-c", str(envoy_config), "--disable-hot-restart", "--concurrency", "1",
+                    envoy_path(), "-c", str(c.envoy_config), "--disable-hot-restart", "--concurrency", "1",
                     "--log-level", "warn",
                     # The access log reaches its file within a quarter second (Envoy's default: 10 s).
                     "--file-flush-interval-msec", "250",
@@ -269,7 +277,7 @@ class Stack:
             OTLP_PORT=p.otlp,
             ACCESS_LOG_PATH=str(c.access_log.resolve()),
         )
-        (c.data_dir / "envoy.yaml").write_text(edge.render(addresses))
+        c.envoy_config.write_text(edge.render(addresses))
 
     def check_ports(self) -> None:
         """Fail at once, naming the port, rather than half-start beside another stack."""
@@ -281,10 +289,9 @@ class Stack:
                 try:
                     probe.bind(("127.0.0.1", port))
                 except OSError as error:
-                    flag = f"--{name.replace('_', '-')}-port"
                     raise StackError(
                         f"port {port} ({name.replace('_', ' ')}) is in use ({error.strerror}): stop whatever"
-                        f" holds it (another `tracebreak up`?) or choose another port with {flag}"
+                        f" holds it (another `tracebreak up`?) or choose another port with {Ports.flag(name)}"
                     ) from error
 
     def start(

@@ -10,7 +10,8 @@ FastAPI and gRPC are instrumented where the app and the channels are made (servi
 import asyncio
 import logging
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from opentelemetry import _logs, propagate, trace
 from opentelemetry.baggage.propagation import W3CBaggagePropagator
@@ -42,7 +43,7 @@ from opentelemetry.sdk.trace.sampling import Sampler
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from tracebreak import __version__
-from tracebreak.chaos import chaos
+from tracebreak.client import CLIENT_SERVICE
 from tracebreak.logs import Logs, level_from_env
 
 DEFAULT_ENVIRONMENT = "local"
@@ -53,13 +54,16 @@ class Telemetry:
     tracer_provider: TracerProvider
     logger_provider: LoggerProvider
     logs: Logs
+    # Run first at shutdown, e.g. to stop the chaos toggles from reconfiguring logging meanwhile.
+    before_shutdown: list[Callable[[], None]] = field(default_factory=list)
 
     async def shutdown(self) -> None:
         """Export every span and log record still queued. Blocking, so it runs in a thread."""
         await asyncio.to_thread(self.shutdown_now)
 
     def shutdown_now(self) -> None:
-        chaos.close()  # no flag change may reconfigure logging while it shuts down
+        for step in self.before_shutdown:
+            step()
         self.tracer_provider.shutdown()
         self.logs.close()  # later log lines go to stdout only, not to a closed exporter
         self.logger_provider.shutdown()
@@ -95,6 +99,13 @@ def setup(service_name: str, json_logs: bool = True, sampler: Sampler | None = N
     log_setup = Logs(tracer_provider, json_logs)
     logging.getLogger().setLevel(level_from_env())
     return Telemetry(tracer_provider, logger_provider, log_setup)
+
+
+def setup_client() -> Telemetry:
+    """The CLI's and the load generator's telemetry: spans as `tracebreak-client`, stdout left alone."""
+    # A store that is down must not hold the command for the exporter's 10 s default.
+    os.environ.setdefault("OTEL_EXPORTER_OTLP_TIMEOUT", "2")
+    return setup(CLIENT_SERVICE, json_logs=False)
 
 
 def register_propagators(registered: bool = True) -> None:

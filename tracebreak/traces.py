@@ -99,6 +99,11 @@ class Trace:
         ids = self.by_id
         return [span for span in self.spans if span.parent_id is not None and span.parent_id not in ids]
 
+    @cached_property
+    def tops(self) -> list[Span]:
+        """Where the trace's trees start: its roots, and spans whose parent never arrived."""
+        return [span for span in self.spans if span.parent_id not in self.by_id]
+
     @property
     def services(self) -> set[str]:
         return {span.service for span in self.spans}
@@ -124,45 +129,41 @@ class TraceQuery:
     def close(self) -> None:
         self._http.close()
 
-    def _get(self, path: str, params: dict[str, Any] | None = None) -> httpx.Response:
+    def _get(
+        self, path: str, params: dict[str, Any] | None = None, missing_ok: bool = False
+    ) -> httpx.Response:
+        """A 200 answer (or a 404 where `missing_ok`); anything else is a QueryError naming it."""
         try:
-            return self._http.get(self.base_url + path, params=params)
+            response = self._http.get(self.base_url + path, params=params)
         except httpx.HTTPError as error:
             raise QueryError(f"cannot reach the trace query API at {self.base_url}: {error}") from error
+        if response.status_code != 200 and not (missing_ok and response.status_code == 404):
+            raise QueryError(f"{response.request.url} answered {response.status_code}: {response.text[:200]}")
+        return response
 
     def services(self) -> list[str]:
         response = self._get("/api/services")
-        if response.status_code != 200:
-            raise QueryError(f"{response.request.url} answered {response.status_code}: {response.text[:200]}")
         return list(response.json().get("data") or [])
 
     def operations(self, service: str, span_kind: str = "") -> list[str]:
         response = self._get("/api/operations", {"service": service, "spanKind": span_kind})
-        if response.status_code != 200:
-            raise QueryError(f"{response.request.url} answered {response.status_code}: {response.text[:200]}")
         return [operation["name"] for operation in response.json().get("data") or []]
 
     def trace(self, trace_id: str) -> Trace | None:
-        response = self._get(f"/api/traces/{trace_id}")
+        response = self._get(f"/api/traces/{trace_id}", missing_ok=True)
         if response.status_code == 404:
             return None
-        if response.status_code != 200:
-            raise QueryError(f"{response.request.url} answered {response.status_code}: {response.text[:200]}")
         data = response.json().get("data") or []
         return Trace.from_jaeger(data[0]) if data else None
 
     def find(self, service: str, **params: Any) -> list[Trace]:
         response = self._get("/api/traces", {"service": service, **params})
-        if response.status_code != 200:
-            raise QueryError(f"{response.request.url} answered {response.status_code}: {response.text[:200]}")
         return [Trace.from_jaeger(document) for document in response.json().get("data") or []]
 
     def logs(self, trace_id: str | None = None, start_us: int = 0, end_us: int = 0) -> list[dict[str, Any]]:
         """Log records of a trace, or of a window: tracebreak's store has them, Jaeger has not."""
         params = {"traceID": trace_id} if trace_id else {"start": start_us, "end": end_us}
         response = self._get("/api/logs", params)
-        if response.status_code != 200:
-            raise QueryError(f"{response.request.url} answered {response.status_code}: {response.text[:200]}")
         return response.json().get("data") or []
 
     def wait_for_trace(

@@ -5,11 +5,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tracebreak.client import CLIENT_SERVICE
 from tracebreak.traces import Span, Trace
 
 BAR_WIDTH = 20
 SERVICE_COLOURS = {
-    "tracebreak-client": "white",
+    CLIENT_SERVICE: "white",
     "envoy": "magenta",
     "service-a": "cyan",
     "service-b": "green",
@@ -19,16 +20,15 @@ SERVICE_COLOURS = {
 
 def _ordered(trace: Trace) -> list[tuple[int, Span, bool]]:
     """Depth-first rows (depth, span, orphan). Spans whose parent is missing start trees of their own."""
-    ids = trace.by_id
-    tops = [span for span in trace.spans if span.parent_id is None or span.parent_id not in ids]
     rows: list[tuple[int, Span, bool]] = []
 
     def visit(span: Span, depth: int) -> None:
-        rows.append((depth, span, span.parent_id is not None and span.parent_id not in ids))
+        # Only a tree's top can be an orphan: every other span was reached through its parent.
+        rows.append((depth, span, depth == 0 and span.parent_id is not None))
         for child in trace.children(span):
             visit(child, depth + 1)
 
-    for top in tops:
+    for top in trace.tops:
         visit(top, 0)
     return rows
 
@@ -48,7 +48,7 @@ FIXED_WIDTH = 8 + 7 + BAR_WIDTH + 6 + 12
 
 def table(trace: Trace, width: int = 120) -> Table:
     start = min(span.start_us for span in trace.spans)
-    end = max(span.start_us + span.duration_us for span in trace.spans)
+    end = max(span.end_us for span in trace.spans)
     total = max(1, end - start)
     title = f"trace {trace.trace_id}  ({len(trace.spans)} spans, {total / 1000:.1f} ms)"
     grid = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)

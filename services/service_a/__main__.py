@@ -4,7 +4,7 @@ import uvicorn
 
 from services.service_a.app import create_app
 from tracebreak import telemetry
-from tracebreak.lifecycle import run_service
+from tracebreak.service_process import run_service
 from tracebreak.settings import Settings
 
 

@@ -8,7 +8,8 @@ from services.service_b.sampling import ServiceBSampler
 from services.service_b.server import SERVICE_NAME, SERVING, AuthService, create_server
 from tracebreak import telemetry
 from tracebreak.chaos import chaos
-from tracebreak.lifecycle import run_service, stop_requested
+from tracebreak.lifecycle import stop_requested
+from tracebreak.service_process import run_service
 from tracebreak.settings import Settings
 
 log = logging.getLogger("services.service_b")

@@ -20,6 +20,8 @@ class AuthClient:
         # chaos: uninstrumented-client. WRONG: a channel made without the interceptor: the call
         # carries no traceparent, and B's server span starts a trace of its own.
         self._plain = grpc.aio.insecure_channel(address, options=options)
+        self._traced_stub = auth_pb2_grpc.AuthStub(self._traced)
+        self._plain_stub = auth_pb2_grpc.AuthStub(self._plain)
 
     async def authorize_order(
         self, token: str, order_id: int, request_id: str | None, timeout_s: float
@@ -27,8 +29,8 @@ class AuthClient:
         """Raises grpc.aio.AioRpcError when B refuses, fails or does not answer in time."""
         metadata = ((REQUEST_ID_HEADER, request_id),) if request_id else ()
         # chaos: uninstrumented-client picks the WRONG channel above; the RIGHT one otherwise.
-        channel = self._plain if chaos.hits("uninstrumented-client") else self._traced
-        return await auth_pb2_grpc.AuthStub(channel).AuthorizeOrder(
+        stub = self._plain_stub if chaos.hits("uninstrumented-client") else self._traced_stub
+        return await stub.AuthorizeOrder(
             auth_pb2.AuthorizeOrderRequest(token=token, order_id=order_id),
             metadata=metadata,
             timeout=timeout_s,

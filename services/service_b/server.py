@@ -11,6 +11,7 @@ from services.service_b import auth_pb2, auth_pb2_grpc
 from services.service_b.enrichment import EnrichmentClient, EnrichmentTimeout, EnrichmentUnavailable
 from tracebreak import telemetry
 from tracebreak.chaos import chaos
+from tracebreak.client import DEMO_TOKEN
 from tracebreak.correlation import REQUEST_ID_HEADER, bind
 
 log = logging.getLogger(__name__)
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 SERVICE_NAME = "tracebreak.auth.v1.Auth"
 
 # The demo's one valid bearer token, and the user it stands for.
-TOKENS = {"demo-token": "demo-user"}
+TOKENS = {DEMO_TOKEN: "demo-user"}
 
 
 class AuthService(auth_pb2_grpc.AuthServicer):

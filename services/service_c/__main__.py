@@ -9,7 +9,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from services.service_c.consumer import GROUP_ID, Enrichment
 from services.service_c.database import OrdersDatabase
 from tracebreak import health, messaging, telemetry
-from tracebreak.lifecycle import run_service, stop_requested
+from tracebreak.lifecycle import stop_requested
+from tracebreak.service_process import run_service
 from tracebreak.settings import Settings
 
 log = logging.getLogger("services.service_c")

@@ -15,8 +15,9 @@ import jsonschema
 import pytest
 import yaml
 
-from tracebreak import chaos_commands, edge
+from tracebreak import edge
 from tracebreak.settings import Settings
+from tracebreak.stack import StackConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -160,9 +161,7 @@ def test_every_address_the_services_read_points_at_a_service_that_listens_there(
         assert b_host == "service-b" and b_port == Settings.from_env(environment("service-b")).service_b_port
         flag_dir = str(Path(settings.flags_file).parent)
         # The directory `tracebreak chaos` writes on the host is the one the services read.
-        assert mounts(name).get(flag_dir, "").rstrip("/") == "./" + str(
-            Path(chaos_commands.DEFAULT_FLAGS_FILE).parent
-        ), name
+        assert mounts(name).get(flag_dir, "").rstrip("/") == "./" + str(StackConfig().flags_file.parent), name
     command = SERVICES["load-generator"]["command"]
     target = host_port(command[command.index("--target") + 1])
     assert target == ("envoy", edge.COMPOSE.LISTEN_PORT)

@@ -1,0 +1,38 @@
+"""Starting a service process: settings, telemetry and the chaos toggles, then its body.
+
+Without an explicit shutdown the last batch of spans never leaves the process: the
+BatchSpanProcessor exports on a timer, and a signal's default action ends the process before any
+atexit hook runs. The services stop on `lifecycle.stop_requested` and shut telemetry down.
+"""
+
+import logging
+import sys
+from collections.abc import Callable
+
+from aiokafka.errors import KafkaError
+from opentelemetry.sdk.trace.sampling import Sampler
+
+from tracebreak import telemetry
+from tracebreak.chaos import chaos
+from tracebreak.settings import Settings, SettingsError
+
+
+def run_service(
+    name: str, body: Callable[[Settings, telemetry.Telemetry], None], sampler: Sampler | None = None
+) -> None:
+    """Read the settings, start telemetry, run `body`; a problem ends it in one line, not a traceback."""
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"{name}: {error}", file=sys.stderr)
+        sys.exit(2)
+    tel = telemetry.setup(name, sampler=sampler)
+    chaos.open(name, settings.flags_file)
+    tel.before_shutdown.append(chaos.close)  # no flag change may reconfigure logging while it shuts down
+    chaos.on_change(lambda: tel.logs.correlate(not chaos.applies_to_me("logs-without-trace-id")))
+    try:
+        body(settings, tel)
+    except (KafkaError, OSError) as error:
+        logging.getLogger(name).error("%s stopped: %s: %s", name, error.__class__.__name__, error)
+        tel.shutdown_now()
+        sys.exit(1)
