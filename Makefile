@@ -27,8 +27,13 @@ test: $(STAMP)
 
 # Benchmarks print their figures beside the targets as markdown; the last run's go to bench/results/.
 BENCHES := generator_accuracy cascade_capacity broker_drift time_to_visible store
-bench: $(STAMP)
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[local,dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	mkdir -p bench/results
 	set -o pipefail; { echo "# tracebreak benchmarks, $$(date -u +%F), $$(nproc) cores"; \
 	  for b in $(BENCHES); do echo; echo "## $$b"; echo; $(BIN)/python -m bench.$$b || exit 1; done; \

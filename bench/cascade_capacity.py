@@ -28,6 +28,7 @@ import httpx
 import psutil
 
 from bench.table import markdown
+from tracebreak.client import DEMO_TOKEN
 from tracebreak.processes import poll
 from tracebreak.stack import Ports, Stack, StackConfig
 
@@ -43,33 +44,13 @@ def load(
     """One step of load from the project's generator, in a process of its own; its report, with the
     CPU share each process used during it."""
     report = work / f"step-{rate:g}-{tracing}.json"
-    env = {
-        **os.environ,
-        "OTEL_EXPORTER_OTLP_ENDPOINT": stack.config.otlp_url,
-        "OTEL_BSP_SCHEDULE_DELAY": "200",
-    }
+    env = {**os.environ, **stack.config.client_env(), "OTEL_BSP_SCHEDULE_DELAY": "200"}
     if not tracing:
         env["OTEL_SDK_DISABLED"] = "true"
-    argv = [
-        sys.executable,
-        "-m",
-        "loadgen",
-        "--target",
-        stack.config.edge_url,
-        "--rps",
-        f"{rate:g}",
-        "--duration",
-        f"{seconds:g}s",
-        "--timeout",
-        "5s",
-        "--max-in-flight",
-        "2000",
-        "--report",
-        str(report),
-        "--traces",
-        stack.config.query_url,
-        *(["--check-traces"] if check else []),
-    ]
+    # The stack's addresses come through client_env: the same variables `tracebreak load` reads.
+    argv = [sys.executable, "-m", "loadgen", "--rps", f"{rate:g}", "--duration", f"{seconds:g}s",
+            "--timeout", "5s", "--max-in-flight", "2000", "--report", str(report),
+            *(["--check-traces"] if check else [])]  # fmt: skip
     parts = {name: psutil.Process(part.popen.pid) for name, part in stack.processes.items() if part.popen}
     before = {name: sum(p.cpu_times()[:2]) for name, p in parts.items()}
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -97,7 +78,7 @@ def settle(stack: Stack) -> None:
     def quick() -> str | None:
         started = time.monotonic()
         answer = httpx.get(
-            f"{stack.config.edge_url}/orders/7", headers={"authorization": "Bearer demo-token"}
+            f"{stack.config.edge_url}/orders/7", headers={"authorization": f"Bearer {DEMO_TOKEN}"}
         )
         took = time.monotonic() - started
         return None if answer.status_code == 200 and took < 0.1 else f"{answer.status_code} in {took:.2f} s"

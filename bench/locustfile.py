@@ -4,10 +4,12 @@ client, so Locust is measured at its best."""
 
 from locust import FastHttpUser, constant_throughput, task
 
+from tracebreak.client import DEMO_TOKEN
+
 
 class OrderUser(FastHttpUser):
     wait_time = constant_throughput(1)
 
     @task
     def order(self) -> None:
-        self.client.get("/orders/42", headers={"authorization": "Bearer demo-token"})
+        self.client.get("/orders/42", headers={"authorization": f"Bearer {DEMO_TOKEN}"})

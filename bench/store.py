@@ -8,7 +8,6 @@ import argparse
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -19,8 +18,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
 from bench.table import markdown
-from tracebreak.processes import Process, http_ok
-from tracebreak.stack import Ports
+from tracebreak.stack import Ports, trace_store
 
 SPANS_PER_TRACE = 14
 BATCH_TRACES = 500  # 7,000 spans a request, as a busy collector would send
@@ -61,24 +59,13 @@ def main() -> None:
     ports = Ports.free()
     query = f"http://127.0.0.1:{ports.query}"
     with tempfile.TemporaryDirectory() as data:
-        store = Process(
-            "trace-store",
-            [
-                sys.executable,
-                "-m",
-                "tracebreak.store",
-                "--otlp-port",
-                str(ports.otlp),
-                "--query-port",
-                str(ports.query),
-                "--db",
-                f"{data}/traces.db",
-                "--max-spans",
-                str(args.spans * 2),
-            ],
+        store = trace_store(
+            ports,
+            Path(data) / "traces.db",
             dict(os.environ),
             Path(data) / "store.log",
-            lambda: http_ok(f"{query}/api/services"),
+            "--max-spans",
+            str(args.spans * 2),
         )
         store.start()
         try:

@@ -87,7 +87,7 @@ async def _run_cancellable(config: LoadConfig, recorder: Recorder, tick: Any) ->
 
 def _check_traces(query_url: str, trace_ids: list[str], since_us: int) -> dict[str, Any]:
     """The share of this run's requests whose traces the doctor finds whole."""
-    from tracebreak.doctor.collect import join, read_logs, read_window, traced_names
+    from tracebreak.doctor.collect import collect
     from tracebreak.doctor.report import examine
     from tracebreak.traces import TraceQuery
 
@@ -97,8 +97,7 @@ def _check_traces(query_url: str, trace_ids: list[str], since_us: int) -> dict[s
         deadline = time.monotonic() + 30
         while True:
             now_us = time.time_ns() // 1000
-            collected = join(read_window(query, since_us, now_us), 1_000_000, now_us,
-                             read_logs(query, since_us, now_us), traced_names(query))  # fmt: skip
+            collected = collect(query, since_us, now_us, settle_us=1_000_000)
             verdicts = [v for v in examine(collected) if v.request.main.trace_id in mine]
             if len(verdicts) >= len(mine) or time.monotonic() > deadline:
                 break

@@ -105,6 +105,14 @@ class StackConfig:
     def edge_admin_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.edge_admin}"
 
+    def client_env(self) -> dict[str, str]:
+        """The variables that point a client (`tracebreak request`, `tracebreak load`) at this stack."""
+        return {
+            "OTEL_EXPORTER_OTLP_ENDPOINT": self.otlp_url,
+            "TRACEBREAK_EDGE_URL": self.edge_url,
+            "TRACEBREAK_QUERY_URL": self.query_url,
+        }
+
     @property
     def envoy_config(self) -> Path:
         return self.data_dir / "envoy.yaml"
@@ -185,6 +193,15 @@ def _topics_ready(bootstrap: str, topics: dict[str, int]) -> str | None:
     return None
 
 
+def trace_store(ports: Ports, db: Path, env: dict[str, str], log_path: Path, *options: str) -> Process:
+    """The trace store as a process of its own, healthy once its query API answers."""
+    argv = [sys.executable, "-m", "tracebreak.store", "--otlp-port", str(ports.otlp),
+            "--query-port", str(ports.query), "--db", str(db), *options]  # fmt: skip
+    return Process(
+        "trace-store", argv, env, log_path, lambda: http_ok(f"http://127.0.0.1:{ports.query}/api/services")
+    )
+
+
 class Stack:
     """Starts the parts in dependency order, each waited for until healthy; stops them in reverse."""
 
@@ -217,19 +234,7 @@ class Stack:
                     lambda: _kafka_reachable(c.bootstrap_servers),
                 )
             )  # fmt: skip
-        parts.append(
-            Process(
-                "trace-store",
-                [
-                    sys.executable, "-m", "tracebreak.store",
-                    "--otlp-port", str(p.otlp), "--query-port", str(p.query),
-                    "--db", str(c.data_dir / "traces.db"),
-                ],
-                base_env,
-                logs / "trace-store.log",
-                lambda: http_ok(f"{c.query_url}/api/services"),
-            )
-        )  # fmt: skip
+        parts.append(trace_store(p, c.data_dir / "traces.db", base_env, logs / "trace-store.log"))
         parts.append(
             Process(
                 "envoy",

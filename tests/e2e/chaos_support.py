@@ -1,13 +1,12 @@
 """Flipping toggles on a running stack, reading what they hit, and asking the doctor."""
 
-import asyncio
 import json
 import time
 from collections import defaultdict
 
+from tests.e2e.conftest import access_log, send_many
 from tracebreak import chaos_commands, telemetry
-from tracebreak.client import RequestResult, request_order
-from tracebreak.doctor.collect import join, read_logs, read_window, traced_names
+from tracebreak.doctor.collect import collect
 from tracebreak.doctor.report import Verdict, examine
 from tracebreak.stack import Stack
 from tracebreak.toggles import SERVICES
@@ -22,30 +21,14 @@ def ground_truth(stack: Stack) -> dict[str, set[str]]:
     """Which toggles hit which request, as the services and Envoy recorded it."""
     hits: dict[str, set[str]] = defaultdict(set)
     for service in SERVICES:
-        for line in (stack.config.data_dir / "logs" / f"{service}.log").read_text().splitlines():
+        for line in stack.processes[service].log_path.read_text().splitlines():
             if '"chaos_toggle"' in line:
                 record = json.loads(line)
                 hits[record["request_id"]].add(record["chaos_toggle"])
-    for line in stack.config.access_log.read_text().splitlines():
-        entry = json.loads(line)
+    for entry in access_log(stack).values():
         if entry.get("route_name") == "strip-traceparent-at-lb":
             hits[entry["request_id"]].add("strip-traceparent-at-lb")
     return hits
-
-
-def send(
-    stack: Stack, tel: telemetry.Telemetry, order_ids: list[int], batch: int = 25
-) -> list[RequestResult]:
-    async def batches() -> list[RequestResult]:
-        results: list[RequestResult] = []
-        for i in range(0, len(order_ids), batch):
-            chunk = order_ids[i : i + batch]
-            results += await asyncio.gather(*(request_order(stack.config.edge_url, str(n)) for n in chunk))
-        return results
-
-    results = asyncio.run(batches())
-    tel.tracer_provider.force_flush()
-    return results
 
 
 def wait_until_hit(
@@ -54,7 +37,7 @@ def wait_until_hit(
     """Send single requests until the toggle's new state shows on one (the flag file is polled)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        [result] = send(stack, tel, [1])
+        [result] = send_many(stack, tel, [1])
         # Envoy says so on the response at once; the services, in their logs.
         hits = (
             {result.chaos_route}
@@ -73,8 +56,7 @@ def judge(stack: Stack, request_ids: set[str], since_us: int, timeout_s: float =
     try:
         while True:
             now_us = time.time_ns() // 1000
-            traces, logs = read_window(query, since_us, now_us), read_logs(query, since_us, now_us)
-            collected = join(traces, settle_us=1_500_000, now_us=now_us, logs=logs, known=traced_names(query))
+            collected = collect(query, since_us, now_us, settle_us=1_500_000)
             verdicts = {
                 v.request.request_id: v for v in examine(collected) if v.request.request_id in request_ids
             }

@@ -32,8 +32,6 @@ REQUEST_ID_TAGS = {
     "service-c": SPAN_ATTRIBUTE["kafka"],
 }
 
-pytestmark = pytest.mark.e2e
-
 
 def start_stack(data_dir: Path, **config: object) -> Iterator[Stack]:
     stack = Stack(StackConfig(ports=Ports.free(), data_dir=data_dir, **config))  # type: ignore[arg-type]
@@ -70,23 +68,27 @@ def client_telemetry(stack: Stack) -> Iterator[telemetry.Telemetry]:
         os.environ["OTEL_EXPORTER_OTLP_ENDPOINT"] = previous
 
 
-def send_many(stack: Stack, tel: telemetry.Telemetry, order_ids: list[int]) -> list[RequestResult]:
-    async def all_at_once() -> list[RequestResult]:
-        return await asyncio.gather(*(request_order(stack.config.edge_url, str(i)) for i in order_ids))
+def send_many(
+    stack: Stack, tel: telemetry.Telemetry, order_ids: list[int], batch: int | None = None
+) -> list[RequestResult]:
+    """Requests sent together, `batch` at a time (all at once by default); their client spans flushed."""
+    size = batch or max(1, len(order_ids))
 
-    results = asyncio.run(all_at_once())
+    async def in_batches() -> list[RequestResult]:
+        results: list[RequestResult] = []
+        for i in range(0, len(order_ids), size):
+            chunk = order_ids[i : i + size]
+            results += await asyncio.gather(*(request_order(stack.config.edge_url, str(n)) for n in chunk))
+        return results
+
+    results = asyncio.run(in_batches())
     tel.tracer_provider.force_flush()
     return results
 
 
 def cli(config: StackConfig, *args: str, timeout_s: float = 60) -> subprocess.CompletedProcess[str]:
     """The `tracebreak` command, run as a user would, against the stack `config` describes."""
-    env = {
-        **os.environ,
-        "OTEL_EXPORTER_OTLP_ENDPOINT": config.otlp_url,
-        "TRACEBREAK_EDGE_URL": config.edge_url,
-        "TRACEBREAK_QUERY_URL": config.query_url,
-    }
+    env = {**os.environ, **config.client_env()}
     return subprocess.run(
         [sys.executable, "-m", "tracebreak.cli", *args],
         env=env,
@@ -100,6 +102,14 @@ def cli_request(config: StackConfig, *args: str) -> dict:
     result = cli(config, "request", *args, "--json")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+def access_log(stack: Stack) -> dict[str, dict]:
+    """Envoy's access log so far, an entry per request id."""
+    return {
+        entry["request_id"]: entry
+        for entry in map(json.loads, stack.config.access_log.read_text().splitlines())
+    }
 
 
 def span_counts(trace: Trace) -> Counter[str]:

@@ -7,8 +7,9 @@ import httpx
 import pytest
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
-from tests.e2e.chaos_support import ground_truth, judge, send, set_toggle, wait_until_hit
-from tests.e2e.conftest import cli
+from tests.e2e.chaos_support import ground_truth, judge, set_toggle, wait_until_hit
+from tests.e2e.conftest import access_log, cli, send_many
+from tracebreak.client import DEMO_TOKEN
 
 REQUESTS = 6
 
@@ -35,7 +36,7 @@ BREAKERS = {
 
 def run_batch(stack, client_telemetry, order_ids):
     since_us = time.time_ns() // 1000 - 1_000_000
-    results = send(stack, client_telemetry, order_ids)
+    results = send_many(stack, client_telemetry, order_ids, batch=25)
     verdicts = judge(stack, {r.request_id for r in results}, since_us)
     return results, verdicts
 
@@ -58,9 +59,7 @@ def test_each_breaker_shows_its_signature_and_only_while_on(stack, client_teleme
             assert tuple(finding["boundary"].values()) == boundary, finding
         if breaker == "strip-traceparent-at-lb":
             # The strip came after Envoy injected its own context: Envoy's span is still whole.
-            log = {
-                e["request_id"]: e for e in map(json.loads, stack.config.access_log.read_text().splitlines())
-            }
+            log = access_log(stack)
             for result in results:
                 entry = log[result.request_id]
                 assert entry["traceparent_received"] and entry["traceparent_sent"] is None
@@ -129,7 +128,9 @@ def test_a_mixed_run_is_classified_as_the_services_recorded_it(stack, client_tel
 
 def probe(stack, http, name):
     """One request; whether the toggle acted on it, read from the answer itself where it shows there."""
-    response = http.get(f"{stack.config.edge_url}/orders/1", headers={"authorization": "Bearer demo-token"})
+    response = http.get(
+        f"{stack.config.edge_url}/orders/1", headers={"authorization": f"Bearer {DEMO_TOKEN}"}
+    )
     if name == "strip-traceparent-at-lb":
         return response.headers.get("x-tracebreak-chaos") == name
     if name in ("auth-error-rate", "downstream-timeout"):
@@ -167,7 +168,7 @@ def test_a_broken_flag_file_is_reported_with_its_line_and_the_last_good_flags_st
     try:
         wait_until_hit(stack, client_telemetry, "downstream-timeout", hit=True)
         stack.config.flags_file.write_text('{\n  "flags": {\n    "downstream-timeout": oops\n}\n')
-        log = stack.config.data_dir / "logs" / "service-c.log"
+        log = stack.processes["service-c"].log_path
         deadline = time.monotonic() + 10
         while "flag file unusable" not in log.read_text() and time.monotonic() < deadline:
             time.sleep(0.1)  # polling interval: the provider re-reads the file every 200 ms
@@ -175,7 +176,7 @@ def test_a_broken_flag_file_is_reported_with_its_line_and_the_last_good_flags_st
         assert reported and "line 3" in reported[-1]
         listed = cli(stack.config, "chaos", "--flags", str(stack.config.flags_file), "list")
         assert listed.returncode == 2 and "line 3" in listed.stderr and "Traceback" not in listed.stderr
-        [result] = send(stack, client_telemetry, [1])
+        [result] = send_many(stack, client_telemetry, [1])
         assert result.status == 502  # the last good flags: the timeout is still on
     finally:
         assert cli(stack.config, "chaos", "--flags", str(stack.config.flags_file), "reset").returncode == 0
@@ -211,7 +212,7 @@ def test_a_toggle_that_shapes_a_request_is_recorded_on_its_span(stack, client_te
     set_toggle(stack, "uninstrumented-client", 1.0)
     try:
         wait_until_hit(stack, client_telemetry, "uninstrumented-client", hit=True)
-        [result] = send(stack, client_telemetry, [3])
+        [result] = send_many(stack, client_telemetry, [3])
     finally:
         set_toggle(stack, "uninstrumented-client", None)
     trace = query.wait_for_trace(result.trace_id, complete=lambda t: "service-a" in t.services)

@@ -15,11 +15,13 @@ from tests.e2e.conftest import (
     REQUEST_ID_TAGS,
     SERVICE_SPANS,
     WHOLE_REQUEST,
+    access_log,
     cli_request,
     has_spans,
     send_many,
     span_counts,
 )
+from tracebreak.client import DEMO_TOKEN
 from tracebreak.store.otlp import PROTOBUF
 
 
@@ -84,7 +86,7 @@ def test_every_response_names_its_trace(stack, query, client_telemetry):
     """A caller with no tracing of its own still learns its trace: Envoy starts it, A names it."""
     with httpx.Client() as http:
         HTTPXClientInstrumentor.uninstrument_client(http)
-        ok = http.get(f"{stack.config.edge_url}/orders/7", headers={"authorization": "Bearer demo-token"})
+        ok = http.get(f"{stack.config.edge_url}/orders/7", headers={"authorization": f"Bearer {DEMO_TOKEN}"})
         refused = http.get(f"{stack.config.edge_url}/orders/7")
         unknown = http.get(f"{stack.config.edge_url}/nowhere")
     assert (ok.status_code, refused.status_code) == (200, 401)
@@ -117,7 +119,7 @@ def test_log_lines_of_every_service_carry_the_trace_id(stack, query):
     assert {"order 77 served", "order 77 authorized for demo-user", "order 77 enriched"} <= bodies
     # The same lines on each service's stdout, as JSON with trace_id, span_id and service.name.
     for service in expected:
-        lines = (stack.config.data_dir / "logs" / f"{service}.log").read_text().splitlines()
+        lines = stack.processes[service].log_path.read_text().splitlines()
         mine = [json.loads(line) for line in lines if line.startswith("{") and trace_id in line]
         assert mine, f"no JSON log line of {service} carries {trace_id}"
         assert all(m["trace_id"] == trace_id and m["service.name"] == service and m["span_id"] for m in mine)
@@ -130,8 +132,7 @@ def test_envoy_access_log_shows_traceparent_on_both_sides(stack, query, client_t
     deadline = time.monotonic() + 10
     while not all(r.request_id in by_request for r in results) and time.monotonic() < deadline:
         time.sleep(0.1)  # polling interval: Envoy writes its access log in batches
-        lines = stack.config.access_log.read_text().splitlines()
-        by_request = {entry["request_id"]: entry for entry in map(json.loads, lines)}
+        by_request = access_log(stack)
     for result in results:
         entry = by_request[result.request_id]
         trace = query.wait_for_trace(result.trace_id, complete=has_spans(WHOLE_REQUEST))

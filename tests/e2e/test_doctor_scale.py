@@ -12,8 +12,7 @@ import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
-from tracebreak.processes import Process, http_ok
-from tracebreak.stack import Ports
+from tracebreak.stack import Ports, trace_store
 
 REQUESTS = 10_000
 GHOST_EVERY = 100  # one request in a hundred has a ghost span
@@ -74,12 +73,7 @@ def synthetic_batch(first, count, start_ns):
 def store(tmp_path):
     ports = Ports.free()
     query_url = f"http://127.0.0.1:{ports.query}"
-    part = Process(
-        "trace-store",
-        [sys.executable, "-m", "tracebreak.store", "--otlp-port", str(ports.otlp), "--query-port", str(ports.query),
-         "--db", str(tmp_path / "traces.db")],
-        dict(os.environ), tmp_path / "store.log", lambda: http_ok(f"{query_url}/api/services"),
-    )  # fmt: skip
+    part = trace_store(ports, tmp_path / "traces.db", dict(os.environ), tmp_path / "store.log")
     part.start()
     try:
         part.wait_healthy(30)

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from loadgen.recorder import Recorder
 from loadgen.runner import LoadConfig, run
@@ -14,20 +15,17 @@ from loadgen.schedule import constant
 from tracebreak.processes import Process, http_ok
 from tracebreak.stack import Ports
 
+ROOT = Path(__file__).resolve().parents[2]
 
-def loadgen(stack, *args, **popen):
-    env = {**os.environ, "OTEL_EXPORTER_OTLP_ENDPOINT": stack.config.otlp_url}
-    argv = [
-        sys.executable,
-        "-m",
-        "loadgen",
-        "--target",
-        stack.config.edge_url,
-        "--traces",
-        stack.config.query_url,
-        *args,
-    ]
-    return subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+
+def loadgen(stack, *args):
+    return subprocess.Popen(
+        [sys.executable, "-m", "loadgen", *args],
+        env={**os.environ, **stack.config.client_env()},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_a_run_sends_on_rate_traces_every_request_and_reports(stack, tmp_path):
@@ -62,25 +60,14 @@ def test_ctrl_c_ends_the_run_with_a_partial_report(stack, tmp_path):
     assert 10 <= totals["sent"] < 600 and totals["completed"] == totals["sent"]
 
 
-SLOW_APP = """
-import asyncio
-async def app(scope, receive, send):
-    if scope["type"] != "http":
-        return
-    await asyncio.sleep(0.2)
-    await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": b"ok"})
-"""
-
-
 def test_the_schedule_never_waits_for_answers_and_the_cap_is_reported(tmp_path):
-    (tmp_path / "slow.py").write_text(SLOW_APP)
     port = Ports.free().edge
     url = f"http://127.0.0.1:{port}"
+    # The benchmarks' trivial endpoint, made slow: every answer takes 200 ms.
     server = Process(
         "slow",
-        [sys.executable, "-m", "uvicorn", "slow:app", "--port", str(port), "--log-level", "warning"],
-        {**os.environ, "PYTHONPATH": str(tmp_path)}, tmp_path / "slow.log", lambda: http_ok(url),
+        [sys.executable, str(ROOT / "bench" / "endpoint.py"), "--port", str(port), "--service-ms", "200"],
+        dict(os.environ), tmp_path / "slow.log", lambda: http_ok(f"{url}/healthz"),
     )  # fmt: skip
     server.start()
     try:

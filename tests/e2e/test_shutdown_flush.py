@@ -5,6 +5,7 @@ import pytest
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
 from tests.e2e.conftest import SERVICE_SPANS, has_spans, span_counts, start_stack
+from tracebreak.client import DEMO_TOKEN
 from tracebreak.traces import TraceQuery
 
 REQUESTS = 8
@@ -22,7 +23,7 @@ def test_sigterm_to_each_service_in_turn_keeps_every_span(slow_export_stack):
     with httpx.Client(timeout=10) as http:
         HTTPXClientInstrumentor.uninstrument_client(http)
         responses = [
-            http.get(f"{stack.config.edge_url}/orders/{n}", headers={"authorization": "Bearer demo-token"})
+            http.get(f"{stack.config.edge_url}/orders/{n}", headers={"authorization": f"Bearer {DEMO_TOKEN}"})
             for n in range(1, REQUESTS + 1)
         ]
     assert [r.status_code for r in responses] == [200] * REQUESTS

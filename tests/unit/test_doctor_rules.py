@@ -18,13 +18,6 @@ def span(span_id, parent, service, kind, start, end, trace="main", links=(), eve
     )
 
 
-def trace(trace_id, *spans):
-    return Trace(
-        trace_id,
-        [s if s.trace_id == trace_id else Span(trace_id, *list(s.__dict__.values())[1:]) for s in spans],
-    )
-
-
 def edge_and_a(a_tags=None):
     """The client, Envoy and A's server span, as every request starts."""
     return [
@@ -99,7 +92,7 @@ def test_a_separate_trace_linked_to_the_request_is_legitimate():
 
 def test_a_call_made_without_tracing_is_an_uninstrumented_client():
     _, findings = verdict(
-        Trace("main", edge_and_a()), trace("b-side", *b_and_c(parent=None, trace_id="b-side"))
+        Trace("main", edge_and_a()), Trace("b-side", b_and_c(parent=None, trace_id="b-side"))
     )
     assert set(findings) == {"uninstrumented-client"}
     finding = findings["uninstrumented-client"]

@@ -1,6 +1,5 @@
 """Reading a time window of traces through Jaeger's API and joining them into requests."""
 
-import time
 from dataclasses import dataclass
 
 from tracebreak.doctor.rules import Request, callee_names, request_ids
@@ -16,20 +15,33 @@ class Collected:
     unjoined: list[Trace]  # carrying no request id: not judged per request
 
 
-def read_window(query: TraceQuery, since_us: int, until_us: int) -> list[Trace]:
+def collect(query: TraceQuery, since_us: int, now_us: int, settle_us: int) -> Collected:
+    """The window's traces and log records, joined into requests; those with spans newer than
+    `settle_us` are still arriving, and left pending."""
+    services = query.services()
+    return join(
+        read_window(query, services, since_us, now_us),
+        settle_us,
+        now_us,
+        read_logs(query, since_us, now_us),
+        traced_names(query, services),
+    )
+
+
+def read_window(query: TraceQuery, services: list[str], since_us: int, until_us: int) -> list[Trace]:
     """Every trace with a span in the window, from every service (each trace once)."""
     traces: dict[str, Trace] = {}
-    for service in query.services():
+    for service in services:
         for trace in query.find(service, start=since_us, end=until_us, limit=SEARCH_LIMIT):
             traces.setdefault(trace.trace_id, trace)
     return list(traces.values())
 
 
-def traced_names(query: TraceQuery) -> frozenset[str]:
+def traced_names(query: TraceQuery, services: list[str]) -> frozenset[str]:
     """Every service the backend knows, and the operations its servers record: a CLIENT span whose
     callee is among them called something traced (a gRPC call's span shares its server's name)."""
     names = set()
-    for service in query.services():
+    for service in services:
         names.add(service)
         names.update(query.operations(service, span_kind="server"))
     return frozenset(names)
@@ -46,12 +58,11 @@ def read_logs(query: TraceQuery, since_us: int, until_us: int) -> list[dict] | N
 def join(
     traces: list[Trace],
     settle_us: int,
-    now_us: int | None = None,
+    now_us: int,
     logs: list[dict] | None = None,
     known: frozenset[str] = frozenset(),
 ) -> Collected:
     """Group traces by the request ids their spans carry; traces that share one are one request."""
-    now_us = time.time_ns() // 1000 if now_us is None else now_us
     traces = [trace for trace in traces if trace.spans]
     traced = known | frozenset(
         name
@@ -88,7 +99,7 @@ def join(
         groups.setdefault(root(f"t:{trace.trace_id}"), []).append(trace)
     requests, pending = [], []
     for members in groups.values():
-        request_id = sorted(set().union(*(ids_of[t.trace_id] for t in members)))[0]
+        request_id = min(rid for t in members for rid in ids_of[t.trace_id])
         request = Request(request_id, members, logs_by_request.get(request_id), traced)
         latest = max(span.end_us for span in request.spans)
         (pending if now_us - latest < settle_us else requests).append(request)

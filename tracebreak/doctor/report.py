@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tracebreak.doctor import signatures as sig
-from tracebreak.doctor.collect import Collected, join, read_logs, read_window, traced_names
+from tracebreak.doctor.collect import Collected, collect
 from tracebreak.doctor.rules import ErrorOrigin, Finding, Request, diagnose, error_origin
 from tracebreak.store.jaeger import parse_duration_us
 from tracebreak.traces import TraceQuery
@@ -30,17 +30,24 @@ class Verdict:
     def origin(self) -> ErrorOrigin | None:
         return error_origin(self.request)
 
+    @cached_property
+    def signatures(self) -> set[str]:
+        return {f.signature.name for f in self.findings}
+
+    @property
+    def origin_hidden(self) -> bool:
+        return sig.HIDDEN_ERROR_ORIGIN.name in self.signatures
+
     def as_dict(self) -> dict[str, Any]:
         origin = self.origin
-        hidden = any(f.signature is sig.HIDDEN_ERROR_ORIGIN for f in self.findings)
         return {
             "request_id": self.request.request_id,
             "trace_ids": [trace.trace_id for trace in self.request.traces],
             "whole": self.whole,
-            "signatures": sorted({f.signature.name for f in self.findings}),
+            "signatures": sorted(self.signatures),
             "findings": [f.as_dict() for f in self.findings],
             "failed": origin is not None,
-            "error_origin": None if origin is None or hidden else origin.__dict__,
+            "error_origin": None if origin is None or self.origin_hidden else origin.__dict__,
         }
 
 
@@ -52,7 +59,7 @@ def totals(verdicts: list[Verdict], collected: Collected) -> dict[str, Any]:
     seen = len(verdicts)
     whole = sum(v.whole for v in verdicts)
     failed = [v for v in verdicts if v.origin is not None]
-    hidden = [v for v in failed if any(f.signature is sig.HIDDEN_ERROR_ORIGIN for f in v.findings)]
+    hidden = [v for v in failed if v.origin_hidden]
     ghosts = sum(len(f.span_ids) for v in verdicts for f in v.findings if f.signature is sig.GHOST_SPAN)
     return {
         "requests": seen,
@@ -65,9 +72,7 @@ def totals(verdicts: list[Verdict], collected: Collected) -> dict[str, Any]:
         "errors_with_hidden_origin": len(hidden),
         "pending_requests": len(collected.pending),
         "traces_without_request_id": len(collected.unjoined),
-        "by_signature": {
-            s.name: sum(s.name in {f.signature.name for f in v.findings} for v in verdicts) for s in sig.ALL
-        },
+        "by_signature": {s.name: sum(s.name in v.signatures for v in verdicts) for s in sig.ALL},
     }
 
 
@@ -83,9 +88,7 @@ def run(args: argparse.Namespace) -> int:
     since_us = now_us - parse_duration_us(args.since)
     query = TraceQuery(args.source, timeout_s=60)
     try:
-        traces = read_window(query, since_us, now_us)
-        logs = read_logs(query, since_us, now_us)
-        collected = join(traces, parse_duration_us(args.settle), now_us, logs, traced_names(query))
+        collected = collect(query, since_us, now_us, parse_duration_us(args.settle))
     finally:
         query.close()
     verdicts = examine(collected)
@@ -99,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         draw(verdicts, summary, args)
-    hit = {f.signature.name for v in verdicts for f in v.findings}
+    hit = set().union(*(v.signatures for v in verdicts))
     return 1 if ("any" in fail_on and hit) or (fail_on & hit) else 0
 
 

@@ -7,6 +7,7 @@ own; any other is a fragment, and how a fragment begins says which boundary lost
 import contextlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from tracebreak.doctor import signatures as sig
@@ -143,15 +144,12 @@ class Request:
         self.main = self.traces[0]
         self.fragments = self.traces[1:]
         self.spans = [span for trace in self.traces for span in trace.spans]
+        # Where the fragments' trees start: the spans that began without the request's context.
+        self.fragment_tops = [top for fragment in self.fragments for top in fragment.tops]
         self._trace_of = {span.span_id: trace for trace in self.traces for span in trace.spans}
 
     def trace_of(self, span: Span) -> Trace:
         return self._trace_of[span.span_id]
-
-    def tops(self, trace: Trace) -> list[Span]:
-        """A trace's roots, and spans whose parent never arrived."""
-        ids = trace.by_id
-        return [span for span in trace.spans if span.parent_id is None or span.parent_id not in ids]
 
     def has_child(self, span: Span, kinds: tuple[str, ...]) -> bool:
         return any(child.kind in kinds for child in self.trace_of(span).children(span))
@@ -163,6 +161,11 @@ class Request:
                 found.append(child)
                 queue.append(child)
         return found
+
+    @cached_property
+    def deepest_failures(self) -> list[Span]:
+        """Failed spans with no failed span below them: where failures began."""
+        return [s for s in self.spans if s.failed and not any(d.failed for d in self.descendants(s))]
 
 
 def diagnose(request: Request) -> list[Finding]:
@@ -177,26 +180,22 @@ def diagnose(request: Request) -> list[Finding]:
 
     linked = {span_id for span in request.spans for span_id in span.links}
     own_ids = {span.span_id for span in request.spans}
-    for fragment in request.fragments:
-        for top in request.tops(fragment):
-            if set(top.links) & own_ids or top.span_id in linked:
-                continue  # a trace started on purpose, and linked to the request: legitimately separate
-            if top.kind in ("internal", "client", "producer"):
-                # Work of the request (its own, or a call it made) that started without its context.
-                found(sig.GHOST_SPAN, Boundary(top.service, top.service, "in-process"), top)
-            elif top.kind == "server":
-                _server_top(request, top, found)
-            elif top.kind == "consumer":
-                _consumer_top(request, top, found)
+    for top in request.fragment_tops:
+        if set(top.links) & own_ids or top.span_id in linked:
+            continue  # a trace started on purpose, and linked to the request: legitimately separate
+        if top.kind in ("internal", "client", "producer"):
+            # Work of the request (its own, or a call it made) that started without its context.
+            found(sig.GHOST_SPAN, Boundary(top.service, top.service, "in-process"), top)
+        elif top.kind == "server":
+            _server_top(request, top, found)
+        elif top.kind == "consumer":
+            _consumer_top(request, top, found)
     _sampling_holes(request, found)
     _hidden_error_origins(request, found)
     for record in request.logs:
         if not str(record.get("traceID") or "").strip("0"):
             service = str(record.get("serviceName") or "unknown")
-            findings.setdefault(
-                (sig.LOGS_WITHOUT_TRACE_ID.name, Boundary(service, service, "logs")),
-                Finding(sig.LOGS_WITHOUT_TRACE_ID, Boundary(service, service, "logs")),
-            )
+            found(sig.LOGS_WITHOUT_TRACE_ID, Boundary(service, service, "logs"))
     return list(findings.values())
 
 
@@ -226,26 +225,21 @@ def _server_top(request: Request, top: Span, found: Any) -> None:
 
 def _blind_outbound(request: Request, service: str) -> bool:
     """The service's outbound messages or calls carried no context: their receivers start fragments."""
+    # The latest start of a fragment that began by receiving: a call or send before it is suspect.
+    latest_receiver = max(
+        (t.start_us for t in request.fragment_tops if t.kind in ("consumer", "server")), default=None
+    )
+    if latest_receiver is None:
+        return False
     for span in request.spans:
+        if span.service != service or not (span.kind == "producer" or _remote_call(span)):
+            continue
         if (
-            span.service != service
-            or span.kind not in ("producer", "client")
-            or not _remote_call_or_send(span)
-        ):
-            continue
-        if request.has_child(span, ("consumer", "server")):
-            continue
-        if any(
-            top.kind in ("consumer", "server") and top.start_us >= span.start_us - SLACK_US
-            for fragment in request.fragments
-            for top in request.tops(fragment)
+            not request.has_child(span, ("consumer", "server"))
+            and latest_receiver >= span.start_us - SLACK_US
         ):
             return True
     return False
-
-
-def _remote_call_or_send(span: Span) -> bool:
-    return span.kind == "producer" or _remote_call(span)
 
 
 def _consumer_top(request: Request, top: Span, found: Any) -> None:
@@ -276,18 +270,14 @@ def _everywhere(service: str) -> Boundary:
 
 def _receiver_only(request: Request, top: Span) -> bool:
     """The consumer's service also failed to extract where its caller did send context."""
-    return any(
-        t.service == top.service and t.kind == "server"
-        for fragment in request.fragments for t in request.tops(fragment)
-    )  # fmt: skip
+    return any(t.service == top.service and t.kind == "server" for t in request.fragment_tops)
 
 
 def _sampling_holes(request: Request, found: Any) -> None:
-    fragment_tops = [top for fragment in request.fragments for top in request.tops(fragment)]
     for span in request.spans:
         if not _remote_call(span) or span.tags.get("otel.status_code") == "ERROR":
             continue
-        if request.has_child(span, ("server",)) or any(_within(span, top) for top in fragment_tops):
+        if request.has_child(span, ("server",)) or any(_within(span, top) for top in request.fragment_tops):
             continue
         if not (callee_names(span) | {span.operation}) & request.traced_services:
             continue  # a callee that traces nothing (an external API): nothing to break
@@ -295,12 +285,8 @@ def _sampling_holes(request: Request, found: Any) -> None:
         found(sig.SAMPLER_NOT_PARENT_BASED, Boundary(span.service, callee, protocol(span)), span)
 
 
-def _deepest_failures(request: Request) -> list[Span]:
-    return [s for s in request.spans if s.failed and not any(d.failed for d in request.descendants(s))]
-
-
 def _hidden_error_origins(request: Request, found: Any) -> None:
-    deepest = _deepest_failures(request)
+    deepest = request.deepest_failures
     for failed in deepest:
         downstream = [d for d in request.descendants(failed) if d.service != failed.service]
         if not downstream or any(_rejected(d) for d in downstream if d.kind == "server"):
@@ -315,7 +301,7 @@ def _hidden_error_origins(request: Request, found: Any) -> None:
 
 def error_origin(request: Request) -> ErrorOrigin | None:
     """Where the request's failure was recorded, if it failed and its origin is visible."""
-    deepest = _deepest_failures(request)
+    deepest = request.deepest_failures
     if not deepest:
         return None
     span = max(deepest, key=lambda s: s.start_us)  # the one furthest downstream, where it began

@@ -231,6 +231,6 @@ def _int(params: QueryParams, name: str, default: int) -> int:
         value = int(text)
     except ValueError as error:
         raise ValueError(f"parameter {name!r} must be an integer, got {text!r}") from error
-    if not 0 <= value < 2**63:
+    if not 0 <= value <= jaeger.MAX_INT64:
         raise ValueError(f"parameter {name!r} must be between 0 and 2^63-1, got {text!r}")
     return value

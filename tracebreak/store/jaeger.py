@@ -58,12 +58,16 @@ _MICROSECONDS = {
 }
 
 
+# The store keeps times and durations in SQLite's signed 64-bit integers.
+MAX_INT64 = 2**63 - 1
+
+
 def parse_duration_us(text: str) -> int:
     """A Go duration string, as Jaeger takes it ("100ms", "1h30m", "1.5s"), in microseconds."""
     parts = _DURATION.findall(text)
     if not parts or "".join(number + unit for number, unit in parts) != text:
         raise ValueError(f"{text!r} is not a duration; write it like 100ms, 2s, 10m or 1h")
     micros = int(sum(float(number) * _MICROSECONDS[unit] for number, unit in parts))
-    if micros >= 2**63:
+    if micros > MAX_INT64:
         raise ValueError(f"{text!r} is longer than any trace can be")
     return micros
