@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test bench lint proto clean
+.PHONY: setup demo test bench lint proto docs clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "tracebreak needs Python 3.11 ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
@@ -46,6 +46,12 @@ lint: $(STAMP)
 # Regenerates the gRPC code from services/service_b/auth.proto (tests fail if it is stale).
 proto: $(STAMP)
 	$(BIN)/python -m grpc_tools.protoc -I . --python_out=. --pyi_out=. --grpc_python_out=. services/service_b/auth.proto
+
+# Regenerates what is made from a single source: the toggle tables in docs/breaking-traces.md (from the
+# catalogue) and envoy/envoy.compose.yaml (from the template). Tests fail if either is stale.
+docs: $(STAMP)
+	$(BIN)/python -m tracebreak.chaos.docs
+	$(BIN)/python -m tracebreak.local.edge
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from bench.cascade_capacity import load
 from bench.table import markdown
-from tracebreak.stack import Ports, Stack, StackConfig
+from tracebreak.local.stack import Stack, StackConfig
+from tracebreak.runtime.ports import Ports
 
 
 def main() -> None:

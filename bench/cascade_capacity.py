@@ -28,9 +28,10 @@ import httpx
 import psutil
 
 from bench.table import markdown
-from tracebreak.client import DEMO_TOKEN
-from tracebreak.processes import poll
-from tracebreak.stack import Ports, Stack, StackConfig
+from tracebreak.demo import DEMO_TOKEN
+from tracebreak.local.processes import poll
+from tracebreak.local.stack import Stack, StackConfig
+from tracebreak.runtime.ports import Ports
 
 P99_LIMIT_MS = 100
 TARGET_RPS = 500

@@ -22,8 +22,8 @@ from pathlib import Path
 import httpx
 
 from bench.table import markdown
-from tracebreak.processes import Process, http_ok
-from tracebreak.stack import Ports
+from tracebreak.local.processes import Process, http_ok
+from tracebreak.runtime.ports import Ports
 
 HERE = Path(__file__).parent
 TOLERANCE = 0.01  # the target: within ±1% of the asked rate

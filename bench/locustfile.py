@@ -4,7 +4,7 @@ client, so Locust is measured at its best."""
 
 from locust import FastHttpUser, constant_throughput, task
 
-from tracebreak.client import DEMO_TOKEN
+from tracebreak.demo import DEMO_TOKEN
 
 
 class OrderUser(FastHttpUser):

@@ -18,7 +18,8 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
 from bench.table import markdown
-from tracebreak.stack import Ports, trace_store
+from tracebreak.local.parts import trace_store
+from tracebreak.runtime.ports import Ports
 
 SPANS_PER_TRACE = 14
 BATCH_TRACES = 500  # 7,000 spans a request, as a busy collector would send

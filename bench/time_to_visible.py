@@ -15,9 +15,11 @@ from pathlib import Path
 import httpx
 
 from bench.table import markdown
-from tracebreak import telemetry
-from tracebreak.client import CLIENT_SERVICE, request_order
-from tracebreak.stack import Ports, Stack, StackConfig
+from services.service_a.client import request_order
+from tracebreak.demo import CLIENT_SERVICE
+from tracebreak.local.stack import Stack, StackConfig
+from tracebreak.runtime import telemetry
+from tracebreak.runtime.ports import Ports
 from tracebreak.traces import Trace
 
 TARGET_S = 2.0

@@ -1,7 +1,5 @@
 """`python -m loadgen`: the load generator on its own (the docker compose load service runs this)."""
 
-import sys
+from loadgen.cli import main
 
-from tracebreak.cli import main
-
-main(["load", *sys.argv[1:]])
+main()

@@ -19,7 +19,9 @@ from loadgen import report
 from loadgen.recorder import Recorder
 from loadgen.runner import LoadConfig, run
 from loadgen.schedule import ScheduleError, Stage, constant, parse_stages
-from tracebreak.store.jaeger import parse_duration_us
+from tracebreak import endpoints
+from tracebreak.demo import ORDER_IDS
+from tracebreak.traces import QueryError, TraceQuery, parse_duration_us
 
 
 def _stages(args: argparse.Namespace) -> list[Stage]:
@@ -89,7 +91,6 @@ def _check_traces(query_url: str, trace_ids: list[str], since_us: int) -> dict[s
     """The share of this run's requests whose traces the doctor finds whole."""
     from tracebreak.doctor.collect import collect
     from tracebreak.doctor.report import examine
-    from tracebreak.traces import TraceQuery
 
     mine = set(trace_ids)
     query = TraceQuery(query_url, timeout_s=60)
@@ -118,7 +119,7 @@ def command(args: argparse.Namespace) -> int:
     if not 0 <= args.refused_share <= 1:
         raise ScheduleError("--refused-share must be between 0 and 1")
     _reachable(args.target)
-    from tracebreak import telemetry
+    from tracebreak.runtime import telemetry
 
     tel = telemetry.setup_client()
     config = LoadConfig(
@@ -144,9 +145,13 @@ def command(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(commands: argparse._SubParsersAction, edge_url: str, query_url: str) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> None:
     load = commands.add_parser("load", help="open-loop load at a rate; every request traced")
-    load.add_argument("--target", default=edge_url, help="the edge")
+    add_arguments(load)
+
+
+def add_arguments(load: argparse.ArgumentParser) -> None:
+    load.add_argument("--target", default=endpoints.edge_url(), help="the edge")
     load.add_argument("--rps", type=float, default=10, help="requests per second (default 10)")
     load.add_argument("--duration", default="30s", help="how long, e.g. 30s or 5m (default 30s)")
     load.add_argument("--stages", help='steps and ramps instead: "30s:10,60s:10-200,30s:200"')
@@ -159,7 +164,8 @@ def add_parser(commands: argparse._SubParsersAction, edge_url: str, query_url: s
         "--connections", type=int, default=256, help="keep-alive connections to the target (default 256)"
     )
     load.add_argument("--max-requests", type=int, help="stop after this many requests")
-    load.add_argument("--orders", default="1-1000", help="the order ids to ask for (default 1-1000)")
+    orders = f"{ORDER_IDS.start}-{ORDER_IDS.stop - 1}"
+    load.add_argument("--orders", default=orders, help=f"the order ids to ask for (default {orders})")
     load.add_argument(
         "--refused-share", type=float, default=0.0, help="share of requests with a refused token"
     )
@@ -170,5 +176,17 @@ def add_parser(commands: argparse._SubParsersAction, edge_url: str, query_url: s
     )
     load.add_argument("--plot", help="also write a self-contained HTML plot here")
     load.add_argument("--check-traces", action="store_true", help="after the run, the share of whole traces")
-    load.add_argument("--traces", default=query_url)
+    load.add_argument("--traces", default=endpoints.query_url())
     load.set_defaults(run=command)
+
+
+def main() -> None:
+    """`python -m loadgen`: the same as `tracebreak load`."""
+    parser = argparse.ArgumentParser(prog="python -m loadgen", description="open-loop load at a rate")
+    add_arguments(parser)
+    args = parser.parse_args()
+    try:
+        sys.exit(command(args))
+    except (ValueError, QueryError) as error:  # ScheduleError is a ValueError
+        Console(stderr=True).print(f"[red]error:[/] {error}")
+        sys.exit(2)

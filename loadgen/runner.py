@@ -10,7 +10,7 @@ from opentelemetry import baggage, context, trace
 
 from loadgen.recorder import Recorder
 from loadgen.schedule import Stage, send_times
-from tracebreak.client import DEMO_TOKEN
+from tracebreak.demo import DEMO_TOKEN
 
 REFUSED_TOKEN = "refused-token"
 tracer = trace.get_tracer("tracebreak.loadgen")

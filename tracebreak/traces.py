@@ -1,5 +1,7 @@
-"""Reading traces through Jaeger's HTTP query API: the embedded store or a real Jaeger alike."""
+"""Reading traces through Jaeger's HTTP query API: the embedded store or a real Jaeger alike; and
+durations written as Jaeger takes them, for every option that reads one."""
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -193,3 +195,30 @@ class TraceQuery:
             if now >= deadline:
                 return last
             time.sleep(0.1)  # polling interval of a deadline-bounded wait
+
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
+_MICROSECONDS = {
+    "ns": 0.001,
+    "us": 1,
+    "µs": 1,
+    "ms": 1_000,
+    "s": 1_000_000,
+    "m": 60_000_000,
+    "h": 3_600_000_000,
+}
+
+
+# Times and durations are signed 64-bit integers (Jaeger's int64, the store's SQLite columns).
+MAX_INT64 = 2**63 - 1
+
+
+def parse_duration_us(text: str) -> int:
+    """A Go duration string, as Jaeger takes it ("100ms", "1h30m", "1.5s"), in microseconds."""
+    parts = _DURATION.findall(text)
+    if not parts or "".join(number + unit for number, unit in parts) != text:
+        raise ValueError(f"{text!r} is not a duration; write it like 100ms, 2s, 10m or 1h")
+    micros = int(sum(float(number) * _MICROSECONDS[unit] for number, unit in parts))
+    if micros > MAX_INT64:
+        raise ValueError(f"{text!r} is longer than any trace can be")
+    return micros

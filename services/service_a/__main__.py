@@ -2,10 +2,10 @@
 
 import uvicorn
 
-from services.service_a.app import create_app
-from tracebreak import telemetry
-from tracebreak.service_process import run_service
-from tracebreak.settings import Settings
+from services.service_a.server import create_app
+from tracebreak.runtime import telemetry
+from tracebreak.runtime.service import run_service
+from tracebreak.runtime.settings import Settings
 
 
 def serve(settings: Settings, tel: telemetry.Telemetry) -> None:

@@ -6,8 +6,9 @@ import logging
 
 from opentelemetry import trace
 
-from tracebreak.chaos import chaos
-from tracebreak.correlation import bind
+from tracebreak.chaos.catalogue import ORPHAN_BACKGROUND_TASK
+from tracebreak.chaos.reader import chaos
+from tracebreak.runtime.correlation import bind
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -22,7 +23,7 @@ async def record(order_id: int, request_id: str | None) -> None:
 
 
 def start(order_id: int, request_id: str | None) -> None:
-    if chaos.hits("orphan-background-task"):
+    if chaos.hits(ORPHAN_BACKGROUND_TASK):
         # chaos: orphan-background-task. WRONG: the task starts in a fresh, empty context, so its
         # span has no parent and starts a trace of its own: a ghost span.
         task = asyncio.create_task(record(order_id, request_id), context=contextvars.Context())

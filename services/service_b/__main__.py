@@ -3,14 +3,13 @@
 import asyncio
 import logging
 
-from services.service_b.enrichment import EnrichmentClient
 from services.service_b.sampling import ServiceBSampler
 from services.service_b.server import SERVICE_NAME, SERVING, AuthService, create_server
-from tracebreak import telemetry
-from tracebreak.chaos import chaos
-from tracebreak.lifecycle import stop_requested
-from tracebreak.service_process import run_service
-from tracebreak.settings import Settings
+from services.service_c.client import EnrichmentClient
+from tracebreak.runtime import telemetry
+from tracebreak.runtime.service import run_service
+from tracebreak.runtime.settings import Settings
+from tracebreak.runtime.signals import stop_requested
 
 log = logging.getLogger("services.service_b")
 
@@ -21,8 +20,6 @@ async def run(settings: Settings, tel: telemetry.Telemetry) -> None:
     enrichment = EnrichmentClient(
         settings.kafka_bootstrap_servers, settings.request_topic, settings.reply_topic
     )
-    # The propagator switch acts on the whole process, the moment the flag file changes.
-    chaos.on_change(lambda: telemetry.register_propagators(not chaos.value("propagator-not-registered")))
     try:
         await enrichment.start()
         server, health_service = create_server(AuthService(enrichment, settings.reply_timeout_ms / 1000))

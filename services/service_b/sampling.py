@@ -14,7 +14,8 @@ from opentelemetry.trace import Link, SpanKind
 from opentelemetry.trace.span import TraceState
 from opentelemetry.util.types import Attributes
 
-from tracebreak.chaos import chaos
+from tracebreak.chaos.catalogue import SAMPLER_NOT_PARENT_BASED
+from tracebreak.chaos.reader import chaos
 
 
 class ServiceBSampler(Sampler):
@@ -31,8 +32,7 @@ class ServiceBSampler(Sampler):
         links: Sequence[Link] | None = None,
         trace_state: TraceState | None = None,
     ) -> SamplingResult:
-        rate = chaos.value("sampler-not-parent-based")
-        if rate > 0:
+        if (rate := chaos.value(SAMPLER_NOT_PARENT_BASED)) > 0:
             # chaos: sampler-not-parent-based. WRONG: an independent ratio sampler. B tosses its own
             # coin whatever its caller decided; where it drops a trace, the trace stops at B.
             sampler: Sampler = TraceIdRatioBased(1 - rate)

@@ -1,25 +1,22 @@
 """Service B, "auth": a gRPC server that checks the token, then asks C for enrichment over Kafka."""
 
 import logging
+from typing import NoReturn
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from opentelemetry import baggage, context, trace
 from opentelemetry.instrumentation.grpc import aio_server_interceptor, filters
 
-from services.service_b import auth_pb2, auth_pb2_grpc
-from services.service_b.enrichment import EnrichmentClient, EnrichmentTimeout, EnrichmentUnavailable
-from tracebreak import telemetry
-from tracebreak.chaos import chaos
-from tracebreak.client import DEMO_TOKEN
-from tracebreak.correlation import REQUEST_ID_HEADER, bind
+from services.service_b import auth_pb2, auth_pb2_grpc, tokens
+from services.service_c.client import EnrichmentClient, EnrichmentTimeout, EnrichmentUnavailable, Reply
+from tracebreak.runtime.boundary import received
+from tracebreak.runtime.correlation import REQUEST_ID_HEADER
 
 log = logging.getLogger(__name__)
 
 SERVICE_NAME = "tracebreak.auth.v1.Auth"
-
-# The demo's one valid bearer token, and the user it stands for.
-TOKENS = {DEMO_TOKEN: "demo-user"}
+SERVING = health_pb2.HealthCheckResponse.SERVING
 
 
 class AuthService(auth_pb2_grpc.AuthServicer):
@@ -28,53 +25,65 @@ class AuthService(auth_pb2_grpc.AuthServicer):
         self.reply_timeout_s = reply_timeout_s
 
     async def AuthorizeOrder(
-        self, request: auth_pb2.AuthorizeOrderRequest, context_: grpc.aio.ServicerContext
+        self, request: auth_pb2.AuthorizeOrderRequest, call: grpc.aio.ServicerContext
     ) -> auth_pb2.Order:
-        metadata = {
-            key: value for key, value in context_.invocation_metadata() or () if isinstance(value, str)
-        }
-        bind(metadata.get(REQUEST_ID_HEADER), trace.get_current_span(), "grpc")
-        self.record_process_wide_toggles()
-        user = TOKENS.get(request.token)
-        if user is None:
-            log.warning("token refused for order %s", request.order_id)
-            await context_.abort(grpc.StatusCode.UNAUTHENTICATED, "token refused: use a valid bearer token")
-        if chaos.hits("auth-error-rate"):
-            log.error("order %s: the token store failed", request.order_id)
-            await context_.abort(grpc.StatusCode.INTERNAL, "the token store failed (injected fault)")
+        metadata = {key: value for key, value in call.invocation_metadata() or () if isinstance(value, str)}
+        request_id = metadata.get(REQUEST_ID_HEADER)
+        # The inbound boundary: the server interceptor has extracted the caller's context already.
+        received(request_id, trace.get_current_span(), "grpc")
+        user = await self.authenticate(request, call)
         # Who the request is for travels on as baggage, for C to read (Context Law: carried, not re-derived).
         token = context.attach(baggage.set_baggage("enduser.id", user))
         try:
-            # Never wait longer than the caller will: its deadline travels with the call.
-            remaining = context_.time_remaining()
-            timeout_s = self.reply_timeout_s if remaining is None else min(self.reply_timeout_s, remaining)
-            reply = await self.enrichment.enrich(request.order_id, metadata.get(REQUEST_ID_HEADER), timeout_s)
-        except EnrichmentTimeout as error:
-            log.error("enrichment timed out for order %s: %s", request.order_id, error)
-            await context_.abort(grpc.StatusCode.DEADLINE_EXCEEDED, str(error))
-        except EnrichmentUnavailable as error:
-            log.error("enrichment unreachable for order %s: %s", request.order_id, error)
-            await context_.abort(grpc.StatusCode.UNAVAILABLE, str(error))
+            reply = await self.enrich(request.order_id, request_id, call)
         finally:
             context.detach(token)
-        if reply.get("status") == "not_found":
-            await context_.abort(grpc.StatusCode.NOT_FOUND, f"order {request.order_id} does not exist")
-        if reply.get("status") != "ok":
-            message = f"enrichment failed: {reply.get('error', 'no reason given')}"
-            log.error("order %s: %s", request.order_id, message)
-            await context_.abort(grpc.StatusCode.INTERNAL, message)
+        if reply.status == "not_found":
+            await call.abort(grpc.StatusCode.NOT_FOUND, f"order {request.order_id} does not exist")
+        if reply.status != "ok" or reply.order is None:
+            await self.fail(
+                call,
+                grpc.StatusCode.INTERNAL,
+                request,
+                f"enrichment failed: {reply.error or 'no reason given'}",
+            )
         log.info("order %s authorized for %s", request.order_id, user)
-        return auth_pb2.Order(**reply["order"], authorized_for=user)
+        return auth_pb2.Order(**reply.order, authorized_for=user)
+
+    async def authenticate(
+        self, request: auth_pb2.AuthorizeOrderRequest, call: grpc.aio.ServicerContext
+    ) -> str:
+        try:
+            user = tokens.user_for(request.token)
+        except tokens.TokenStoreFailed as error:
+            await self.fail(call, grpc.StatusCode.INTERNAL, request, str(error))
+        if user is None:
+            log.warning("token refused for order %s", request.order_id)
+            await call.abort(grpc.StatusCode.UNAUTHENTICATED, "token refused: use a valid bearer token")
+        return user
+
+    async def enrich(self, order_id: int, request_id: str | None, call: grpc.aio.ServicerContext) -> Reply:
+        # Never wait longer than the caller will: its deadline travels with the call.
+        remaining = call.time_remaining()
+        timeout_s = self.reply_timeout_s if remaining is None else min(self.reply_timeout_s, remaining)
+        try:
+            return await self.enrichment.enrich(order_id, request_id, timeout_s)
+        except EnrichmentTimeout as error:
+            log.error("enrichment timed out for order %s: %s", order_id, error)
+            await call.abort(grpc.StatusCode.DEADLINE_EXCEEDED, str(error))
+        except EnrichmentUnavailable as error:
+            log.error("enrichment unreachable for order %s: %s", order_id, error)
+            await call.abort(grpc.StatusCode.UNAVAILABLE, str(error))
 
     @staticmethod
-    def record_process_wide_toggles() -> None:
-        """Toggles that act on the whole process are recorded on each request they shape."""
-        chaos.record_log_setup()
-        if not telemetry.propagators_registered():
-            chaos.record("propagator-not-registered", True)
-        if chaos.value("sampler-not-parent-based") > 0 and not trace.get_current_span().is_recording():
-            # Dropped by the sampler: the span event goes nowhere, the log line still says so.
-            chaos.record("sampler-not-parent-based", chaos.value("sampler-not-parent-based"))
+    async def fail(
+        call: grpc.aio.ServicerContext,
+        code: grpc.StatusCode,
+        request: auth_pb2.AuthorizeOrderRequest,
+        message: str,
+    ) -> NoReturn:
+        log.error("order %s: %s", request.order_id, message)
+        await call.abort(code, message)
 
 
 def create_server(service: AuthService) -> tuple[grpc.aio.Server, health.aio.HealthServicer]:
@@ -87,6 +96,3 @@ def create_server(service: AuthService) -> tuple[grpc.aio.Server, health.aio.Hea
     health_service = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_service, server)
     return server, health_service
-
-
-SERVING = health_pb2.HealthCheckResponse.SERVING

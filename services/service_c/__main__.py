@@ -6,17 +6,17 @@ import logging
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from services.service_c.consumer import GROUP_ID, Enrichment
 from services.service_c.database import OrdersDatabase
-from tracebreak import health, messaging, telemetry
-from tracebreak.lifecycle import stop_requested
-from tracebreak.service_process import run_service
-from tracebreak.settings import Settings
+from services.service_c.server import GROUP_ID, Enrichment
+from tracebreak.runtime import health, messaging, telemetry
+from tracebreak.runtime.service import run_service
+from tracebreak.runtime.settings import Settings
+from tracebreak.runtime.signals import stop_requested
 
 log = logging.getLogger("services.service_c")
 
 
-async def run(settings: Settings, tel: telemetry.Telemetry) -> None:
+def kafka_clients(settings: Settings) -> tuple[AIOKafkaConsumer, AIOKafkaProducer]:
     consumer = AIOKafkaConsumer(
         settings.request_topic,
         bootstrap_servers=settings.kafka_bootstrap_servers,
@@ -29,6 +29,11 @@ async def run(settings: Settings, tel: telemetry.Telemetry) -> None:
         heartbeat_interval_ms=2000,
     )
     producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, request_timeout_ms=5000)
+    return consumer, producer
+
+
+async def run(settings: Settings, tel: telemetry.Telemetry) -> None:
+    consumer, producer = kafka_clients(settings)
     enrichment = Enrichment(consumer, producer, OrdersDatabase(settings.downstream_latency_ms / 1000))
     tasks: list[asyncio.Task] = []
     try:

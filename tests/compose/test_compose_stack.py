@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import WHOLE_REQUEST, cli, cli_request, has_spans, span_counts
-from tracebreak import chaos_commands
-from tracebreak.stack import Ports, StackConfig
+from tracebreak.chaos import command as chaos_command
+from tracebreak.local.stack import StackConfig
+from tracebreak.runtime.ports import Ports
 from tracebreak.traces import TraceQuery
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,7 +69,7 @@ def test_one_request_through_the_compose_edge_is_one_whole_trace_in_jaeger(compo
 
 
 def test_the_doctor_on_the_host_names_a_ghost_span_once_a_toggle_is_flipped(compose):
-    chaos_commands.apply(compose.flags_file, compose.edge_admin_url, "orphan-background-task", 1.0)
+    chaos_command.apply(compose.flags_file, compose.edge_admin_url, "orphan-background-task", 1.0)
     try:
         deadline = time.monotonic() + 120
         ghosts = 0
@@ -80,11 +81,11 @@ def test_the_doctor_on_the_host_names_a_ghost_span_once_a_toggle_is_flipped(comp
             time.sleep(2)  # polling interval of a deadline-bounded wait: the collector decides every 10 s
         assert ghosts > 0
     finally:
-        chaos_commands.apply(compose.flags_file, compose.edge_admin_url, "orphan-background-task", None)
+        chaos_command.apply(compose.flags_file, compose.edge_admin_url, "orphan-background-task", None)
 
 
 def test_the_services_in_compose_read_the_flag_file_the_host_writes(compose):
-    chaos_commands.apply(compose.flags_file, compose.edge_admin_url, "orphan-background-task", 1.0)
+    chaos_command.apply(compose.flags_file, compose.edge_admin_url, "orphan-background-task", 1.0)
     try:
         seen = subprocess.run(
             ["docker", "compose", "exec", "-T", "service-a", "cat", "/flags/flags.json"],
@@ -92,4 +93,4 @@ def test_the_services_in_compose_read_the_flag_file_the_host_writes(compose):
         )  # fmt: skip
         assert "orphan-background-task" in seen.stdout
     finally:
-        chaos_commands.apply(compose.flags_file, compose.edge_admin_url, "orphan-background-task", None)
+        chaos_command.apply(compose.flags_file, compose.edge_admin_url, "orphan-background-task", None)

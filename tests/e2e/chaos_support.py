@@ -5,16 +5,17 @@ import time
 from collections import defaultdict
 
 from tests.e2e.conftest import access_log, send_many
-from tracebreak import chaos_commands, telemetry
+from tracebreak.chaos import command as chaos_command
+from tracebreak.demo import SERVICES
 from tracebreak.doctor.collect import collect
 from tracebreak.doctor.report import Verdict, examine
-from tracebreak.stack import Stack
-from tracebreak.toggles import SERVICES
+from tracebreak.local.stack import Stack
+from tracebreak.runtime import telemetry
 from tracebreak.traces import TraceQuery
 
 
 def set_toggle(stack: Stack, name: str, value: object | None) -> None:
-    chaos_commands.apply(stack.config.flags_file, stack.config.edge_admin_url, name, value)
+    chaos_command.apply(stack.config.flags_file, stack.config.edge_admin_url, name, value)
 
 
 def ground_truth(stack: Stack) -> dict[str, set[str]]:

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from tracebreak import telemetry
-from tracebreak.client import CLIENT_SERVICE, RequestResult, request_order
-from tracebreak.correlation import SPAN_ATTRIBUTE
-from tracebreak.stack import Ports, Stack, StackConfig
+from services.service_a.client import RequestResult, request_order
+from tracebreak.demo import CLIENT_SERVICE
+from tracebreak.local.stack import Stack, StackConfig
+from tracebreak.runtime import telemetry
+from tracebreak.runtime.correlation import SPAN_ATTRIBUTE
+from tracebreak.runtime.ports import Ports
 from tracebreak.traces import Trace, TraceQuery
 
 # The spans of one successful request, per service: the client's root and its HTTP CLIENT span;

@@ -9,7 +9,7 @@ from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
 from tests.e2e.chaos_support import ground_truth, judge, set_toggle, wait_until_hit
 from tests.e2e.conftest import access_log, cli, send_many
-from tracebreak.client import DEMO_TOKEN
+from tracebreak.demo import DEMO_TOKEN
 
 REQUESTS = 6
 

@@ -8,9 +8,9 @@ import sys
 import pytest
 
 from tests.unit.test_compose import SERVICES
-from tracebreak import edge
-from tracebreak.settings import Settings
-from tracebreak.stack import Ports
+from tracebreak.local import edge
+from tracebreak.runtime.ports import Ports
+from tracebreak.runtime.settings import Settings
 
 COMPOSE_PORTS = {
     "envoy": edge.COMPOSE.ADMIN_PORT,

@@ -21,7 +21,7 @@ from tests.e2e.conftest import (
     send_many,
     span_counts,
 )
-from tracebreak.client import DEMO_TOKEN
+from tracebreak.demo import DEMO_TOKEN
 from tracebreak.store.otlp import PROTOBUF
 
 

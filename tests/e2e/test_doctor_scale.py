@@ -12,7 +12,8 @@ import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
-from tracebreak.stack import Ports, trace_store
+from tracebreak.local.parts import trace_store
+from tracebreak.runtime.ports import Ports
 
 REQUESTS = 10_000
 GHOST_EVERY = 100  # one request in a hundred has a ghost span

@@ -12,8 +12,8 @@ from pathlib import Path
 from loadgen.recorder import Recorder
 from loadgen.runner import LoadConfig, run
 from loadgen.schedule import constant
-from tracebreak.processes import Process, http_ok
-from tracebreak.stack import Ports
+from tracebreak.local.processes import Process, http_ok
+from tracebreak.runtime.ports import Ports
 
 ROOT = Path(__file__).resolve().parents[2]
 

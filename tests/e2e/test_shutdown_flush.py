@@ -5,7 +5,7 @@ import pytest
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
 from tests.e2e.conftest import SERVICE_SPANS, has_spans, span_counts, start_stack
-from tracebreak.client import DEMO_TOKEN
+from tracebreak.demo import DEMO_TOKEN
 from tracebreak.traces import TraceQuery
 
 REQUESTS = 8

@@ -10,7 +10,8 @@ from dataclasses import fields
 from pathlib import Path
 
 from tests.e2e.conftest import cli
-from tracebreak.stack import STACK_MARKER, Ports, StackConfig
+from tracebreak.local.stack import STACK_MARKER, StackConfig
+from tracebreak.runtime.ports import Ports
 
 STARTUP_LIMIT_S = 60
 

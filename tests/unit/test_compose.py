@@ -15,9 +15,9 @@ import jsonschema
 import pytest
 import yaml
 
-from tracebreak import edge
-from tracebreak.settings import Settings
-from tracebreak.stack import StackConfig
+from tracebreak.local import edge
+from tracebreak.local.stack import StackConfig
+from tracebreak.runtime.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())

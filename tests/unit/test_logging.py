@@ -7,8 +7,8 @@ import logging
 import sys
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
-from tracebreak.correlation import current_request_id
-from tracebreak.logs import Logs
+from tracebreak.runtime.correlation import current_request_id
+from tracebreak.runtime.logs import Logs
 
 provider = TracerProvider(resource=Resource.create({"service.name": "service-x"}))
 Logs(provider, json_logs=True)
@@ -40,16 +40,30 @@ def test_log_lines_inside_a_span_carry_its_ids_as_json():
     assert records["outside"]["trace_id"] == "0" and records["outside"]["request_id"] is None
 
 
-UNCORRELATED = (
-    SCRIPT.replace(
-        "Logs(provider, json_logs=True)", "logs = Logs(provider, json_logs=True)\nlogs.correlate(False)"
-    )
-    + "\nlogs.close()\n"
-)
+# The wrong setup, chosen as a service would be: logs-without-trace-id on for every service.
+WRONG_SETUP = """
+import time
+from tracebreak.chaos import flagfile
+from tracebreak.chaos.catalogue import LOGS_WITHOUT_TRACE_ID
+from tracebreak.chaos.reader import chaos
+flagfile.set_toggle(FLAGS, "logs-without-trace-id", "all")
+chaos.open("service-x", str(FLAGS))
+deadline = time.monotonic() + 10
+while not chaos.chooses_me(LOGS_WITHOUT_TRACE_ID) and time.monotonic() < deadline:
+    time.sleep(0.05)  # the provider reads the file on its own thread
+logs = Logs(provider, json_logs=True)
+assert logs.correlated is False
+"""
 
 
-def test_the_wrong_setup_writes_lines_without_trace_ids():
-    result = subprocess.run([sys.executable, "-c", UNCORRELATED], capture_output=True, text=True, timeout=60)
+def uncorrelated(flags) -> str:
+    setup = f"FLAGS = __import__('pathlib').Path({str(flags)!r})\n" + WRONG_SETUP
+    return SCRIPT.replace("Logs(provider, json_logs=True)", setup) + "\nlogs.close()\nchaos.close()\n"
+
+
+def test_the_wrong_setup_writes_lines_without_trace_ids(tmp_path):
+    script = uncorrelated(tmp_path / "flags.json")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     records = {
         r["message"]: r

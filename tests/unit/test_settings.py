@@ -1,6 +1,6 @@
 import pytest
 
-from tracebreak.settings import Settings, SettingsError
+from tracebreak.runtime.settings import Settings, SettingsError
 
 
 def test_defaults_are_the_local_ports():

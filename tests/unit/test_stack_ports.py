@@ -2,8 +2,9 @@ import socket
 
 import pytest
 
-from tracebreak.processes import StackError
-from tracebreak.stack import Ports, Stack, StackConfig
+from tracebreak.local.processes import StackError
+from tracebreak.local.stack import Stack, StackConfig
+from tracebreak.runtime.ports import Ports
 
 
 def test_a_taken_port_is_named_before_anything_starts(tmp_path):

@@ -1,6 +1,6 @@
 from rich.console import Console
 
-from tracebreak import waterfall
+from tracebreak.cli import waterfall
 from tracebreak.traces import Span, Trace
 
 

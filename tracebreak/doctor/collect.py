@@ -71,11 +71,28 @@ def join(
         if span.kind == "server"
         for name in callee_names(span)
     )
-    logs_by_request: dict[str, list[dict]] = {}
-    for record in logs or []:
+    logs_by_request = _logs_by_request(logs or [])
+    ids_of = {trace.trace_id: set().union(*(request_ids(span) for span in trace.spans)) for trace in traces}
+    requests, pending = [], []
+    for members in _connected(traces, ids_of):
+        request_id = min(rid for t in members for rid in ids_of[t.trace_id])
+        request = Request(request_id, members, logs_by_request.get(request_id), traced)
+        latest = max(span.end_us for span in request.spans)
+        (pending if now_us - latest < settle_us else requests).append(request)
+    return Collected(requests, pending, [trace for trace in traces if not ids_of[trace.trace_id]])
+
+
+def _logs_by_request(logs: list[dict]) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    for record in logs:
         request_id = (record.get("attributes") or {}).get("request_id")
         if request_id:
-            logs_by_request.setdefault(str(request_id), []).append(record)
+            found.setdefault(str(request_id), []).append(record)
+    return found
+
+
+def _connected(traces: list[Trace], ids_of: dict[str, set[str]]) -> list[list[Trace]]:
+    """The traces that carry request ids, grouped where they share one (directly or through others)."""
     parent: dict[str, str] = {}
 
     def root(key: str) -> str:
@@ -84,23 +101,11 @@ def join(
             key = parent[key]
         return key
 
-    ids_of: dict[str, set[str]] = {}
     for trace in traces:
-        ids = set().union(*(request_ids(span) for span in trace.spans))
-        ids_of[trace.trace_id] = ids
-        for request_id in ids:
+        for request_id in ids_of[trace.trace_id]:
             parent[root(f"t:{trace.trace_id}")] = root(f"r:{request_id}")
     groups: dict[str, list[Trace]] = {}
-    unjoined = []
     for trace in traces:
-        if not ids_of[trace.trace_id]:
-            unjoined.append(trace)
-            continue
-        groups.setdefault(root(f"t:{trace.trace_id}"), []).append(trace)
-    requests, pending = [], []
-    for members in groups.values():
-        request_id = min(rid for t in members for rid in ids_of[t.trace_id])
-        request = Request(request_id, members, logs_by_request.get(request_id), traced)
-        latest = max(span.end_us for span in request.spans)
-        (pending if now_us - latest < settle_us else requests).append(request)
-    return Collected(requests, pending, unjoined)
+        if ids_of[trace.trace_id]:
+            groups.setdefault(root(f"t:{trace.trace_id}"), []).append(trace)
+    return list(groups.values())

@@ -13,8 +13,7 @@ from rich.table import Table
 from tracebreak.doctor import signatures as sig
 from tracebreak.doctor.collect import Collected, collect
 from tracebreak.doctor.rules import ErrorOrigin, Finding, Request, diagnose, error_origin
-from tracebreak.store.jaeger import parse_duration_us
-from tracebreak.traces import TraceQuery
+from tracebreak.traces import TraceQuery, parse_duration_us
 
 
 @dataclass

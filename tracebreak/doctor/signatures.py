@@ -56,8 +56,8 @@ HIDDEN_ERROR_ORIGIN = Signature(
 LOGS_WITHOUT_TRACE_ID = Signature(
     "logs-without-trace-id",
     "log lines written for the request carry its request id but no trace id",
-    "Inject trace context into {to}'s logs: LoggingInstrumentor().instrument(inject_trace_context=True), "
-    "and handle records where they are written, inside the request's context.",
+    "Inject trace context into {to}'s logs: LoggingInstrumentor().instrument(inject_trace_context=True) "
+    "stamps every record with the trace and span it was written in.",
 )
 
 ALL = (

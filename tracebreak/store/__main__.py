@@ -1,7 +1,5 @@
 """`python -m tracebreak.store`: run the embedded trace store (the same as `tracebreak store`)."""
 
-import sys
+from tracebreak.store.server import main
 
-from tracebreak.cli import main
-
-main(["store", *sys.argv[1:]])
+main()

@@ -3,9 +3,11 @@
 import gzip
 import json
 import logging
+import sqlite3
 import time
 import zlib
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from google.rpc.status_pb2 import Status
 from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceResponse
@@ -19,6 +21,7 @@ from starlette.routing import Route
 from tracebreak.store import jaeger
 from tracebreak.store.database import Database, SpanQuery
 from tracebreak.store.otlp import JSON, PROTOBUF, PayloadError, decode_logs, decode_traces
+from tracebreak.traces import MAX_INT64, parse_duration_us
 
 log = logging.getLogger("tracebreak.store")
 
@@ -110,72 +113,87 @@ def _bad_request_as_jaeger(handler: Handler) -> Handler:
     return wrapped
 
 
-def query_app(db: Database) -> Starlette:
-    async def services(request: Request) -> Response:
-        names = db.services()
-        return JSONResponse(jaeger.envelope(names, len(names)))
+def _db(request: Request) -> Database:
+    return request.app.state.db
 
-    async def service_operations(request: Request) -> Response:
-        names = sorted({name for name, _ in db.operations(request.path_params["service"])})
-        return JSONResponse(jaeger.envelope(names, len(names)))
 
-    async def operations(request: Request) -> Response:
-        service = request.query_params.get("service")
-        if not service:
-            raise ValueError("parameter 'service' is required")
-        kind = request.query_params.get("spanKind")
-        found = [
-            {"name": name, "spanKind": span_kind}
-            for name, span_kind in db.operations(service)
-            if not kind or kind == span_kind
-        ]
-        return JSONResponse(jaeger.envelope(found, len(found)))
+async def _services(request: Request) -> Response:
+    names = _db(request).services()
+    return JSONResponse(jaeger.envelope(names, len(names)))
 
-    async def get_trace(request: Request) -> Response:
-        trace_id = _trace_id(request.path_params["trace_id"])
-        rows = db.trace(trace_id)
-        if not rows:
-            return JSONResponse(jaeger.error(404, "trace not found"), status_code=404)
-        return JSONResponse(jaeger.envelope([jaeger.trace(trace_id, rows)]))
 
-    async def find_traces(request: Request) -> Response:
-        wanted = request.query_params.getlist("traceID")
-        trace_ids = [_trace_id(t) for t in wanted] if wanted else db.find_trace_ids(_span_query(request))
-        found = [jaeger.trace(t, rows) for t in trace_ids if (rows := db.trace(t))]
-        return JSONResponse(jaeger.envelope(found))
+async def _service_operations(request: Request) -> Response:
+    names = sorted({name for name, _ in _db(request).operations(request.path_params["service"])})
+    return JSONResponse(jaeger.envelope(names, len(names)))
 
-    async def logs(request: Request) -> Response:
-        """The log records of a trace (traceID), or of a time window (start and end, in µs)."""
-        params = request.query_params
-        if params.get("traceID"):
-            rows = db.logs(_trace_id(params["traceID"]))
-        elif params.get("start") and params.get("end"):
-            rows = db.logs_between(_int(params, "start", 0), _int(params, "end", 0))
-        else:
-            raise ValueError("give traceID, or start and end (microseconds since the epoch)")
-        records = [
-            {
-                "timestamp": row["time_us"],
-                "traceID": row["trace_id"],
-                "spanID": row["span_id"],
-                "serviceName": row["service"],
-                "severity": row["severity"],
-                "body": row["body"],
-                "attributes": json.loads(row["attributes"]),
-            }
-            for row in rows
-        ]
-        return JSONResponse(jaeger.envelope(records))
 
-    routes = {
-        "/api/services": services,
-        "/api/services/{service}/operations": service_operations,
-        "/api/operations": operations,
-        "/api/traces": find_traces,
-        "/api/traces/{trace_id}": get_trace,
-        "/api/logs": logs,
+async def _operations(request: Request) -> Response:
+    service = request.query_params.get("service")
+    if not service:
+        raise ValueError("parameter 'service' is required")
+    kind = request.query_params.get("spanKind")
+    found = [
+        {"name": name, "spanKind": span_kind}
+        for name, span_kind in _db(request).operations(service)
+        if not kind or kind == span_kind
+    ]
+    return JSONResponse(jaeger.envelope(found, len(found)))
+
+
+async def _get_trace(request: Request) -> Response:
+    trace_id = _trace_id(request.path_params["trace_id"])
+    rows = _db(request).trace(trace_id)
+    if not rows:
+        return JSONResponse(jaeger.error(404, "trace not found"), status_code=404)
+    return JSONResponse(jaeger.envelope([jaeger.trace(trace_id, rows)]))
+
+
+async def _find_traces(request: Request) -> Response:
+    db = _db(request)
+    wanted = request.query_params.getlist("traceID")
+    trace_ids = [_trace_id(t) for t in wanted] if wanted else db.find_trace_ids(_span_query(request))
+    found = [jaeger.trace(t, rows) for t in trace_ids if (rows := db.trace(t))]
+    return JSONResponse(jaeger.envelope(found))
+
+
+async def _logs(request: Request) -> Response:
+    """The log records of a trace (traceID), or of a time window (start and end, in µs)."""
+    params, db = request.query_params, _db(request)
+    if params.get("traceID"):
+        rows = db.logs(_trace_id(params["traceID"]))
+    elif params.get("start") and params.get("end"):
+        rows = db.logs_between(_int(params, "start", 0), _int(params, "end", 0))
+    else:
+        raise ValueError("give traceID, or start and end (microseconds since the epoch)")
+    return JSONResponse(jaeger.envelope([_log_record(row) for row in rows]))
+
+
+def _log_record(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "timestamp": row["time_us"],
+        "traceID": row["trace_id"],
+        "spanID": row["span_id"],
+        "serviceName": row["service"],
+        "severity": row["severity"],
+        "body": row["body"],
+        "attributes": json.loads(row["attributes"]),
     }
-    return Starlette(routes=[Route(path, _bad_request_as_jaeger(h)) for path, h in routes.items()])
+
+
+QUERY_ROUTES = {
+    "/api/services": _services,
+    "/api/services/{service}/operations": _service_operations,
+    "/api/operations": _operations,
+    "/api/traces": _find_traces,
+    "/api/traces/{trace_id}": _get_trace,
+    "/api/logs": _logs,
+}
+
+
+def query_app(db: Database) -> Starlette:
+    app = Starlette(routes=[Route(path, _bad_request_as_jaeger(h)) for path, h in QUERY_ROUTES.items()])
+    app.state.db = db
+    return app
 
 
 def _trace_id(text: str) -> str:
@@ -194,7 +212,7 @@ def _span_query(request: Request) -> SpanQuery:
     end_us = _int(params, "end", now_us)
     lookback = params.get("lookback")
     default_start = end_us - (
-        jaeger.parse_duration_us(lookback) if lookback and lookback != "custom" else DEFAULT_LOOKBACK_US
+        parse_duration_us(lookback) if lookback and lookback != "custom" else DEFAULT_LOOKBACK_US
     )
     tags: dict[str, str] = {}
     if params.get("tags"):
@@ -217,8 +235,8 @@ def _span_query(request: Request) -> SpanQuery:
         tags=tags,
         start_us=_int(params, "start", default_start),
         end_us=end_us,
-        min_duration_us=jaeger.parse_duration_us(min_duration) if min_duration else None,
-        max_duration_us=jaeger.parse_duration_us(max_duration) if max_duration else None,
+        min_duration_us=parse_duration_us(min_duration) if min_duration else None,
+        max_duration_us=parse_duration_us(max_duration) if max_duration else None,
         limit=_int(params, "limit", DEFAULT_LIMIT) or DEFAULT_LIMIT,
     )
 
@@ -231,6 +249,6 @@ def _int(params: QueryParams, name: str, default: int) -> int:
         value = int(text)
     except ValueError as error:
         raise ValueError(f"parameter {name!r} must be an integer, got {text!r}") from error
-    if not 0 <= value <= jaeger.MAX_INT64:
+    if not 0 <= value <= MAX_INT64:
         raise ValueError(f"parameter {name!r} must be between 0 and 2^63-1, got {text!r}")
     return value

@@ -152,22 +152,11 @@ def _span_row(
     if len(span.trace_id) != 16 or len(span.span_id) != 8:
         raise PayloadError(f"span {span.name!r} has an invalid trace or span id")
     trace_id, parent = span.trace_id.hex(), span.parent_span_id.hex()
-    references = []
-    if parent:
-        references.append({"refType": "CHILD_OF", "traceID": trace_id, "spanID": parent})
+    references = [{"refType": "CHILD_OF", "traceID": trace_id, "spanID": parent}] if parent else []
     references.extend(
         {"refType": "FOLLOWS_FROM", "traceID": link.trace_id.hex(), "spanID": link.span_id.hex()}
         for link in span.links
     )
-    tags = [_tag(kv.key, _value(kv.value)) for kv in span.attributes]
-    if span.kind in SPAN_KINDS:
-        tags.append(_tag("span.kind", SPAN_KINDS[span.kind]))
-    if span.status.code in STATUS_CODES:
-        tags.append(_tag("otel.status_code", STATUS_CODES[span.status.code]))
-    if span.status.code == Status.STATUS_CODE_ERROR:
-        tags.append(_tag("error", True))
-    if span.status.message:
-        tags.append(_tag("otel.status_description", span.status.message))
     logs = [
         {
             "timestamp": event.time_unix_nano // 1000,
@@ -187,11 +176,25 @@ def _span_row(
         kind=SPAN_KINDS.get(span.kind, "unspecified"),
         start_us=span.start_time_unix_nano // 1000,
         duration_us=max(0, span.end_time_unix_nano - span.start_time_unix_nano) // 1000,
-        tags=tags + scope_tags,
+        tags=_span_tags(span) + scope_tags,
         logs=logs,
         references=references,
         process_tags=process_tags,
     )
+
+
+def _span_tags(span: Span) -> list[dict[str, Any]]:
+    """The attributes, and what Jaeger keeps as tags: the kind and the status."""
+    tags = [_tag(kv.key, _value(kv.value)) for kv in span.attributes]
+    if span.kind in SPAN_KINDS:
+        tags.append(_tag("span.kind", SPAN_KINDS[span.kind]))
+    if span.status.code in STATUS_CODES:
+        tags.append(_tag("otel.status_code", STATUS_CODES[span.status.code]))
+    if span.status.code == Status.STATUS_CODE_ERROR:
+        tags.append(_tag("error", True))
+    if span.status.message:
+        tags.append(_tag("otel.status_description", span.status.message))
+    return tags
 
 
 def _process(attributes: Iterable[KeyValue]) -> tuple[str, list[dict[str, Any]]]:

@@ -4,12 +4,14 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import uvicorn
 
-from tracebreak.lifecycle import stop_requested
+from tracebreak.runtime.ports import DEFAULT as PORTS
+from tracebreak.runtime.signals import stop_requested
 from tracebreak.store.app import DEFAULT_MAX_BODY, ingest_app, query_app
 from tracebreak.store.database import Database, Retention
 
@@ -23,8 +25,12 @@ class _Server(uvicorn.Server):
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--otlp-port", type=int, default=4318, help="OTLP/HTTP receiver port (default 4318)")
-    p.add_argument("--query-port", type=int, default=16686, help="Jaeger query API port (default 16686)")
+    p.add_argument(
+        "--otlp-port", type=int, default=PORTS.otlp, help=f"OTLP/HTTP receiver port (default {PORTS.otlp})"
+    )
+    p.add_argument(
+        "--query-port", type=int, default=PORTS.query, help=f"Jaeger query API port (default {PORTS.query})"
+    )
     p.add_argument("--db", type=Path, default=Path(".tracebreak/traces.db"), help="SQLite file")
     p.add_argument("--max-spans", type=int, default=Retention.max_spans, help="spans kept at most")
     p.add_argument("--max-age", type=float, default=Retention.max_age_s / 3600, help="hours kept at most")
@@ -56,3 +62,12 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     asyncio.run(serve(args))
     return 0
+
+
+def main() -> None:
+    """`python -m tracebreak.store`: the same as `tracebreak store`."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tracebreak.store", description="the embedded trace store"
+    )
+    add_arguments(parser)
+    sys.exit(run(parser.parse_args()))

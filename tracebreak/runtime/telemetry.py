@@ -1,10 +1,11 @@
 """OpenTelemetry bootstrap shared by every tracebreak process.
 
-One call, `setup(service_name)`, gives a process its resource, the W3C propagators, OTLP/HTTP export
+One call, `setup(service_name)`, gives a process its resource, the propagators, OTLP/HTTP export
 of spans and logs, the official instrumentations that patch libraries globally (aiokafka, httpx, aiohttp,
 logging) and JSON logs on stdout. Export is configured only through the standard `OTEL_*`
 variables; without them it goes to the embedded store at http://localhost:4318.
-FastAPI and gRPC are instrumented where the app and the channels are made (service_a, service_b).
+FastAPI and gRPC are instrumented where the app and the channels are made (each service's server.py
+and client.py).
 """
 
 import asyncio
@@ -13,38 +14,23 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from opentelemetry import _logs, propagate, trace
-from opentelemetry.baggage.propagation import W3CBaggagePropagator
-from opentelemetry.context import Context
+from opentelemetry import _logs, trace
 from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.instrumentation.aiohttp_client import AioHttpClientInstrumentor
 from opentelemetry.instrumentation.aiokafka import AIOKafkaInstrumentor
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
-from opentelemetry.instrumentation.propagators import (
-    TraceResponsePropagator,
-    set_global_response_propagator,
-)
-from opentelemetry.propagators.composite import CompositePropagator
-from opentelemetry.propagators.textmap import (
-    CarrierT,
-    Getter,
-    Setter,
-    TextMapPropagator,
-    default_getter,
-    default_setter,
-)
 from opentelemetry.sdk._logs import LoggerProvider
 from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import Sampler
-from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from tracebreak import __version__
-from tracebreak.client import CLIENT_SERVICE
-from tracebreak.logs import Logs, level_from_env
+from tracebreak.demo import CLIENT_SERVICE
+from tracebreak.runtime import propagation
+from tracebreak.runtime.logs import Logs, level_from_env
 
 DEFAULT_ENVIRONMENT = "local"
 
@@ -89,9 +75,7 @@ def setup(service_name: str, json_logs: bool = True, sampler: Sampler | None = N
     logger_provider.add_log_record_processor(BatchLogRecordProcessor(OTLPLogExporter()))
     _logs.set_logger_provider(logger_provider)
 
-    register_propagators()
-    # Every HTTP response tells its caller where its trace is (W3C Trace Context Level 2).
-    set_global_response_propagator(TraceResponsePropagator())
+    propagation.register()
 
     AIOKafkaInstrumentor().instrument(tracer_provider=tracer_provider)
     HTTPXClientInstrumentor().instrument(tracer_provider=tracer_provider)
@@ -106,41 +90,3 @@ def setup_client() -> Telemetry:
     # A store that is down must not hold the command for the exporter's 10 s default.
     os.environ.setdefault("OTEL_EXPORTER_OTLP_TIMEOUT", "2")
     return setup(CLIENT_SERVICE, json_logs=False)
-
-
-def register_propagators(registered: bool = True) -> None:
-    if registered:
-        # RIGHT: the Context Law needs a propagator on both sides of every boundary: W3C trace
-        # context and baggage.
-        propagate.set_global_textmap(
-            CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
-        )
-    else:
-        # chaos: propagator-not-registered. WRONG: no propagator, as with OTEL_PROPAGATORS=none (or
-        # Go's default global propagator). Every instrumentation still runs, but extracts nothing and
-        # injects nothing.
-        propagate.set_global_textmap(NoPropagator())
-
-
-def propagators_registered() -> bool:
-    return not isinstance(propagate.get_global_textmap(), NoPropagator)
-
-
-class NoPropagator(TextMapPropagator):
-    """Extracts nothing and injects nothing. (Python's own answer to OTEL_PROPAGATORS=none, an empty
-    CompositePropagator, returns None from extract, and the gRPC server instrumentation then fails
-    every call instead of starting a new trace; this one behaves as "no propagator" does elsewhere.)"""
-
-    def extract(
-        self, carrier: CarrierT, context: Context | None = None, getter: Getter = default_getter
-    ) -> Context:
-        return context if context is not None else Context()
-
-    def inject(
-        self, carrier: CarrierT, context: Context | None = None, setter: Setter = default_setter
-    ) -> None:
-        return None
-
-    @property
-    def fields(self) -> set[str]:
-        return set()

@@ -5,7 +5,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tracebreak.client import CLIENT_SERVICE
+from tracebreak.demo import CLIENT_SERVICE
 from tracebreak.traces import Span, Trace
 
 BAR_WIDTH = 20

@@ -1,4 +1,5 @@
-"""Service B's client for service C: request/reply over Kafka with a correlation id and a deadline.
+"""The client service B uses to ask service C: request/reply over Kafka with a correlation id and a
+deadline, and the contract between them (the request, the reply, their headers).
 
 A request goes to the request topic with the correlation id, the reply topic and the request id in
 its record headers; the aiokafka instrumentation adds the trace context and baggage (it injects in
@@ -10,15 +11,57 @@ import asyncio
 import json
 import logging
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
 
-from tracebreak import messaging
-from tracebreak.correlation import REQUEST_ID_HEADER
+from tracebreak.runtime import messaging
+from tracebreak.runtime.correlation import REQUEST_ID_HEADER
 
 log = logging.getLogger(__name__)
+
+CORRELATION_ID_HEADER = "correlation-id"
+REPLY_TO_HEADER = "reply-to"
+
+
+def encode_request(order_id: int) -> bytes:
+    return json.dumps({"order_id": order_id}).encode()
+
+
+def decode_request(value: bytes | None) -> int:
+    """The order id asked for; ValueError if the record is not a request."""
+    try:
+        return int(json.loads(value or b"")["order_id"])
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError) as error:
+        raise ValueError(f"unreadable request: {error!r}") from error
+
+
+@dataclass(frozen=True)
+class Reply:
+    """C's answer: the order, no such order, or a failure saying why."""
+
+    status: Literal["ok", "not_found", "failed"]
+    order: dict[str, Any] | None = None
+    error: str | None = None
+
+    def encode(self) -> bytes:
+        fields = {"status": self.status, "order": self.order, "error": self.error}
+        return json.dumps({key: value for key, value in fields.items() if value is not None}).encode()
+
+    @classmethod
+    def decode(cls, value: bytes | None) -> "Reply":
+        try:
+            document = json.loads(value or b"")
+            reply = cls(document["status"], document.get("order"), document.get("error"))
+        except (ValueError, KeyError, TypeError, RecursionError) as error:  # not JSON, not UTF-8, nested
+            return cls("failed", error=f"unreadable reply: {error}")
+        if reply.status not in ("ok", "not_found", "failed") or (reply.status == "ok") != isinstance(
+            reply.order, dict
+        ):
+            return cls("failed", error=f"unreadable reply: {document!r:.200}")
+        return reply
 
 
 class EnrichmentUnavailable(Exception):
@@ -41,7 +84,7 @@ class EnrichmentClient:
             enable_auto_commit=False,
             fetch_max_wait_ms=messaging.FETCH_MAX_WAIT_MS,
         )
-        self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._pending: dict[str, asyncio.Future[Reply]] = {}
         self._reader: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -64,14 +107,14 @@ class EnrichmentClient:
         await self._consumer.stop()
         await self._producer.stop()
 
-    async def enrich(self, order_id: int, request_id: str | None, timeout_s: float) -> dict[str, Any]:
+    async def enrich(self, order_id: int, request_id: str | None, timeout_s: float) -> Reply:
         correlation_id = uuid.uuid4().hex
         reply = asyncio.get_running_loop().create_future()
         self._pending[correlation_id] = reply
         headers = messaging.headers(
             {
-                messaging.CORRELATION_ID_HEADER: correlation_id,
-                messaging.REPLY_TO_HEADER: self.reply_topic,
+                CORRELATION_ID_HEADER: correlation_id,
+                REPLY_TO_HEADER: self.reply_topic,
                 REQUEST_ID_HEADER: request_id,
             }
         )
@@ -80,7 +123,7 @@ class EnrichmentClient:
             async with asyncio.timeout(timeout_s):
                 try:
                     await self._producer.send_and_wait(
-                        self.request_topic, json.dumps({"order_id": order_id}).encode(), headers=headers
+                        self.request_topic, encode_request(order_id), headers=headers
                     )
                 except KafkaError as error:
                     raise EnrichmentUnavailable(f"the broker did not take the request: {error!r}") from error
@@ -98,14 +141,11 @@ class EnrichmentClient:
     async def _read_replies(self) -> None:
         async for record in self._consumer:
             carrier = messaging.carrier(record.headers)
-            correlation_id = carrier.get(messaging.CORRELATION_ID_HEADER, "")
+            correlation_id = carrier.get(CORRELATION_ID_HEADER, "")
             waiting = self._pending.get(correlation_id)
             if waiting is None or waiting.done():
                 log.warning(
                     "dropped a reply nobody awaits (late or foreign): correlation id %r", correlation_id
                 )
                 continue
-            try:
-                waiting.set_result(json.loads(record.value or b""))
-            except (ValueError, RecursionError) as error:  # not JSON, not UTF-8, or absurdly nested
-                waiting.set_result({"status": "failed", "error": f"unreadable reply: {error}"})
+            waiting.set_result(Reply.decode(record.value))

@@ -8,22 +8,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from tracebreak import envoy_runtime, flagfile
-from tracebreak.toggles import CATALOGUE, Toggle, toggle
-
-
-def describe(t: Toggle, value: Any) -> str:
-    if value is None:
-        return "unknown (Envoy not reachable)"
-    if value == flagfile.OFF_VALUES[t.value]:
-        return "off"
-    if t.value == "rate":
-        return f"on, rate {value:g}"
-    if t.value == "milliseconds":
-        return f"on, {value} ms"
-    if t.value == "service":
-        return f"on, {value}"
-    return "on"
+from tracebreak.chaos import envoy_runtime, flagfile
+from tracebreak.chaos.catalogue import CATALOGUE, Toggle, toggle
 
 
 def current(args: argparse.Namespace) -> dict[str, Any]:
@@ -41,23 +27,30 @@ def current(args: argparse.Namespace) -> dict[str, Any]:
     return values
 
 
+def _entry(t: Toggle, value: Any) -> dict[str, Any]:
+    described = {"value": value, "state": t.setting.describe(value)}
+    facts = ("kind", "boundary", "where", "signature", "fix", "story")
+    return {"name": t.name, **{fact: getattr(t, fact) for fact in facts}, **described}
+
+
 def list_toggles(args: argparse.Namespace) -> int:
     values = current(args)
     if args.json:
-        print(json.dumps([
-            {"name": t.name, "kind": t.kind, "value": values[t.name], "state": describe(t, values[t.name]),
-             "boundary": t.boundary, "story": t.story}
-            for t in CATALOGUE
-        ]))  # fmt: skip
+        print(json.dumps([_entry(t, values[t.name]) for t in CATALOGUE]))
         return 0
     table = Table(title=f"chaos toggles ({args.flags}, Envoy admin {args.envoy_admin})")
-    for column in ("toggle", "kind", "state", "boundary", "story"):
+    for column in ("toggle", "kind", "state", "boundary", "where", "story"):
         table.add_column(column, overflow="fold")
     for t in CATALOGUE:
-        value = values[t.name]
-        state = describe(t, value)
+        state = t.setting.describe(values[t.name])
         table.add_row(
-            t.name, t.kind, state, t.boundary, t.story, style="bold" if state.startswith("on") else ""
+            t.name,
+            t.kind,
+            state,
+            t.boundary,
+            t.where,
+            t.story,
+            style="bold" if state.startswith("on") else "",
         )
     Console().print(table)
     return 0
@@ -74,9 +67,9 @@ def apply(flags: Path, envoy_admin: str, name: str, value: Any | None) -> None:
 
 def switch(args: argparse.Namespace) -> int:
     t = toggle(args.name)
-    value = flagfile.parse_setting(t, args.rate, args.ms, args.service) if args.command_name == "on" else None
+    value = t.parse(rate=args.rate, ms=args.ms, service=args.service) if args.command_name == "on" else None
     apply(args.flags, args.envoy_admin, t.name, value)
-    print(f"{t.name}: {describe(t, value if value is not None else flagfile.OFF_VALUES[t.value])}")
+    print(f"{t.name}: {t.setting.describe(t.setting.off if value is None else value)}")
     return 0
 
 
@@ -102,7 +95,7 @@ def add_parser(commands: argparse._SubParsersAction, flags_default: Path, admin_
         "--envoy-admin", default=admin_default, help=f"Envoy's admin API (default {admin_default})"
     )
     actions = chaos.add_subparsers(dest="command_name", required=True)
-    listing = actions.add_parser("list", help="each toggle's state, kind, boundary and story")
+    listing = actions.add_parser("list", help="each toggle's state, kind, boundary, file and story")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(run=list_toggles)
     on = actions.add_parser("on", help="turn a toggle on")

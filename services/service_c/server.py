@@ -6,20 +6,21 @@ ended before `getone` returns, so the processing span cannot rely on it: it extr
 """
 
 import asyncio
-import json
 import logging
-from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 from opentelemetry import baggage, context, propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
+from services.service_c.client import CORRELATION_ID_HEADER, REPLY_TO_HEADER, Reply, decode_request
 from services.service_c.database import OrdersDatabase
 from services.service_c.offsets import CommitTracker
-from tracebreak import messaging
-from tracebreak.chaos import chaos
-from tracebreak.correlation import REQUEST_ID_HEADER, bind, current_request_id
+from tracebreak.chaos.catalogue import KAFKA_CONSUMER_NO_EXTRACT
+from tracebreak.chaos.reader import chaos
+from tracebreak.runtime import messaging
+from tracebreak.runtime.boundary import received
+from tracebreak.runtime.correlation import REQUEST_ID_HEADER, current_request_id
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -85,10 +86,10 @@ class Enrichment:
             current_request_id.reset(bound)  # the loop's next lines belong to no request
 
     async def _handle(self, record: ConsumerRecord, headers: dict[str, str]) -> None:
-        if chaos.decide("kafka-consumer-no-extract"):
+        if chaos.hits(KAFKA_CONSUMER_NO_EXTRACT):
             # chaos: kafka-consumer-no-extract. WRONG: trusting the aiokafka instrumentation. Its
             # CONSUMER span ended before getone returned, so the work below starts new traces.
-            await self.process(record, headers, hit="kafka-consumer-no-extract")
+            await self.process(record, headers)
             return
         # RIGHT: Extract. B's context, trace and baggage alike, becomes the context of everything below.
         token = context.attach(propagate.extract(headers))
@@ -97,29 +98,17 @@ class Enrichment:
         finally:
             context.detach(token)
 
-    async def process(self, record: ConsumerRecord, headers: dict[str, str], hit: str | None = None) -> None:
+    async def process(self, record: ConsumerRecord, headers: dict[str, str]) -> None:
         with tracer.start_as_current_span(
-            f"{record.topic} process",
-            kind=SpanKind.CONSUMER,
-            attributes={
-                "messaging.system": "kafka",
-                "messaging.operation.type": "process",
-                "messaging.operation.name": "process",
-                "messaging.destination.name": record.topic,
-                "messaging.destination.partition.id": str(record.partition),
-                "messaging.kafka.offset": record.offset,
-                "messaging.consumer.group.name": GROUP_ID,
-            },
+            f"{record.topic} process", kind=SpanKind.CONSUMER, attributes=process_attributes(record)
         ) as span:
-            bind(headers.get(REQUEST_ID_HEADER), span, "kafka")
-            chaos.record_log_setup()
-            if hit:
-                chaos.record(hit, True)
+            # The inbound boundary: the processing span, under the context extracted above.
+            received(headers.get(REQUEST_ID_HEADER), span, "kafka")
             user = baggage.get_baggage("enduser.id")
             if user:
                 span.set_attribute("enduser.id", str(user))
-            reply_to = headers.get(messaging.REPLY_TO_HEADER)
-            correlation_id = headers.get(messaging.CORRELATION_ID_HEADER)
+            reply_to = headers.get(REPLY_TO_HEADER)
+            correlation_id = headers.get(CORRELATION_ID_HEADER)
             if not reply_to or not correlation_id:
                 # Nobody can be answered: record why and move on, so one bad record blocks nothing.
                 message = f"request at offset {record.offset} lacks the reply-to or correlation-id header"
@@ -127,28 +116,32 @@ class Enrichment:
                 log.error("%s; skipped", message)
                 return
             reply = await self.enrich(record.value, span)
-            reply_headers = {
-                messaging.CORRELATION_ID_HEADER: correlation_id,
-                REQUEST_ID_HEADER: headers.get(REQUEST_ID_HEADER),
-            }
-            try:
-                await self.producer.send_and_wait(
-                    reply_to, json.dumps(reply).encode(), headers=messaging.headers(reply_headers)
-                )
-            except KafkaError as error:
-                # The caller's deadline will answer for us; say here why no reply went out.
-                span.record_exception(error)
-                span.set_status(Status(StatusCode.ERROR, f"reply not sent: {error}"))
-                log.error("reply to %s not sent: %r", reply_to, error)
+            await self.send_reply(
+                reply_to,
+                reply,
+                {CORRELATION_ID_HEADER: correlation_id, REQUEST_ID_HEADER: headers.get(REQUEST_ID_HEADER)},
+                span,
+            )
 
-    async def enrich(self, value: bytes | None, span: trace.Span) -> dict[str, Any]:
+    async def send_reply(
+        self, reply_to: str, reply: Reply, headers: dict[str, str | None], span: trace.Span
+    ) -> None:
         try:
-            order_id = int(json.loads(value or b"")["order_id"])
-        except (ValueError, KeyError, TypeError, OverflowError, RecursionError) as error:
+            await self.producer.send_and_wait(reply_to, reply.encode(), headers=messaging.headers(headers))
+        except KafkaError as error:
+            # The caller's deadline will answer for us; say here why no reply went out.
+            span.record_exception(error)
+            span.set_status(Status(StatusCode.ERROR, f"reply not sent: {error}"))
+            log.error("reply to %s not sent: %r", reply_to, error)
+
+    async def enrich(self, value: bytes | None, span: trace.Span) -> Reply:
+        try:
+            order_id = decode_request(value)
+        except ValueError as error:
             span.record_exception(error)
             span.set_status(Status(StatusCode.ERROR, "unreadable request"))
             log.error("unreadable enrichment request %r: %s", value, error)
-            return {"status": "failed", "error": f"unreadable request: {error}"}
+            return Reply("failed", error=str(error))
         span.set_attribute("order.id", order_id)
         try:
             found = await self.database.find(order_id)
@@ -156,9 +149,22 @@ class Enrichment:
             span.record_exception(error)
             span.set_status(Status(StatusCode.ERROR, str(error)))
             log.error("order %s: %s", order_id, error)
-            return {"status": "failed", "error": str(error)}
+            return Reply("failed", error=str(error))
         if found is None:
             log.info("order %s not found", order_id)
-            return {"status": "not_found"}
+            return Reply("not_found")
         log.info("order %s enriched", order_id)
-        return {"status": "ok", "order": found}
+        return Reply("ok", order=found)
+
+
+def process_attributes(record: ConsumerRecord) -> dict[str, str | int]:
+    """The messaging semantic conventions for the processing span of one record."""
+    return {
+        "messaging.system": "kafka",
+        "messaging.operation.type": "process",
+        "messaging.operation.name": "process",
+        "messaging.destination.name": record.topic,
+        "messaging.destination.partition.id": str(record.partition),
+        "messaging.kafka.offset": record.offset,
+        "messaging.consumer.group.name": GROUP_ID,
+    }

@@ -2,13 +2,16 @@
 
 The flagd provider in FILE mode needs no daemon: it re-reads the file when its mtime changes (every
 200 ms here), and keeps its last good flags when the file is broken. Each time a toggle changes what
-a request does, the service says so on the active span (`feature_flag.evaluation`, the semantic
-conventions' event) and in a log line carrying the request id: the ground truth of what was hit.
+a request does, the service says so on the span current at that line (`feature_flag.evaluation`,
+the semantic conventions' event) and in a log line carrying the request id: the ground truth of what
+was hit. `hits` records by itself; toggles that shape a whole process are recorded at each inbound
+boundary (tracebreak.runtime.boundary).
 """
 
 import logging
 import random
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +22,16 @@ from openfeature.contrib.provider.flagd.config import ResolverType
 from openfeature.event import EventDetails, ProviderEvent
 from opentelemetry import trace
 
-from tracebreak import flagfile
-from tracebreak.correlation import current_request_id
-from tracebreak.logs import logs_correlated
-from tracebreak.toggles import toggle
+from tracebreak.chaos import flagfile
+from tracebreak.chaos.catalogue import Toggle
+from tracebreak.chaos.setting import ServiceChoice
 
 log = logging.getLogger("tracebreak.chaos")
 
 POLL_MS = 200
 PROVIDER_NAME = "flagd"
+
+_pending: ContextVar[tuple[tuple[Toggle, Any], ...]] = ContextVar("chaos_pending_hits", default=())
 
 
 class Chaos:
@@ -65,52 +69,53 @@ class Chaos:
         api.add_handler(ProviderEvent.PROVIDER_CONFIGURATION_CHANGED, lambda _: callback())
         callback()
 
-    def value(self, name: str) -> Any:
-        t = toggle(name)
-        off = flagfile.OFF_VALUES[t.value]
-        if self._client is None:
-            return off
-        if t.value == "rate":
-            return self._client.get_float_value(name, off)
-        if t.value == "milliseconds":
-            return self._client.get_integer_value(name, off)
-        if t.value == "switch":
-            return self._client.get_boolean_value(name, off)
-        return self._client.get_string_value(name, off)
+    def value(self, t: Toggle) -> Any:
+        """The toggle's value in force in this process (its "off" value where it does not act)."""
+        if self._client is None or t.acts_in not in (None, self.service):
+            return t.setting.off
+        return t.setting.read(self._client, t.name)
 
-    def hits(self, name: str) -> bool:
-        """Whether this request is one the toggle affects (its rate's share); recorded if so."""
-        rate = self.decide(name)
-        if rate is None:
-            return False
-        self.record(name, rate)
-        return True
+    def hits(self, t: Toggle) -> bool:
+        """Whether this request is one a rate toggle affects (its share of requests); recorded if so."""
+        rate = self.value(t)
+        if rate > 0 and random.random() < rate:
+            self.record(t, rate)
+            return True
+        return False
 
-    def decide(self, name: str) -> float | None:
-        """The rate, if this request is one the toggle affects; for callers that record it later."""
-        rate = self.value(name)
-        return rate if rate > 0 and random.random() < rate else None
+    def in_force(self, t: Toggle) -> Any:
+        """The toggle's value for this request; recorded when it is on (a latency, say)."""
+        value = self.value(t)
+        if value != t.setting.off:
+            self.record(t, value)
+        return value
 
-    def applies_to_me(self, name: str) -> bool:
-        """For toggles set to a service (or all)."""
-        return self.value(name) in (self.service, "all")
+    def chooses_me(self, t: Toggle) -> bool:
+        """For toggles set to a service (or all): whether this one is chosen."""
+        return ServiceChoice.chooses(self.value(t), self.service)
 
-    def record_log_setup(self) -> None:
-        """Where this service's logs are, right now, set up without trace context, each request says so."""
-        if current_request_id.get() and not logs_correlated():
-            self.record("logs-without-trace-id", self.service)
-
-    def record(self, name: str, value: Any) -> None:
+    def record(self, t: Toggle, value: Any) -> None:
+        if not trace.get_current_span().get_span_context().is_valid:
+            # No span yet (a consumer before its processing span): the inbound boundary records it,
+            # so the line carries the trace the request's work runs in.
+            _pending.set((*_pending.get(), (t, value)))
+            return
         trace.get_current_span().add_event(
             "feature_flag.evaluation",
             {
-                "feature_flag.key": name,
+                "feature_flag.key": t.name,
                 "feature_flag.result.variant": "on",
                 "feature_flag.result.value": str(value),
                 "feature_flag.provider.name": PROVIDER_NAME,
             },
         )
-        log.info("chaos toggle %s hit this request", name, extra={"chaos_toggle": name})
+        log.info("chaos toggle %s hit this request", t.name, extra={"chaos_toggle": t.name})
+
+    def record_pending(self) -> None:
+        """Record the hits decided before this request had a span, now that it has one."""
+        pending, _ = _pending.get(), _pending.set(())
+        for t, value in pending:
+            self.record(t, value)
 
     def _report_problem(self, details: EventDetails) -> None:
         if self._path is None:
@@ -128,5 +133,5 @@ class Chaos:
         self._last_problem = ""
 
 
-# One per process: services open it at start (tracebreak.service_process) and read it where toggles act.
+# One per process: services open it at start (tracebreak.runtime.service) and read it where toggles act.
 chaos = Chaos()

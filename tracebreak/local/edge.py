@@ -4,7 +4,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from string import Template
 
-ENVOY_DIR = Path(__file__).resolve().parent.parent / "envoy"
+from tracebreak.runtime.ports import DEFAULT as PORTS
+from tracebreak.runtime.ports import Ports
+
+ENVOY_DIR = Path(__file__).resolve().parents[2] / "envoy"
 TEMPLATE = ENVOY_DIR / "envoy.template.yaml"
 COMPOSE_CONFIG = ENVOY_DIR / "envoy.compose.yaml"
 
@@ -22,16 +25,15 @@ class EdgeAddresses:
     ACCESS_LOG_PATH: str
 
 
-COMPOSE = EdgeAddresses(
-    LISTEN_ADDRESS="0.0.0.0",
-    LISTEN_PORT=8080,
-    ADMIN_ADDRESS="0.0.0.0",
-    ADMIN_PORT=9901,
-    UPSTREAM_HOST="service-a",
-    UPSTREAM_PORT=8000,
-    OTLP_HOST="otel-collector",
-    OTLP_PORT=4318,
-    ACCESS_LOG_PATH="/dev/stdout",
+def addresses(ports: Ports, listen: str, upstream: str, otlp: str, access_log: str) -> EdgeAddresses:
+    """Envoy listens (edge and admin) on `listen`, finds A at `upstream` and the OTLP receiver at `otlp`."""
+    return EdgeAddresses(
+        listen, ports.edge, listen, ports.edge_admin, upstream, ports.service_a, otlp, ports.otlp, access_log
+    )
+
+
+COMPOSE = addresses(
+    PORTS, listen="0.0.0.0", upstream="service-a", otlp="otel-collector", access_log="/dev/stdout"
 )
 
 
@@ -41,7 +43,7 @@ def render(addresses: EdgeAddresses) -> str:
 
 def write_compose_config() -> None:
     COMPOSE_CONFIG.write_text(
-        "# Generated from envoy.template.yaml by `python -m tracebreak.edge`; do not edit by hand.\n"
+        "# Generated from envoy.template.yaml by `python -m tracebreak.local.edge`; do not edit by hand.\n"
         + render(COMPOSE)
     )
 

@@ -1,9 +1,7 @@
-"""Kafka conventions shared by the request/reply pair of service B and service C."""
+"""Kafka conventions of every tracebreak producer and consumer: record headers as a text-map
+carrier, and how long a fetch waits."""
 
 from collections.abc import Sequence
-
-CORRELATION_ID_HEADER = "correlation-id"
-REPLY_TO_HEADER = "reply-to"
 
 # aiokafka waits up to 500 ms for data by default, which makes one request/reply round trip on a
 # local broker take about 250 ms; 10 ms brings it to a few milliseconds.

@@ -11,11 +11,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from tracebreak.toggles import BY_NAME, CATALOGUE, SERVICES, Toggle, toggle
+from tracebreak.chaos.catalogue import BY_NAME, CATALOGUE, Toggle, toggle
 
 SCHEMA = "https://flagd.dev/schema/v0/flags.json"
-OFF_VALUES: dict[str, Any] = {"rate": 0.0, "milliseconds": 0, "switch": False, "service": "none"}
-DEFAULT_MILLISECONDS = 500
 
 
 class FlagFileError(ValueError):
@@ -32,7 +30,7 @@ def default_flags() -> dict[str, Any]:
 
 def _flag(t: Toggle, value: Any | None) -> dict[str, Any]:
     """One toggle's flag: its "on" variant holds the setting, and is in force unless value is None."""
-    off = OFF_VALUES[t.value]
+    off = t.setting.off
     return {
         "state": "ENABLED",
         "variants": {"off": off, "on": off if value is None else value},
@@ -74,60 +72,17 @@ def check(document: Any) -> list[str]:
             problems.append(f"flag {name!r}: state must be ENABLED or DISABLED")
         if not isinstance(variants, dict) or flag.get("defaultVariant") not in variants:
             problems.append(f"flag {name!r}: defaultVariant must name one of its variants")
-        elif name in BY_NAME and not all(_fits(BY_NAME[name], value) for value in variants.values()):
-            problems.append(f"flag {name!r}: its variants must be {EXPECTED[BY_NAME[name].value]}")
+        elif name in BY_NAME and not all(BY_NAME[name].setting.fits(value) for value in variants.values()):
+            problems.append(f"flag {name!r}: its variants must be {BY_NAME[name].setting.expected}")
     return problems
-
-
-EXPECTED = {
-    "rate": "numbers from 0 to 1",
-    "milliseconds": "whole numbers of milliseconds",
-    "switch": "true or false",
-    "service": f"one of {', '.join(SERVICES)}, all or none",
-}
-
-
-def _fits(t: Toggle, value: Any) -> bool:
-    if t.value == "rate":
-        return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
-    if t.value == "milliseconds":
-        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    if t.value == "switch":
-        return isinstance(value, bool)
-    return value in (*SERVICES, "all", "none")
 
 
 def state(document: dict[str, Any], t: Toggle) -> Any:
     """The value in force for a service-side toggle: its "off" value unless the "on" variant is chosen."""
     flag = document["flags"].get(t.name)
     if not flag or flag.get("state") != "ENABLED":
-        return OFF_VALUES[t.value]
-    return flag["variants"].get(flag["defaultVariant"], OFF_VALUES[t.value])
-
-
-def parse_setting(t: Toggle, rate: float | None, milliseconds: int | None, service: str | None) -> Any:
-    """The "on" value for `chaos on`, checked against what the toggle takes."""
-    if t.value == "rate":
-        value = 1.0 if rate is None else rate
-        if not 0 < value <= 1:
-            raise ValueError(f"--rate must be above 0 and at most 1, got {value}")
-        return value
-    if rate is not None:
-        how = {"milliseconds": "set it with --ms", "service": "choose with --service"}
-        raise ValueError(
-            f"{t.name} takes no --rate: {how.get(t.value, 'it acts on the whole process, on or off')}"
-        )
-    if t.value == "milliseconds":
-        value = DEFAULT_MILLISECONDS if milliseconds is None else milliseconds
-        if value <= 0:
-            raise ValueError(f"--ms must be a positive number of milliseconds, got {value}")
-        return value
-    if t.value == "service":
-        chosen = service or "all"
-        if chosen not in (*SERVICES, "all"):
-            raise ValueError(f"--service must be one of {', '.join(SERVICES)} or all, got {chosen!r}")
-        return chosen
-    return True
+        return t.setting.off
+    return flag["variants"].get(flag["defaultVariant"], t.setting.off)
 
 
 def set_toggle(path: Path, name: str, value: Any | None) -> dict[str, Any]:

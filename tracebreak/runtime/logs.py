@@ -6,18 +6,20 @@ request's log lines can be found from its trace and the other way round.
 
 import logging
 import os
-import queue
 import sys
 import threading
-from logging.handlers import QueueHandler, QueueListener
 
+from opentelemetry import context, trace
 from opentelemetry._logs import get_logger_provider
 from opentelemetry.instrumentation.logging import LoggingInstrumentor
 from opentelemetry.instrumentation.logging.handler import LoggingHandler
 from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
 from pythonjsonlogger.json import JsonFormatter
 
-from tracebreak.correlation import current_request_id
+from tracebreak.chaos.catalogue import LOGS_WITHOUT_TRACE_ID
+from tracebreak.chaos.reader import chaos
+from tracebreak.runtime.correlation import current_request_id
 
 FIELDS = "{asctime}{levelname}{name}{message}{otelServiceName}{otelTraceID}{otelSpanID}{request_id}"
 RENAMED = {
@@ -37,65 +39,80 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
+def _written_under(record: logging.LogRecord) -> context.Context:
+    """The trace context stamped on the record where it was written; empty if none was stamped."""
+    try:
+        trace_id = int(getattr(record, "otelTraceID", "0"), 16)
+        span_id = int(getattr(record, "otelSpanID", "0"), 16)
+    except (TypeError, ValueError):
+        return context.Context()
+    if not trace_id or not span_id:
+        return context.Context()
+    flags = TraceFlags(
+        TraceFlags.SAMPLED if getattr(record, "otelTraceSampled", False) else TraceFlags.DEFAULT
+    )
+    span = NonRecordingSpan(SpanContext(trace_id, span_id, is_remote=False, trace_flags=flags))
+    return trace.set_span_in_context(span, context.Context())
+
+
+class StampedContextHandler(LoggingHandler):
+    """OTLP export of log records, joined to the trace the record itself names, as a log pipeline
+    reading a JSON line's trace_id does (the collector's filelog receiver, Loki): a record written
+    without its trace id stays without one, whatever span happens to be current."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        token = context.attach(_written_under(record))
+        try:
+            super().emit(record)
+        finally:
+            context.detach(token)
+
+
 class Logs:
-    """The process's log handlers, and the switch between the right and the wrong way to set them up."""
+    """The process's log handlers, and its logging set up the right or the wrong way."""
 
     def __init__(self, tracer_provider: TracerProvider, json_logs: bool) -> None:
         global _current
         self.tracer_provider = tracer_provider
-        self.handlers: list[logging.Handler] = [LoggingHandler(logger_provider=get_logger_provider())]
+        self.handlers: list[logging.Handler] = [StampedContextHandler(logger_provider=get_logger_provider())]
         if json_logs:
             stdout = logging.StreamHandler(sys.stdout)
             stdout.setFormatter(JsonFormatter(FIELDS, style="{", rename_fields=RENAMED))
             self.handlers.append(stdout)
-        queue_: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
-        self._queued: list[logging.Handler] = [QueueHandler(queue_)]
-        for handler in (*self.handlers, *self._queued):
+        for handler in self.handlers:
             handler.addFilter(_RequestIdFilter())
-        self._listener = QueueListener(queue_, *self.handlers)
-        self._listening = False
+        logging.getLogger().handlers = list(self.handlers)
         self._lock = threading.Lock()  # flag changes arrive on OpenFeature's event threads
         self.correlated: bool | None = None
-        self.correlate(True)
+        self.configure()
         _current = self
 
-    def correlate(self, correlated: bool) -> None:
+    def configure(self) -> None:
+        """Set logging up for the flags in force: at start, and whenever they change."""
         with self._lock:
-            if correlated == self.correlated:
-                return
             instrumentor = LoggingInstrumentor()
             if self.correlated is not None:
                 instrumentor.uninstrument()
-            if correlated:
-                # RIGHT: the instrumentation stamps every record with the trace and span it was
-                # written in, and the handlers run right there, inside the request's context.
+            if chaos.chooses_me(LOGS_WITHOUT_TRACE_ID):
+                # chaos: logs-without-trace-id. WRONG: the instrumentation set up without trace-context
+                # injection: no record carries the trace it was written in, on stdout or in the store.
+                instrumentor.instrument(
+                    tracer_provider=self.tracer_provider, enable_log_auto_instrumentation=False
+                )
+                self.correlated = False
+            else:
+                # RIGHT: every record is stamped with the trace and span it was written in.
                 instrumentor.instrument(
                     tracer_provider=self.tracer_provider,
                     inject_trace_context=True,
                     enable_log_auto_instrumentation=False,
                 )
-                handlers = self.handlers
-            else:
-                # chaos: logs-without-trace-id. WRONG: logging set up without trace-context injection
-                # (the bug this toggle is about), its handlers moreover on a listener thread "off the
-                # hot path", where no span is current: neither stdout nor OTLP lines carry a trace id.
-                instrumentor.instrument(
-                    tracer_provider=self.tracer_provider, enable_log_auto_instrumentation=False
-                )
-                handlers = self._queued
-                if not self._listening:
-                    self._listener.start()
-                    self._listening = True
-            logging.getLogger().handlers = list(handlers)  # a new list: other threads may be iterating
-            self.correlated = correlated
+                self.correlated = True
 
     def close(self) -> None:
-        """Hand the records still queued to the handlers; later lines go to stdout only."""
+        """Later lines go to stdout only, not to a closed exporter."""
         with self._lock:
             LoggingInstrumentor().uninstrument()
-            if self._listening:
-                self._listener.stop()
-                self._listening = False
             logging.getLogger().handlers = [h for h in self.handlers if not isinstance(h, LoggingHandler)]
 
 

@@ -1,4 +1,5 @@
-"""`tracebreak request`: one traced request through the edge, as a real client would send it."""
+"""The client callers use to reach service A through the edge (`tracebreak request`, the tests):
+one traced request, as a real client would send it."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -7,8 +8,7 @@ from urllib.parse import quote
 import httpx
 from opentelemetry import trace
 
-CLIENT_SERVICE = "tracebreak-client"
-DEMO_TOKEN = "demo-token"
+from tracebreak.demo import DEMO_TOKEN
 
 tracer = trace.get_tracer("tracebreak.client")
 

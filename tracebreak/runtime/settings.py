@@ -7,6 +7,8 @@ export is not here: it is configured by the standard OTEL_* variables alone.
 import os
 from dataclasses import dataclass, fields
 
+from tracebreak.runtime.ports import DEFAULT as PORTS
+
 
 class SettingsError(ValueError):
     """A setting's value cannot be used; the message names the variable and what it expects."""
@@ -15,13 +17,13 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     bind_host: str = "127.0.0.1"  # TRACEBREAK_BIND_HOST: where services listen (0.0.0.0 in containers)
-    kafka_bootstrap_servers: str = "127.0.0.1:9092"  # KAFKA_BOOTSTRAP_SERVERS
+    kafka_bootstrap_servers: str = f"127.0.0.1:{PORTS.broker}"  # KAFKA_BOOTSTRAP_SERVERS
     request_topic: str = "enrichment.requests"  # TRACEBREAK_REQUEST_TOPIC
     reply_topic: str = "enrichment.replies"  # TRACEBREAK_REPLY_TOPIC
-    service_a_port: int = 8000  # TRACEBREAK_SERVICE_A_PORT
-    service_b_port: int = 50051  # TRACEBREAK_SERVICE_B_PORT
-    service_c_health_port: int = 8003  # TRACEBREAK_SERVICE_C_HEALTH_PORT
-    service_b_address: str = "127.0.0.1:50051"  # TRACEBREAK_SERVICE_B_ADDRESS: where A finds B
+    service_a_port: int = PORTS.service_a  # TRACEBREAK_SERVICE_A_PORT
+    service_b_port: int = PORTS.service_b  # TRACEBREAK_SERVICE_B_PORT
+    service_c_health_port: int = PORTS.service_c_health  # TRACEBREAK_SERVICE_C_HEALTH_PORT
+    service_b_address: str = f"127.0.0.1:{PORTS.service_b}"  # TRACEBREAK_SERVICE_B_ADDRESS: where A finds B
     auth_deadline_ms: int = 5000  # TRACEBREAK_AUTH_DEADLINE_MS: A's deadline for its call to B
     reply_timeout_ms: int = 3000  # TRACEBREAK_REPLY_TIMEOUT_MS: how long B waits for C's reply
     downstream_latency_ms: int = 20  # TRACEBREAK_DOWNSTREAM_LATENCY_MS: C's simulated database

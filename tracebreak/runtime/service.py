@@ -2,7 +2,7 @@
 
 Without an explicit shutdown the last batch of spans never leaves the process: the
 BatchSpanProcessor exports on a timer, and a signal's default action ends the process before any
-atexit hook runs. The services stop on `lifecycle.stop_requested` and shut telemetry down.
+atexit hook runs. The services stop on `signals.stop_requested` and shut telemetry down.
 """
 
 import logging
@@ -12,9 +12,9 @@ from collections.abc import Callable
 from aiokafka.errors import KafkaError
 from opentelemetry.sdk.trace.sampling import Sampler
 
-from tracebreak import telemetry
-from tracebreak.chaos import chaos
-from tracebreak.settings import Settings, SettingsError
+from tracebreak.chaos.reader import chaos
+from tracebreak.runtime import propagation, telemetry
+from tracebreak.runtime.settings import Settings, SettingsError
 
 
 def run_service(
@@ -29,7 +29,9 @@ def run_service(
     tel = telemetry.setup(name, sampler=sampler)
     chaos.open(name, settings.flags_file)
     tel.before_shutdown.append(chaos.close)  # no flag change may reconfigure logging while it shuts down
-    chaos.on_change(lambda: tel.logs.correlate(not chaos.applies_to_me("logs-without-trace-id")))
+    # Toggles that shape the whole process take effect the moment the flag file changes.
+    chaos.on_change(tel.logs.configure)
+    chaos.on_change(propagation.register)
     try:
         body(settings, tel)
     except (KafkaError, OSError) as error:

@@ -1,0 +1,80 @@
+"""Service A, "orders": the HTTP API behind Envoy. GET /orders/{order_id} asks B, which asks C."""
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+import grpc
+from fastapi import FastAPI, Header, Path, Request
+from fastapi.responses import JSONResponse
+from opentelemetry import trace
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+from services.service_a import audit, errors
+from services.service_b.client import AuthClient
+from tracebreak.demo import DEMO_TOKEN
+from tracebreak.runtime.boundary import received
+from tracebreak.runtime.correlation import REQUEST_ID_HEADER, current_request_id
+from tracebreak.runtime.settings import Settings
+
+log = logging.getLogger(__name__)
+
+INT64 = 2**63
+OrderId = Annotated[int, Path(ge=-INT64, lt=INT64)]
+
+
+def create_app(settings: Settings, on_shutdown: Callable[[], Awaitable[None]]) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Made here, on the server's event loop: a grpc.aio channel belongs to the loop it was made on.
+        app.state.auth = AuthClient(settings.service_b_address)
+        yield
+        await audit.drain()
+        await app.state.auth.close()
+        await on_shutdown()  # uvicorn re-raises SIGTERM after this: the spans must be out by now
+
+    app = FastAPI(title="tracebreak service A (orders)", lifespan=lifespan)
+    app.middleware("http")(correlate)
+    errors.install(app)
+    app.get("/healthz")(healthz)
+
+    @app.get("/orders/{order_id}")
+    async def get_order(
+        request: Request, order_id: OrderId, authorization: Annotated[str | None, Header()] = None
+    ) -> dict:
+        return await order(request.app.state.auth, order_id, authorization, settings.auth_deadline_ms / 1000)
+
+    # The ASGI "http send/receive" spans say nothing about propagation; leaving them out keeps traces legible.
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz", exclude_spans=["send", "receive"])
+    return app
+
+
+async def correlate(request: Request, call_next: Callable) -> JSONResponse:
+    # The inbound boundary: the FastAPI instrumentation has extracted the caller's context already.
+    received(request.headers.get(REQUEST_ID_HEADER), trace.get_current_span(), "http")
+    return await call_next(request)
+
+
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+async def order(auth: AuthClient, order_id: int, authorization: str | None, deadline_s: float) -> dict:
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise errors.Failure(
+            401, "missing_token", f"send 'Authorization: Bearer <token>' (demo: {DEMO_TOKEN})"
+        )
+    try:
+        found = await auth.authorize_order(token.strip(), order_id, current_request_id.get(), deadline_s)
+    except grpc.aio.AioRpcError as error:
+        failure = errors.from_grpc(error)
+        log.error("order %s failed: %s", order_id, failure.message)
+        raise failure from error
+    if found.order_id != order_id:
+        # What B answered is not the order asked for: A can tell that much, not why.
+        raise errors.Failure(502, "enrichment_failed", "service B answered with an empty order")
+    log.info("order %s served", order_id)
+    audit.start(order_id, current_request_id.get())
+    return {field.name: getattr(found, field.name) for field in found.DESCRIPTOR.fields}

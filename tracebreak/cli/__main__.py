@@ -1,0 +1,5 @@
+"""`python -m tracebreak.cli`: the same as the `tracebreak` console script."""
+
+from tracebreak.cli.main import main
+
+main()

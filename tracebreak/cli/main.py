@@ -1,0 +1,57 @@
+"""The `tracebreak` command: up, request, trace, chaos, doctor, load, store."""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from loadgen import cli as load_cli
+from tracebreak import endpoints
+from tracebreak.chaos import command as chaos_command
+from tracebreak.chaos.envoy_runtime import EnvoyAdminError
+from tracebreak.cli import request, up
+from tracebreak.cli.errors import UsageError
+from tracebreak.doctor import report as doctor_report
+from tracebreak.local.processes import StackError
+from tracebreak.local.stack import StackConfig
+from tracebreak.runtime.settings import Settings
+from tracebreak.store import server as store_server
+from tracebreak.traces import QueryError
+
+err = Console(stderr=True)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="tracebreak", description="A microservice cascade that breaks trace propagation on purpose."
+    )
+    commands = top.add_subparsers(dest="command", required=True)
+    up.add_parser(commands)
+    request.add_parsers(commands)
+    flags = os.environ.get(Settings.variable("flags_file")) or StackConfig().flags_file
+    chaos_command.add_parser(commands, Path(flags), endpoints.envoy_admin_url())
+    doctor_report.add_parser(commands, endpoints.query_url())
+    load_cli.add_parser(commands)
+    store = commands.add_parser("store", help="run the embedded trace store alone")
+    store_server.add_arguments(store)
+    store.set_defaults(run=store_server.run)
+    return top
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    try:
+        sys.exit(args.run(args))
+    # ValueError covers the settings', the flag file's and the toggles' own errors.
+    except (UsageError, QueryError, EnvoyAdminError, ValueError) as error:
+        err.print(f"[red]error:[/] {error}")
+        sys.exit(2)
+    except StackError as error:
+        err.print(f"[red]the local stack did not start:[/] {error}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

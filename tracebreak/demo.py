@@ -1,0 +1,15 @@
+"""The demo's shared facts: who the services are, the token that works, the orders that exist.
+
+The services, the client, the load generator and the tests read them here, so they never disagree.
+"""
+
+# Service names as they appear in traces.
+CLIENT_SERVICE = "tracebreak-client"
+SERVICES = ("service-a", "service-b", "service-c")
+
+# The one bearer token B accepts, and the user it stands for.
+DEMO_TOKEN = "demo-token"
+DEMO_USER = "demo-user"
+
+# The orders C's simulated database holds.
+ORDER_IDS = range(1, 1001)

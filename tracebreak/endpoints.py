@@ -1,0 +1,27 @@
+"""Where a client (`tracebreak request`, `chaos`, `doctor`, `load`) finds the stack: the variables
+below, or else the local stack's default ports on loopback.
+"""
+
+import os
+
+from tracebreak.runtime.ports import DEFAULT as PORTS
+
+EDGE_URL = "TRACEBREAK_EDGE_URL"
+QUERY_URL = "TRACEBREAK_QUERY_URL"
+ENVOY_ADMIN_URL = "TRACEBREAK_ENVOY_ADMIN_URL"
+
+
+def loopback(port: int) -> str:
+    return f"http://127.0.0.1:{port}"
+
+
+def edge_url() -> str:
+    return os.environ.get(EDGE_URL) or loopback(PORTS.edge)
+
+
+def query_url() -> str:
+    return os.environ.get(QUERY_URL) or loopback(PORTS.query)
+
+
+def envoy_admin_url() -> str:
+    return os.environ.get(ENVOY_ADMIN_URL) or loopback(PORTS.edge_admin)

@@ -1,0 +1,32 @@
+"""The one call each service makes where a request comes in (A's HTTP middleware, B's gRPC handler,
+C's processing span): it binds the request id, and notes the toggles that shape the whole process
+on this request, so the ground truth of what was hit is complete without a line in any handler.
+"""
+
+from opentelemetry.trace import Span
+
+from tracebreak.chaos.catalogue import (
+    LOGS_WITHOUT_TRACE_ID,
+    PROPAGATOR_NOT_REGISTERED,
+    SAMPLER_NOT_PARENT_BASED,
+)
+from tracebreak.chaos.reader import chaos
+from tracebreak.runtime import propagation
+from tracebreak.runtime.correlation import Protocol, bind
+from tracebreak.runtime.logs import logs_correlated
+
+
+def received(request_id: str | None, span: Span, protocol: Protocol) -> None:
+    """A request arrived on `span` carrying `request_id` (Envoy's x-request-id) over `protocol`."""
+    bind(request_id, span, protocol)
+    chaos.record_pending()
+    if not request_id:
+        return
+    if not logs_correlated():
+        chaos.record(LOGS_WITHOUT_TRACE_ID, chaos.service)
+    if not propagation.registered():
+        chaos.record(PROPAGATOR_NOT_REGISTERED, True)
+    rate = chaos.value(SAMPLER_NOT_PARENT_BASED)
+    if rate > 0 and not span.is_recording():
+        # Dropped by the sampler: the span event goes nowhere, the log line still says so.
+        chaos.record(SAMPLER_NOT_PARENT_BASED, rate)

@@ -1,0 +1,67 @@
+"""The propagators every process registers: W3C Trace Context and Baggage on every boundary, and
+`traceresponse` on every HTTP answer (Trace Context Level 2).
+
+`register` runs at start and again whenever the flags change: the propagator-not-registered toggle
+swaps the process's propagator live.
+"""
+
+from opentelemetry import propagate
+from opentelemetry.baggage.propagation import W3CBaggagePropagator
+from opentelemetry.context import Context
+from opentelemetry.instrumentation.propagators import (
+    TraceResponsePropagator,
+    set_global_response_propagator,
+)
+from opentelemetry.propagators.composite import CompositePropagator
+from opentelemetry.propagators.textmap import (
+    CarrierT,
+    Getter,
+    Setter,
+    TextMapPropagator,
+    default_getter,
+    default_setter,
+)
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+from tracebreak.chaos.catalogue import PROPAGATOR_NOT_REGISTERED
+from tracebreak.chaos.reader import chaos
+
+
+def register() -> None:
+    if chaos.value(PROPAGATOR_NOT_REGISTERED):
+        # chaos: propagator-not-registered. WRONG: no propagator, as with OTEL_PROPAGATORS=none (or
+        # Go's default global propagator). Every instrumentation still runs, but extracts nothing and
+        # injects nothing.
+        propagate.set_global_textmap(NoPropagator())
+    else:
+        # RIGHT: the Context Law needs a propagator on both sides of every boundary: W3C trace
+        # context and baggage.
+        propagate.set_global_textmap(
+            CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
+        )
+    # Every HTTP response tells its caller where its trace is (W3C Trace Context Level 2).
+    set_global_response_propagator(TraceResponsePropagator())
+
+
+def registered() -> bool:
+    return not isinstance(propagate.get_global_textmap(), NoPropagator)
+
+
+class NoPropagator(TextMapPropagator):
+    """Extracts nothing and injects nothing. (Python's own answer to OTEL_PROPAGATORS=none, an empty
+    CompositePropagator, returns None from extract, and the gRPC server instrumentation then fails
+    every call instead of starting a new trace; this one behaves as "no propagator" does elsewhere.)"""
+
+    def extract(
+        self, carrier: CarrierT, context: Context | None = None, getter: Getter = default_getter
+    ) -> Context:
+        return context if context is not None else Context()
+
+    def inject(
+        self, carrier: CarrierT, context: Context | None = None, setter: Setter = default_setter
+    ) -> None:
+        return None
+
+    @property
+    def fields(self) -> set[str]:
+        return set()
