@@ -138,6 +138,9 @@ class Stack:
             del ports["broker"]
         for name, port in ports.items():
             with socket.socket() as probe:
+                # As the servers bind: connections of a stack just stopped (TIME_WAIT, about 60 s)
+                # do not hold the port; a listening socket still does.
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 try:
                     probe.bind(("127.0.0.1", port))
                 except OSError as error:
