@@ -153,7 +153,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def add_arguments(load: argparse.ArgumentParser) -> None:
     load.add_argument("--target", default=endpoints.edge_url(), help="the edge")
     load.add_argument("--rps", type=float, default=10, help="requests per second (default 10)")
-    load.add_argument("--duration", default="30s", help="how long, e.g. 30s or 5m (default 30s)")
+    load.add_argument("--duration", default="30s", help="how long, e.g. 30s, 5m or 20 (seconds; default 30s)")
     load.add_argument("--stages", help='steps and ramps instead: "30s:10,60s:10-200,30s:200"')
     load.add_argument("--stages-file", help="the same, one stage per line")
     load.add_argument("--poisson", action="store_true", help="Poisson arrivals instead of evenly spaced ones")

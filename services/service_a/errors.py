@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from opentelemetry import trace
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tracebreak.runtime.correlation import current_request_id
@@ -30,17 +31,41 @@ GRPC_FAILURES = {
 }
 
 
+class ErrorBody(BaseModel):
+    """Every failure's answer: what failed, why, and where its trace is."""
+
+    error: str
+    message: str
+    trace_id: str | None
+    request_id: str | None
+
+
+# Every status GET /orders/{order_id} answers with besides 200, as the OpenAPI document declares it.
+ORDER_FAILURES = {
+    401: "missing_token: no bearer token; token_refused: B refused it",
+    404: "order_not_found: C's database has no such order",
+    422: "malformed_input: the order id is not a 64-bit integer",
+    500: "internal_error: an unexpected failure in A",
+    502: "enrichment_failed: C answered with a failure, or B with an empty order",
+    503: "auth_unavailable: B cannot be reached, or cannot hand the request to the broker",
+    504: "deadline_exceeded: no reply from C within B's deadline, or no answer from B within A's",
+}
+RESPONSES: dict[int | str, dict] = {
+    status: {"model": ErrorBody, "description": meaning} for status, meaning in ORDER_FAILURES.items()
+}
+
+
 def from_grpc(error: grpc.aio.AioRpcError) -> Failure:
     status, name = GRPC_FAILURES.get(error.code(), (502, "enrichment_failed"))
     details = error.details() or error.code().name
     return Failure(status, name, f"service B answered {error.code().name}: {details}")
 
 
-def response(status: int, error: str, message: str) -> JSONResponse:
+def response(status: int, error: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     context = trace.get_current_span().get_span_context()
     trace_id = format(context.trace_id, "032x") if context.is_valid else None
-    body = {"error": error, "message": message, "trace_id": trace_id, "request_id": current_request_id.get()}
-    return JSONResponse(body, status_code=status)
+    body = ErrorBody(error=error, message=message, trace_id=trace_id, request_id=current_request_id.get())
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
 async def failure(request: Request, raised: Failure) -> JSONResponse:
@@ -49,7 +74,8 @@ async def failure(request: Request, raised: Failure) -> JSONResponse:
 
 async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
     name = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
-    return response(error.status_code, name, str(error.detail))
+    # A 405 carries the methods the path allows (RFC 9110, 15.5.6), as Starlette's router gives them.
+    return response(error.status_code, name, str(error.detail), headers=error.headers)
 
 
 async def unexpected(request: Request, error: Exception) -> JSONResponse:

@@ -39,7 +39,7 @@ def create_app(settings: Settings, on_shutdown: Callable[[], Awaitable[None]]) -
     errors.install(app)
     app.get("/healthz")(healthz)
 
-    @app.get("/orders/{order_id}")
+    @app.get("/orders/{order_id}", responses=errors.RESPONSES)
     async def get_order(
         request: Request, order_id: OrderId, authorization: Annotated[str | None, Header()] = None
     ) -> dict:

@@ -11,6 +11,7 @@ import httpx
 from aiokafka import AIOKafkaProducer
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
+from services.service_a import errors
 from tests.e2e.conftest import (
     REQUEST_ID_TAGS,
     SERVICE_SPANS,
@@ -100,6 +101,25 @@ def test_every_response_names_its_trace(stack, query, client_telemetry):
     assert refused.json()["trace_id"] == refused.headers["traceresponse"].split("-")[1]
     assert unknown.status_code == 404, unknown.text
     assert unknown.json()["error"] == "not_found" and unknown.json()["trace_id"]
+
+
+def test_the_api_declares_what_it_answers_and_a_wrong_method_is_told_the_right_one(stack):
+    with httpx.Client() as http:
+        HTTPXClientInstrumentor.uninstrument_client(http)
+        wrong = http.post(f"{stack.config.edge_url}/orders/7")
+        document = http.get(f"{stack.config.edge_url}/openapi.json").json()
+    assert wrong.status_code == 405 and wrong.headers["allow"] == "GET", wrong.headers
+    assert wrong.json()["error"] == "method_not_allowed" and wrong.json()["trace_id"]
+    responses = document["paths"]["/orders/{order_id}"]["get"]["responses"]
+    failures = {str(status) for status, _ in errors.GRPC_FAILURES.values()} | {"401", "422", "500", "502"}
+    assert set(responses) == {"200"} | failures
+    error_body = {"$ref": "#/components/schemas/ErrorBody"}
+    assert all(
+        responses[status]["content"]["application/json"]["schema"] == error_body for status in failures
+    )
+    assert set(document["components"]["schemas"]["ErrorBody"]["properties"]) == {
+        "error", "message", "trace_id", "request_id"
+    }  # fmt: skip
 
 
 def test_log_lines_of_every_service_carry_the_trace_id(stack, query):
