@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
-from services.service_a import audit, errors
+from services.service_a import audit, conformance, errors
 from services.service_b.client import AuthClient
 from tracebreak.demo import DEMO_TOKEN
 from tracebreak.runtime.boundary import received
@@ -38,6 +38,8 @@ def create_app(settings: Settings, on_shutdown: Callable[[], Awaitable[None]]) -
     app.middleware("http")(correlate)
     errors.install(app)
     app.get("/healthz")(healthz)
+    if settings.conformance_endpoint:
+        app.include_router(conformance.router)
 
     @app.get("/orders/{order_id}", responses=errors.RESPONSES)
     async def get_order(

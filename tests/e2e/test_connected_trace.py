@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import httpx
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
 from services.service_a import errors
@@ -197,3 +197,37 @@ def test_a_poison_record_does_not_stop_the_consumer(stack):
     asyncio.run(produce_poison())
     assert cli_request(stack.config, "11")["status"] == 200
     assert stack.processes["service-c"].running
+
+
+def test_every_hop_keeps_the_callers_trace_flags_on_the_wire(stack):
+    """Trace Context Level 2: a participant that continues a trace sends the flags it received, the
+    random flag included. Envoy 1.40 drops it (the client sends -03, Envoy -01); A, B and C keep what
+    reaches them, here read back from the Kafka record B sent to C."""
+    answer = cli_request(stack.config, "17")
+    assert answer["status"] == 200
+    sent_to_a = access_log(stack)[answer["request_id"]]["traceparent_sent"]
+    assert sent_to_a.split("-")[1] == answer["trace_id"], sent_to_a
+    traceparent = asyncio.run(request_record_headers(stack, answer["request_id"]))["traceparent"]
+    assert traceparent.split("-")[1] == answer["trace_id"]
+    assert traceparent.split("-")[3] == sent_to_a.split("-")[3], (sent_to_a, traceparent)
+
+
+async def request_record_headers(stack, request_id: str) -> dict[str, str]:
+    """The headers of the request record B sent to C for this request, read back from the broker."""
+    topic = stack.config.settings.request_topic
+    consumer = AIOKafkaConsumer(bootstrap_servers=stack.config.bootstrap_servers, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        await consumer.topics()  # the cluster's metadata, partitions included
+        consumer.assign([TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()])
+        await consumer.seek_to_beginning()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                for record in records:
+                    headers = {key: value.decode() for key, value in record.headers if value is not None}
+                    if headers.get("x-request-id") == request_id:
+                        return headers
+    finally:
+        await consumer.stop()
+    raise AssertionError(f"no request record for {request_id} on {topic}")

@@ -23,3 +23,13 @@ def test_environment_overrides_and_round_trips():
 def test_a_bad_number_names_the_variable():
     with pytest.raises(SettingsError, match="TRACEBREAK_SERVICE_A_PORT='eighty'"):
         Settings.from_env({"TRACEBREAK_SERVICE_A_PORT": "eighty"})
+
+
+def test_a_switch_reads_true_or_false_and_says_so_otherwise():
+    assert Settings.from_env({}).conformance_endpoint is False
+    assert Settings.from_env({"TRACEBREAK_CONFORMANCE_ENDPOINT": "true"}).conformance_endpoint is True
+    assert Settings.from_env(Settings(conformance_endpoint=True).to_env()).conformance_endpoint is True
+    with pytest.raises(
+        SettingsError, match="TRACEBREAK_CONFORMANCE_ENDPOINT='maybe': expected true or false"
+    ):
+        Settings.from_env({"TRACEBREAK_CONFORMANCE_ENDPOINT": "maybe"})

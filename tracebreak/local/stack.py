@@ -4,7 +4,6 @@
 """
 
 import os
-import socket
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -13,7 +12,7 @@ from tracebreak import endpoints
 from tracebreak.chaos import flagfile
 from tracebreak.local import edge, parts, topics
 from tracebreak.local.processes import Process, StackError, poll
-from tracebreak.runtime.ports import Ports
+from tracebreak.runtime.ports import Ports, taken
 from tracebreak.runtime.settings import Settings
 
 START_TIMEOUT_S = 60
@@ -137,17 +136,11 @@ class Stack:
         if self.config.external_broker:
             del ports["broker"]
         for name, port in ports.items():
-            with socket.socket() as probe:
-                # As the servers bind: connections of a stack just stopped (TIME_WAIT, about 60 s)
-                # do not hold the port; a listening socket still does.
-                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                try:
-                    probe.bind(("127.0.0.1", port))
-                except OSError as error:
-                    raise StackError(
-                        f"port {port} ({name.replace('_', ' ')}) is in use ({error.strerror}): stop whatever"
-                        f" holds it (another `tracebreak up`?) or choose another port with {Ports.flag(name)}"
-                    ) from error
+            if problem := taken(port):
+                raise StackError(
+                    f"port {port} ({name.replace('_', ' ')}) is in use ({problem}): stop whatever"
+                    f" holds it (another `tracebreak up`?) or choose another port with {Ports.flag(name)}"
+                )
 
     def start(
         self, timeout_s: float = START_TIMEOUT_S, on_healthy: Callable[[str], None] | None = None

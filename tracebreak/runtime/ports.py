@@ -40,3 +40,16 @@ class Ports:
 
 
 DEFAULT = Ports()
+
+
+def taken(port: int, host: str = "127.0.0.1") -> str | None:
+    """Why a server could not listen on `port` now, or None if it could. Bound as servers bind
+    (SO_REUSEADDR): connections of a stack just stopped (TIME_WAIT, about 60 s) do not hold the
+    port; a listening socket does."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            return error.strerror or str(error)
+    return None

@@ -1,18 +1,17 @@
-"""The propagators every process registers: W3C Trace Context and Baggage on every boundary, and
-`traceresponse` on every HTTP answer (Trace Context Level 2).
+"""The propagators every process registers: those OTEL_PROPAGATORS names, by default W3C Trace
+Context (strict: tracebreak.runtime.w3c) and Baggage on every boundary, and `traceresponse` on every
+HTTP answer (Trace Context Level 2).
 
 `register` runs at start and again whenever the flags change: the propagator-not-registered toggle
 swaps the process's propagator live.
 """
 
+import os
+
 from opentelemetry import propagate
-from opentelemetry.baggage.propagation import W3CBaggagePropagator
 from opentelemetry.context import Context
-from opentelemetry.instrumentation.propagators import (
-    TraceResponsePropagator,
-    set_global_response_propagator,
-)
-from opentelemetry.propagators.composite import CompositePropagator
+from opentelemetry.environment_variables import OTEL_PROPAGATORS
+from opentelemetry.instrumentation.propagators import set_global_response_propagator
 from opentelemetry.propagators.textmap import (
     CarrierT,
     Getter,
@@ -21,10 +20,13 @@ from opentelemetry.propagators.textmap import (
     default_getter,
     default_setter,
 )
-from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from tracebreak.chaos.catalogue import PROPAGATOR_NOT_REGISTERED
 from tracebreak.chaos.reader import chaos
+from tracebreak.runtime.w3c import StrictTraceResponsePropagator
+
+# The entry points (pyproject.toml, group opentelemetry_propagator) OTEL_PROPAGATORS chooses from.
+DEFAULT_PROPAGATORS = "tracecontext_strict,baggage"
 
 
 def register() -> None:
@@ -35,12 +37,11 @@ def register() -> None:
         propagate.set_global_textmap(NoPropagator())
     else:
         # RIGHT: the Context Law needs a propagator on both sides of every boundary: W3C trace
-        # context and baggage.
-        propagate.set_global_textmap(
-            CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
-        )
+        # context and baggage, as OTEL_PROPAGATORS names them.
+        os.environ.setdefault(OTEL_PROPAGATORS, DEFAULT_PROPAGATORS)
+        propagate.set_global_textmap(propagate._load_propagators())  # the loader OTEL_PROPAGATORS feeds
     # Every HTTP response tells its caller where its trace is (W3C Trace Context Level 2).
-    set_global_response_propagator(TraceResponsePropagator())
+    set_global_response_propagator(StrictTraceResponsePropagator())
 
 
 def registered() -> bool:

@@ -28,6 +28,9 @@ class Settings:
     reply_timeout_ms: int = 3000  # TRACEBREAK_REPLY_TIMEOUT_MS: how long B waits for C's reply
     downstream_latency_ms: int = 20  # TRACEBREAK_DOWNSTREAM_LATENCY_MS: C's simulated database
     flags_file: str = ""  # TRACEBREAK_FLAGS_FILE: the chaos flag file; none: every toggle off
+    # TRACEBREAK_CONFORMANCE_ENDPOINT: A's POST /test for the W3C trace-context test suite. It calls the
+    # URLs it is given, so it is off unless asked for, and calls loopback only.
+    conformance_endpoint: bool = False
 
     @staticmethod
     def variable(name: str) -> str:
@@ -43,13 +46,27 @@ class Settings:
             text = environ.get(cls.variable(field.name))
             if text is None or text == "":
                 continue
-            if field.type is int:
-                if not text.strip().isdigit():
-                    raise SettingsError(f"{cls.variable(field.name)}={text!r}: expected a whole number")
-                values[field.name] = int(text)
-            else:
-                values[field.name] = text
+            values[field.name] = _parse(cls.variable(field.name), field.type, text)
         return cls(**values)  # type: ignore[arg-type]
 
     def to_env(self) -> dict[str, str]:
-        return {self.variable(f.name): str(getattr(self, f.name)) for f in fields(self)}
+        return {self.variable(f.name): _format(getattr(self, f.name)) for f in fields(self)}
+
+
+BOOLEANS = {"true": True, "1": True, "on": True, "false": False, "0": False, "off": False}
+
+
+def _parse(variable: str, kind: object, text: str) -> object:
+    if kind is int:
+        if not text.strip().isdigit():
+            raise SettingsError(f"{variable}={text!r}: expected a whole number")
+        return int(text)
+    if kind is bool:
+        if text.strip().lower() not in BOOLEANS:
+            raise SettingsError(f"{variable}={text!r}: expected true or false")
+        return BOOLEANS[text.strip().lower()]
+    return text
+
+
+def _format(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)

@@ -11,9 +11,12 @@ from pathlib import Path
 import uvicorn
 
 from tracebreak.runtime.ports import DEFAULT as PORTS
+from tracebreak.runtime.ports import taken
 from tracebreak.runtime.signals import stop_requested
 from tracebreak.store.app import DEFAULT_MAX_BODY, ingest_app, query_app
 from tracebreak.store.database import Database, Retention
+
+log = logging.getLogger("tracebreak.store")
 
 
 class _Server(uvicorn.Server):
@@ -41,10 +44,19 @@ async def serve(args: argparse.Namespace) -> None:
     args.db.parent.mkdir(parents=True, exist_ok=True)
     retention = Retention(max_spans=args.max_spans, max_logs=args.max_spans, max_age_s=args.max_age * 3600)
     db = Database(args.db, retention)
+    # Uvicorn's own start and stop lines would come twice, once per server, alike: one line of ours says it.
     servers = [
-        _Server(uvicorn.Config(app, host=args.host, port=port, log_config=None, access_log=False))
+        _Server(
+            uvicorn.Config(
+                app, host=args.host, port=port, log_config=None, access_log=False, log_level="warning"
+            )
+        )
         for app, port in ((ingest_app(db, args.max_body), args.otlp_port), (query_app(db), args.query_port))
     ]
+    log.info(
+        "trace store: OTLP/HTTP on http://%s:%s, Jaeger query API on http://%s:%s, database %s",
+        args.host, args.otlp_port, args.host, args.query_port, args.db,
+    )  # fmt: skip
     try:
         tasks = [asyncio.create_task(server.serve()) for server in servers]
         stop = asyncio.create_task(stop_requested())
@@ -56,10 +68,17 @@ async def serve(args: argparse.Namespace) -> None:
         await asyncio.gather(*tasks)
     finally:
         db.close()
+        log.info("trace store stopped")
 
 
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    for flag, port in (("--otlp-port", args.otlp_port), ("--query-port", args.query_port)):
+        if problem := taken(port, args.host):
+            log.error(
+                "trace store not started: port %s is in use (%s); choose another with %s", port, problem, flag
+            )
+            return 1
     asyncio.run(serve(args))
     return 0
 
