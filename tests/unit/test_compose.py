@@ -18,6 +18,7 @@ import yaml
 from tracebreak.local import edge
 from tracebreak.local.stack import StackConfig
 from tracebreak.runtime.settings import Settings
+from tracebreak.traces import parse_duration_us
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -252,3 +253,31 @@ def test_the_dockerfile_passes_hadolint_and_installs_only_the_project():
 @pytest.mark.parametrize("path", ["tests", ".venv", ".tracebreak", ".git"])
 def test_the_build_context_leaves_out_what_the_image_does_not_need(path):
     assert path in (ROOT / ".dockerignore").read_text().split()
+
+
+def seconds(duration: str) -> float:
+    return parse_duration_us(duration) / 1_000_000
+
+
+def test_tempo_still_counts_the_spans_tail_sampling_held_back():
+    """Tempo's metrics-generator drops spans older than its slack; tail sampling makes every span at
+    least decision_wait old (plus batching) when it arrives. A decision_wait raised past the slack
+    would empty the service graph without a word."""
+    processors = yaml_file("collector/config.yaml")["processors"]
+    held = seconds(processors["tail_sampling"]["decision_wait"]) + seconds(processors["batch"]["timeout"])
+    slack = seconds(yaml_file("tempo/tempo.yaml")["metrics_generator"]["metrics_ingestion_time_range_slack"])
+    assert held + EXPORT_MARGIN_S <= slack, (held, slack)
+
+
+# A request's trace in Jaeger's in-memory store: 14 spans of about 2 KiB each (tags, logs and process
+# as key/value structs), and the share of the container's memory the traces may take.
+TRACE_BYTES = 14 * 2048
+TRACES_SHARE = 0.6
+EXPORT_MARGIN_S = 5  # the SDKs' batch delay, the exporters' queues, and a slow hop
+
+
+def test_jaeger_keeps_no_more_traces_than_its_memory_holds():
+    memory = yaml_file("jaeger/config.yaml")["extensions"]["jaeger_storage"]["backends"]["memstore"]["memory"]
+    limit = SERVICES["jaeger"]["mem_limit"]
+    limit_bytes = int(limit[:-1]) * {"m": 2**20, "g": 2**30}[limit[-1].lower()]
+    assert memory["max_traces"] * TRACE_BYTES <= TRACES_SHARE * limit_bytes, (memory["max_traces"], limit)
