@@ -83,6 +83,9 @@ class EnrichmentClient:
             group_id=None,
             enable_auto_commit=False,
             fetch_max_wait_ms=messaging.FETCH_MAX_WAIT_MS,
+            # Its position is set at start (the end of the topic). A broker that comes back empty puts
+            # that position past the end: read the new topic from its start, or miss the first replies.
+            auto_offset_reset="earliest",
         )
         self._pending: dict[str, asyncio.Future[Reply]] = {}
         self._reader: asyncio.Task[None] | None = None

@@ -319,3 +319,35 @@ def test_odd_values_do_not_stop_the_doctor():
     collected = join([Trace("main", spans), Trace("empty", [])], settle_us=0, now_us=10_000, logs=logs)
     [request] = collected.requests
     assert {f.signature.name for f in diagnose(request)} == {"logs-without-trace-id"}
+
+
+A_ROUTES = {"service-a": frozenset({"GET /orders/{order_id}"})}
+
+
+def envoy_call(path: str) -> list[Span]:
+    """A request through the edge whose upstream call A answered without recording a server span."""
+    return [
+        span("ingress", None, "envoy", "server", 0, 100, **{"guid:x-request-id": RID}),
+        span("egress", "ingress", "envoy", "client", 10, 90, upstream_cluster="service-a",
+             **{"http.method": "GET", "http.url": f"http://127.0.0.1:8080{path}"}),
+    ]  # fmt: skip
+
+
+def test_a_route_the_callee_never_records_is_left_out_on_purpose_not_a_sampling_hole():
+    request = Request(
+        RID, [Trace("main", envoy_call("/healthz"))], traced_services=TRACED, traced_routes=A_ROUTES
+    )
+    assert diagnose(request) == []
+
+
+def test_a_route_the_callee_does_record_with_no_server_span_is_a_sampling_hole():
+    request = Request(
+        RID, [Trace("main", envoy_call("/orders/7"))], traced_services=TRACED, traced_routes=A_ROUTES
+    )
+    [finding] = diagnose(request)
+    assert finding.signature.name == "sampler-not-parent-based" and finding.boundary.source == "envoy"
+
+
+def test_without_the_callees_routes_every_unanswered_call_is_still_judged():
+    request = Request(RID, [Trace("main", envoy_call("/healthz"))], traced_services=TRACED)
+    assert [f.signature.name for f in diagnose(request)] == ["sampler-not-parent-based"]

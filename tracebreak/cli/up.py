@@ -11,7 +11,9 @@ from pathlib import Path
 from rich.console import Console
 
 from tracebreak.demo import DEMO_TOKEN
+from tracebreak.local.processes import StackError
 from tracebreak.local.stack import Stack, StackConfig
+from tracebreak.local.supervisor import Supervisor
 from tracebreak.runtime.ports import Ports
 from tracebreak.runtime.settings import Settings
 
@@ -48,13 +50,13 @@ def _addresses(config: StackConfig, out: Console) -> None:
     out.print("(Ctrl-C stops everything)")
 
 
-def _watch(stack: Stack) -> int:
-    while not (dead := stack.dead_parts()):
-        time.sleep(0.5)  # supervision interval: notice a part that died
-    part = dead[0]
-    err.print(f"[red]{part.name} stopped unexpectedly (exit code {part.popen.returncode}).[/]")  # type: ignore[union-attr]
-    err.print(part.log_tail())
-    return 1
+def _supervise(stack: Stack, out: Console) -> int:
+    try:
+        Supervisor(stack, lambda line: out.print(f"[yellow]{line}[/]")).watch()
+    except StackError as error:
+        err.print(f"[red]the local stack stopped:[/] {error}")
+        return 1
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         stack.start(on_healthy=lambda name: out.print(f"  [green]✓[/] {name}"))
         out.print(f"ready in {time.monotonic() - started:.1f} s\n")
         _addresses(config, out)
-        return _watch(stack)
+        return _supervise(stack, out)
     except KeyboardInterrupt:
         out.print("\nstopping…")
         return 0

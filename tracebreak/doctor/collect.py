@@ -1,10 +1,12 @@
 """Reading a time window of traces through Jaeger's API and joining them into requests."""
 
+import re
 from dataclasses import dataclass
 
 from tracebreak.doctor.rules import Request, callee_names, request_ids
 from tracebreak.traces import QueryError, Trace, TraceQuery
 
+HTTP_ROUTE = re.compile(r"[A-Z]+ /\S*")  # an HTTP server span's name: its method and route template
 SEARCH_LIMIT = 1_000_000  # every trace in the window: the doctor needs all the fragments
 
 
@@ -19,12 +21,14 @@ def collect(query: TraceQuery, since_us: int, now_us: int, settle_us: int) -> Co
     """The window's traces and log records, joined into requests; those with spans newer than
     `settle_us` are still arriving, and left pending."""
     services = query.services()
+    names, routes = traced(query, services)
     return join(
         read_window(query, services, since_us, now_us),
         settle_us,
         now_us,
         read_logs(query, since_us, now_us),
-        traced_names(query, services),
+        names,
+        routes,
     )
 
 
@@ -37,14 +41,16 @@ def read_window(query: TraceQuery, services: list[str], since_us: int, until_us:
     return list(traces.values())
 
 
-def traced_names(query: TraceQuery, services: list[str]) -> frozenset[str]:
-    """Every service the backend knows, and the operations its servers record: a CLIENT span whose
-    callee is among them called something traced (a gRPC call's span shares its server's name)."""
-    names = set()
+def traced(query: TraceQuery, services: list[str]) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """Every service the backend knows and the operations its servers record: a CLIENT span whose
+    callee is among them called something traced (a gRPC call's span shares its server's name); and
+    per service, the HTTP routes among those operations ("GET /orders/{order_id}")."""
+    names, routes = set(services), {}
     for service in services:
-        names.add(service)
-        names.update(query.operations(service, span_kind="server"))
-    return frozenset(names)
+        operations = query.operations(service, span_kind="server")
+        names.update(operations)
+        routes[service] = frozenset(op for op in operations if HTTP_ROUTE.fullmatch(op))
+    return frozenset(names), routes
 
 
 def read_logs(query: TraceQuery, since_us: int, until_us: int) -> list[dict] | None:
@@ -61,10 +67,11 @@ def join(
     now_us: int,
     logs: list[dict] | None = None,
     known: frozenset[str] = frozenset(),
+    routes: dict[str, frozenset[str]] | None = None,
 ) -> Collected:
     """Group traces by the request ids their spans carry; traces that share one are one request."""
     traces = [trace for trace in traces if trace.spans]
-    traced = known | frozenset(
+    names = known | frozenset(
         name
         for trace in traces
         for span in trace.spans
@@ -76,7 +83,7 @@ def join(
     requests, pending = [], []
     for members in _connected(traces, ids_of):
         request_id = min(rid for t in members for rid in ids_of[t.trace_id])
-        request = Request(request_id, members, logs_by_request.get(request_id), traced)
+        request = Request(request_id, members, logs_by_request.get(request_id), names, routes)
         latest = max(span.end_us for span in request.spans)
         (pending if now_us - latest < settle_us else requests).append(request)
     return Collected(requests, pending, [trace for trace in traces if not ids_of[trace.trace_id]])

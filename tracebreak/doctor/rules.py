@@ -6,9 +6,12 @@ own; any other is a fragment, and how a fragment begins says which boundary lost
 
 import contextlib
 import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlsplit
 
 from tracebreak.doctor import signatures as sig
 from tracebreak.traces import Span, Trace
@@ -134,12 +137,15 @@ class Request:
         traces: list[Trace],
         logs: list[dict[str, Any]] | None = None,
         traced_services: frozenset[str] = frozenset(),
+        traced_routes: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
         self.request_id = request_id
         self.logs = logs or []  # the log records that carry the request id, where the source has logs
         # Names under which servers record spans anywhere in the window: a call to anything else goes
         # to a callee that is not traced at all (an external API), which breaks nothing.
         self.traced_services = traced_services
+        # Per service, the HTTP routes its servers have ever recorded ("GET /orders/{order_id}").
+        self.traced_routes = traced_routes or {}
         self.traces = sorted(traces, key=lambda t: min(s.start_us for s in t.spans))
         self.main = self.traces[0]
         self.fragments = self.traces[1:]
@@ -281,8 +287,30 @@ def _sampling_holes(request: Request, found: Any) -> None:
             continue
         if not (callee_names(span) | {span.operation}) & request.traced_services:
             continue  # a callee that traces nothing (an external API): nothing to break
+        if _route_never_traced(span, request.traced_routes):
+            continue  # a route the callee leaves out on purpose (a health check): nothing to break
         callee = str(span.tags.get("rpc.service") or span.tags.get("server.address") or "its callee")
         found(sig.SAMPLER_NOT_PARENT_BASED, Boundary(span.service, callee, protocol(span)), span)
+
+
+def _route_never_traced(span: Span, routes: Mapping[str, frozenset[str]]) -> bool:
+    """An HTTP call to a service whose servers have recorded HTTP routes, none of them this call's:
+    the callee leaves the route out on purpose. A sampling hole drops *some* calls to a route it does
+    record. (A callee that sampled out a route from its very first call looks the same: a limit.)"""
+    method = span.tags.get("http.request.method") or span.tags.get("http.method")
+    url = span.tags.get("url.full") or span.tags.get("http.url") or span.tags.get("url.path")
+    recorded = next((routes[name] for name in sorted(callee_names(span)) if routes.get(name)), None)
+    if not method or not url or not recorded:
+        return False
+    path = urlsplit(str(url)).path or "/"
+    return not any(_route_matches(route, str(method).upper(), path) for route in recorded)
+
+
+def _route_matches(route: str, method: str, path: str) -> bool:
+    """Whether "GET /orders/{order_id}" (a server span's name: method and route template) covers a call."""
+    route_method, _, template = route.partition(" ")
+    pattern = re.sub(r"\\\{[^/]*?\\\}", "[^/]+", re.escape(template))
+    return route_method == method and re.fullmatch(pattern, path) is not None
 
 
 def _hidden_error_origins(request: Request, found: Any) -> None:

@@ -174,6 +174,12 @@ class Stack:
         part.start()
         part.wait_healthy(timeout_s)
 
+    def restart_part(self, name: str, timeout_s: float = START_TIMEOUT_S) -> None:
+        """Start a part that died; a broker with in-memory storage comes back empty: topics again."""
+        self.start_part(name, timeout_s)
+        if name == "broker":
+            self.create_topics(timeout_s)
+
     def stop_part(self, name: str) -> int | None:
         return self.processes[name].stop()
 
