@@ -325,11 +325,12 @@ A_ROUTES = {"service-a": frozenset({"GET /orders/{order_id}"})}
 
 
 def envoy_call(path: str) -> list[Span]:
-    """A request through the edge whose upstream call A answered without recording a server span."""
+    """A request through the edge whose upstream call A answered without recording a server span.
+    As Envoy records it: the method and URL on its SERVER span, none on its upstream CLIENT span."""
     return [
-        span("ingress", None, "envoy", "server", 0, 100, **{"guid:x-request-id": RID}),
-        span("egress", "ingress", "envoy", "client", 10, 90, upstream_cluster="service-a",
-             **{"http.method": "GET", "http.url": f"http://127.0.0.1:8080{path}"}),
+        span("ingress", None, "envoy", "server", 0, 100,
+             **{"guid:x-request-id": RID, "http.method": "GET", "http.url": f"http://127.0.0.1:8080{path}"}),
+        span("egress", "ingress", "envoy", "client", 10, 90, upstream_cluster="service-a"),
     ]  # fmt: skip
 
 

@@ -287,23 +287,41 @@ def _sampling_holes(request: Request, found: Any) -> None:
             continue
         if not (callee_names(span) | {span.operation}) & request.traced_services:
             continue  # a callee that traces nothing (an external API): nothing to break
-        if _route_never_traced(span, request.traced_routes):
+        if _route_never_traced(request, span):
             continue  # a route the callee leaves out on purpose (a health check): nothing to break
         callee = str(span.tags.get("rpc.service") or span.tags.get("server.address") or "its callee")
         found(sig.SAMPLER_NOT_PARENT_BASED, Boundary(span.service, callee, protocol(span)), span)
 
 
-def _route_never_traced(span: Span, routes: Mapping[str, frozenset[str]]) -> bool:
+def _route_never_traced(request: Request, span: Span) -> bool:
     """An HTTP call to a service whose servers have recorded HTTP routes, none of them this call's:
     the callee leaves the route out on purpose. A sampling hole drops *some* calls to a route it does
     record. (A callee that sampled out a route from its very first call looks the same: a limit.)"""
-    method = span.tags.get("http.request.method") or span.tags.get("http.method")
-    url = span.tags.get("url.full") or span.tags.get("http.url") or span.tags.get("url.path")
+    method, url = _http_target(span) or _http_target(_forwarded(request, span)) or (None, None)
+    routes = request.traced_routes
     recorded = next((routes[name] for name in sorted(callee_names(span)) if routes.get(name)), None)
     if not method or not url or not recorded:
         return False
     path = urlsplit(str(url)).path or "/"
     return not any(_route_matches(route, str(method).upper(), path) for route in recorded)
+
+
+def _http_target(span: Span | None) -> tuple[Any, Any] | None:
+    """The method and URL an HTTP span records, old or stable semantic conventions alike."""
+    if span is None:
+        return None
+    method = span.tags.get("http.request.method") or span.tags.get("http.method")
+    url = span.tags.get("url.full") or span.tags.get("http.url") or span.tags.get("url.path")
+    return (method, url) if method and url else None
+
+
+def _forwarded(request: Request, span: Span) -> Span | None:
+    """For a proxy's upstream CLIENT span (Envoy's records no URL), the request it forwards: its parent
+    SERVER span in the same service."""
+    parent = request.trace_of(span).by_id.get(span.parent_id or "")
+    return (
+        parent if parent is not None and parent.kind == "server" and parent.service == span.service else None
+    )
 
 
 def _route_matches(route: str, method: str, path: str) -> bool:
