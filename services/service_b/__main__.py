@@ -18,7 +18,7 @@ SHUTDOWN_GRACE_S = 5
 
 async def run(settings: Settings, tel: telemetry.Telemetry) -> None:
     enrichment = EnrichmentClient(
-        settings.kafka_bootstrap_servers, settings.request_topic, settings.reply_topic
+        settings.kafka_bootstrap_servers, settings.request_topic, settings.reply_topic, settings.generations
     )
     try:
         await enrichment.start()

@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import functools
 import logging
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -17,8 +18,11 @@ log = logging.getLogger("services.service_c")
 
 
 def kafka_clients(settings: Settings) -> tuple[AIOKafkaConsumer, AIOKafkaProducer]:
+    # Fixed topics: subscribed as a group member. Topics that roll over: assigned by hand as the
+    # generations pass (a rebalance at every change would stall C), the group kept for its offsets.
+    subscribed = () if settings.generations.period_s else (settings.request_topic,)
     consumer = AIOKafkaConsumer(
-        settings.request_topic,
+        *subscribed,
         bootstrap_servers=settings.kafka_bootstrap_servers,
         group_id=GROUP_ID,
         # A static member (KIP-345): C started again after a crash takes its own place back at once,
@@ -37,14 +41,20 @@ def kafka_clients(settings: Settings) -> tuple[AIOKafkaConsumer, AIOKafkaProduce
 
 async def run(settings: Settings, tel: telemetry.Telemetry) -> None:
     consumer, producer = kafka_clients(settings)
-    enrichment = Enrichment(consumer, producer, OrdersDatabase(settings.downstream_latency_ms / 1000))
+    database = OrdersDatabase(settings.downstream_latency_ms / 1000)
+    enrichment = Enrichment(consumer, producer, database, settings.generations)
     tasks: list[asyncio.Task] = []
+    following: asyncio.Task | None = None
     try:
         await producer.start()
         await consumer.start()
         health_server = await health.serve(
             settings.bind_host, settings.service_c_health_port, enrichment.ready
         )
+        if settings.generations.period_s:
+            live = functools.partial(settings.generations.live, settings.request_topic)
+            await messaging.reassign(consumer, producer, live())
+            following = asyncio.create_task(messaging.follow(consumer, producer, live))
         tasks = [asyncio.create_task(enrichment.run()), asyncio.create_task(stop_requested())]
         log.info("service C consuming %s as group %s", settings.request_topic, GROUP_ID)
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -54,7 +64,7 @@ async def run(settings: Settings, tel: telemetry.Telemetry) -> None:
         log.info("%s received: leaving the consumer group", stopping.result().name)
         health_server.close()
     finally:
-        for task in tasks:
+        for task in [*tasks, *([following] if following else [])]:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

@@ -8,17 +8,19 @@ the request waiting for it.
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from tracebreak.runtime import messaging
 from tracebreak.runtime.correlation import REQUEST_ID_HEADER
+from tracebreak.runtime.generations import Generations
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +75,12 @@ class EnrichmentTimeout(Exception):
 
 
 class EnrichmentClient:
-    def __init__(self, bootstrap_servers: str, request_topic: str, reply_topic: str) -> None:
+    def __init__(
+        self, bootstrap_servers: str, request_topic: str, reply_topic: str, generations: Generations
+    ) -> None:
         self.request_topic = request_topic
         self.reply_topic = reply_topic
+        self.generations = generations
         self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, request_timeout_ms=5000)
         # No consumer group: this instance reads every reply partition and keeps the ones it awaits.
         self._consumer = AIOKafkaConsumer(
@@ -89,24 +94,41 @@ class EnrichmentClient:
         )
         self._pending: dict[str, asyncio.Future[Reply]] = {}
         self._reader: asyncio.Task[None] | None = None
+        self._follower: asyncio.Task[None] | None = None
+        self._warming: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await self._producer.start()
-        partitions = await self._producer.partitions_for(self.reply_topic)
-        if not partitions:
+        await self._consumer.start()
+        await messaging.reassign(self._consumer, self._producer, self.generations.live(self.reply_topic))
+        if not self._consumer.assignment():
             raise KafkaError(
                 f"the reply topic {self.reply_topic!r} does not exist (tracebreak up creates it)"
             )
-        await self._consumer.start()
-        self._consumer.assign([TopicPartition(self.reply_topic, p) for p in sorted(partitions)])
         # Positioned before the first request goes out, so no reply can slip past.
         await self._consumer.seek_to_end()
         self._reader = asyncio.create_task(self._read_replies())
+        self._follower = asyncio.create_task(
+            messaging.follow(self._consumer, self._producer, self._live_replies)
+        )
+
+    def _live_replies(self) -> list[str]:
+        """The reply topics to read; and, ahead of the change, the producer learns the next request
+        topic, so the first request of a generation does not wait for the broker's metadata."""
+        if self.generations.period_s:
+            upcoming = self.generations.name(self.request_topic, self.generations.current() + 1)
+            self._warming = asyncio.create_task(self._learn(upcoming))
+        return self.generations.live(self.reply_topic)
+
+    async def _learn(self, topic: str) -> None:
+        with contextlib.suppress(KafkaError):  # not created yet: the next look tries again
+            await self._producer.partitions_for(topic)
 
     async def stop(self) -> None:
-        if self._reader:
-            self._reader.cancel()
-            await asyncio.gather(self._reader, return_exceptions=True)
+        for task in (self._reader, self._follower):
+            if task:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
         await self._consumer.stop()
         await self._producer.stop()
 
@@ -114,10 +136,12 @@ class EnrichmentClient:
         correlation_id = uuid.uuid4().hex
         reply = asyncio.get_running_loop().create_future()
         self._pending[correlation_id] = reply
+        generation = self.generations.current()
+        request_topic = self.generations.name(self.request_topic, generation)
         headers = messaging.headers(
             {
                 CORRELATION_ID_HEADER: correlation_id,
-                REPLY_TO_HEADER: self.reply_topic,
+                REPLY_TO_HEADER: self.generations.name(self.reply_topic, generation),
                 REQUEST_ID_HEADER: request_id,
             }
         )
@@ -126,7 +150,7 @@ class EnrichmentClient:
             async with asyncio.timeout(timeout_s):
                 try:
                     await self._producer.send_and_wait(
-                        self.request_topic, encode_request(order_id), headers=headers
+                        request_topic, encode_request(order_id), headers=headers
                     )
                 except KafkaError as error:
                     raise EnrichmentUnavailable(f"the broker did not take the request: {error!r}") from error

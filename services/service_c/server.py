@@ -21,20 +21,27 @@ from tracebreak.chaos.reader import chaos
 from tracebreak.runtime import messaging
 from tracebreak.runtime.boundary import received
 from tracebreak.runtime.correlation import REQUEST_ID_HEADER, current_request_id
+from tracebreak.runtime.generations import Generations
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
 GROUP_ID = "enrichment"
 COMMIT_TIMEOUT_S = 5
+FIXED_TOPICS = Generations()
 CONCURRENCY = 64  # records worked on at once: the database's latency is waiting, not work
 
 
 class Enrichment:
     def __init__(
-        self, consumer: AIOKafkaConsumer, producer: AIOKafkaProducer, database: OrdersDatabase
+        self,
+        consumer: AIOKafkaConsumer,
+        producer: AIOKafkaProducer,
+        database: OrdersDatabase,
+        generations: Generations = FIXED_TOPICS,
     ) -> None:
         self.consumer = consumer
+        self.generations = generations
         self.producer = producer
         self.database = database
         self._slots = asyncio.Semaphore(CONCURRENCY)
@@ -99,8 +106,12 @@ class Enrichment:
             context.detach(token)
 
     async def process(self, record: ConsumerRecord, headers: dict[str, str]) -> None:
+        # Named after the topic, not its generation: one name for a trainee to look for.
+        destination = self.generations.base(record.topic)
         with tracer.start_as_current_span(
-            f"{record.topic} process", kind=SpanKind.CONSUMER, attributes=process_attributes(record)
+            f"{destination} process",
+            kind=SpanKind.CONSUMER,
+            attributes=process_attributes(record, destination),
         ) as span:
             # The inbound boundary: the processing span, under the context extracted above.
             received(headers.get(REQUEST_ID_HEADER), span, "kafka")
@@ -157,9 +168,14 @@ class Enrichment:
         return Reply("ok", order=found)
 
 
-def process_attributes(record: ConsumerRecord) -> dict[str, str | int]:
+def process_attributes(record: ConsumerRecord, destination: str) -> dict[str, str | int]:
     """The messaging semantic conventions for the processing span of one record."""
-    return {
+    template = (
+        {"messaging.destination.template": f"{destination}.g{{generation}}"}
+        if destination != record.topic
+        else {}
+    )
+    return template | {
         "messaging.system": "kafka",
         "messaging.operation.type": "process",
         "messaging.operation.name": "process",

@@ -182,15 +182,22 @@ def test_the_store_refuses_a_malformed_body_and_keeps_serving(stack, query, tmp_
     assert parsed.returncode == 0 and "Extracted 1 traces" in parsed.stdout, parsed.stdout + parsed.stderr
 
 
+def request_topics(stack) -> list[str]:
+    """The request topics C reads now (the local stack's topics roll over by time)."""
+    settings = stack.config.service_settings()
+    return settings.generations.live(settings.request_topic)
+
+
 def test_a_poison_record_does_not_stop_the_consumer(stack):
     async def produce_poison() -> None:
         producer = AIOKafkaProducer(bootstrap_servers=stack.config.bootstrap_servers)
         await producer.start()
+        topic = request_topics(stack)[1]  # the generation being written
         try:
             headers = [("reply-to", b"enrichment.replies"), ("correlation-id", b"nobody-waits")]
             for value in (b'{"order_id": Infinity}', b"\xff\xfe", b"[" * 5000):
-                await producer.send_and_wait(stack.config.settings.request_topic, value, headers=headers)
-            await producer.send_and_wait(stack.config.settings.request_topic, b"{}")  # no headers at all
+                await producer.send_and_wait(topic, value, headers=headers)
+            await producer.send_and_wait(topic, b"{}")  # no headers at all
         finally:
             await producer.stop()
 
@@ -214,12 +221,19 @@ def test_every_hop_keeps_the_callers_trace_flags_on_the_wire(stack):
 
 async def request_record_headers(stack, request_id: str) -> dict[str, str]:
     """The headers of the request record B sent to C for this request, read back from the broker."""
-    topic = stack.config.settings.request_topic
+    topics = request_topics(stack)
     consumer = AIOKafkaConsumer(bootstrap_servers=stack.config.bootstrap_servers, enable_auto_commit=False)
     await consumer.start()
     try:
-        await consumer.topics()  # the cluster's metadata, partitions included
-        consumer.assign([TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()])
+        existing = await consumer.topics()  # the cluster's metadata, partitions included
+        consumer.assign(
+            [
+                TopicPartition(t, p)
+                for t in topics
+                if t in existing
+                for p in consumer.partitions_for_topic(t) or ()
+            ]
+        )
         await consumer.seek_to_beginning()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -230,4 +244,4 @@ async def request_record_headers(stack, request_id: str) -> dict[str, str]:
                         return headers
     finally:
         await consumer.stop()
-    raise AssertionError(f"no request record for {request_id} on {topic}")
+    raise AssertionError(f"no request record for {request_id} on {topics}")

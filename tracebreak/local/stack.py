@@ -4,6 +4,7 @@
 """
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -19,6 +20,7 @@ START_TIMEOUT_S = 60
 STACK_MARKER = "TRACEBREAK_STACK_DIR"
 # Spans and logs leave each service within a fifth of a second, so a trace shows up at once.
 LOCAL_EXPORT_DELAY_MS = "200"
+TANSU_TOPIC_GENERATION_S = 30
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ class StackConfig:
             service_c_health_port=p.service_c_health,
             service_b_address=f"127.0.0.1:{p.service_b}",
             flags_file=str(self.flags_file.resolve()),
+            # Tansu's memory storage slows as a topic ages: its topics roll over (runtime/generations.py).
+            topic_generation_s=0 if self.external_broker else TANSU_TOPIC_GENERATION_S,
         )
 
 
@@ -90,6 +94,8 @@ class Stack:
     def __init__(self, config: StackConfig | None = None) -> None:
         self.config = config or StackConfig()
         self.processes: dict[str, Process] = {}
+        self._stopping = threading.Event()
+        self._keeper: threading.Thread | None = None
         self._b_health = parts.GrpcHealth(self.config.service_settings().service_b_address)
         self._build()
 
@@ -155,6 +161,7 @@ class Stack:
                 self.start_part(name, timeout_s)
                 if name == "broker":
                     self.create_topics(timeout_s)
+                    self._keep_topics()
                 if dead := self.dead_parts():
                     raise StackError(f"{dead[0].name} stopped while {name} started.\n{dead[0].log_tail()}")
                 if on_healthy:
@@ -163,9 +170,23 @@ class Stack:
             self.stop()
             raise
 
+    def _keep_topics(self) -> None:
+        """Where topics roll over: a thread that creates the next generation ahead, deletes old ones."""
+        period_s = self.config.service_settings().topic_generation_s
+        if not period_s or self._keeper is not None:
+            return
+        bootstrap, settings = self.config.bootstrap_servers, self.config.service_settings()
+
+        def keep() -> None:
+            while not self._stopping.wait(period_s / 3):  # a third of a generation: never late
+                topics.ready(bootstrap, settings)  # a broker that is away is brought back by the runner
+
+        self._keeper = threading.Thread(target=keep, name="topic-keeper", daemon=True)
+        self._keeper.start()
+
     def create_topics(self, timeout_s: float) -> None:
-        bootstrap, wanted = self.config.bootstrap_servers, topics.wanted(self.config.settings)
-        problem = poll(lambda: topics.ready(bootstrap, wanted), timeout_s)
+        bootstrap, settings = self.config.bootstrap_servers, self.config.service_settings()
+        problem = poll(lambda: topics.ready(bootstrap, settings), timeout_s)
         if problem:
             raise StackError(f"the topics could not be created on {bootstrap}: {problem}")
 
@@ -184,6 +205,9 @@ class Stack:
         return self.processes[name].stop()
 
     def stop(self) -> None:
+        self._stopping.set()
+        if self._keeper is not None:
+            self._keeper.join()
         for part in reversed(self.processes.values()):
             part.stop()
         self._b_health.close()

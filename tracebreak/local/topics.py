@@ -1,4 +1,6 @@
-"""Creating the request and reply topics on the broker (Tansu or an external Kafka)."""
+"""Creating the request and reply topics on the broker (Tansu or an external Kafka), and, where
+topics roll over by time (runtime/messaging.py, Generations), the next generation ahead and the
+old ones deleted."""
 
 import asyncio
 import contextlib
@@ -12,24 +14,51 @@ PARTITIONS = {"request_topic": 3, "reply_topic": 1}  # Settings field: partition
 
 
 def wanted(settings: Settings) -> dict[str, int]:
-    return {getattr(settings, key): n for key, n in PARTITIONS.items()}
+    """The topics that must exist now: the current generation and the next (or the fixed topics)."""
+    generations = settings.generations
+    now = generations.current()
+    return {
+        generations.name(getattr(settings, key), generation): n
+        for key, n in PARTITIONS.items()
+        for generation in {now, now + 1}
+    }
 
 
-async def _create(bootstrap: str, topics: dict[str, int]) -> None:
+def stale(settings: Settings, existing: set[str]) -> list[str]:
+    """Generations no reader follows any more (older than the one before the current)."""
+    generations = settings.generations
+    if not generations.period_s:
+        return []
+    bases = {getattr(settings, key) for key in PARTITIONS}
+    oldest_live = generations.current() - 2
+    return sorted(
+        topic
+        for topic in existing
+        if generations.base(topic) in bases
+        and topic != generations.base(topic)
+        and int(topic.rsplit(".g", 1)[1]) < oldest_live
+    )
+
+
+async def _keep(bootstrap: str, settings: Settings) -> None:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=2000)
     await admin.start()
     try:
-        for name, partitions in topics.items():
-            with contextlib.suppress(TopicAlreadyExistsError):
-                await admin.create_topics([NewTopic(name, partitions, replication_factor=1)])
+        existing = set(await admin.list_topics())
+        for name, partitions in wanted(settings).items():
+            if name not in existing:
+                with contextlib.suppress(TopicAlreadyExistsError):
+                    await admin.create_topics([NewTopic(name, partitions, replication_factor=1)])
+        if old := stale(settings, existing):
+            await admin.delete_topics(old)
     finally:
         await admin.close()
 
 
-def ready(bootstrap: str, topics: dict[str, int]) -> str | None:
-    """None once every topic exists (created now or before), else what went wrong."""
+def ready(bootstrap: str, settings: Settings) -> str | None:
+    """None once every topic wanted now exists (and old generations are gone), else what went wrong."""
     try:
-        asyncio.run(_create(bootstrap, topics))
+        asyncio.run(_keep(bootstrap, settings))
     except (KafkaError, OSError) as error:
-        return f"creating topics on {bootstrap}: {error.__class__.__name__} {error}"
+        return f"keeping the topics on {bootstrap}: {error.__class__.__name__} {error}"
     return None

@@ -90,24 +90,26 @@ class Logs:
     def configure(self) -> None:
         """Set logging up for the flags in force: at start, and whenever they change."""
         with self._lock:
-            instrumentor = LoggingInstrumentor()
-            if self.correlated is not None:
-                instrumentor.uninstrument()
             if chaos.chooses_me(LOGS_WITHOUT_TRACE_ID):
-                # chaos: logs-without-trace-id. WRONG: the instrumentation set up without trace-context
-                # injection: no record carries the trace it was written in, on stdout or in the store.
-                instrumentor.instrument(
-                    tracer_provider=self.tracer_provider, enable_log_auto_instrumentation=False
-                )
-                self.correlated = False
+                # chaos: logs-without-trace-id. WRONG: LoggingInstrumentor().instrument() without
+                # trace-context injection: no record carries the trace it was written in, on stdout or
+                # in the store.
+                self._instrument(correlated=False)
             else:
-                # RIGHT: every record is stamped with the trace and span it was written in.
-                instrumentor.instrument(
-                    tracer_provider=self.tracer_provider,
-                    inject_trace_context=True,
-                    enable_log_auto_instrumentation=False,
-                )
-                self.correlated = True
+                # RIGHT: LoggingInstrumentor().instrument(inject_trace_context=True): every record is
+                # stamped with the trace and span it was written in.
+                self._instrument(correlated=True, inject_trace_context=True)
+
+    def _instrument(self, correlated: bool, **options: bool) -> None:
+        if correlated == self.correlated:
+            return  # unchanged: swapping the instrumentation would leave a gap in every request
+        instrumentor = LoggingInstrumentor()
+        if self.correlated is not None:
+            instrumentor.uninstrument()
+        instrumentor.instrument(
+            tracer_provider=self.tracer_provider, enable_log_auto_instrumentation=False, **options
+        )
+        self.correlated = correlated
 
     def close(self) -> None:
         """Later lines go to stdout only, not to a closed exporter."""

@@ -1,11 +1,19 @@
 """Kafka conventions of every tracebreak producer and consumer: record headers as a text-map
 carrier, and how long a fetch waits."""
 
-from collections.abc import Sequence
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.errors import KafkaError
+
+log = logging.getLogger(__name__)
 
 # aiokafka waits up to 500 ms for data by default, which makes one request/reply round trip on a
 # local broker take about 250 ms; 10 ms brings it to a few milliseconds.
 FETCH_MAX_WAIT_MS = 10
+FOLLOW_S = 1.0
 
 KafkaHeaders = Sequence[tuple[str, bytes | None]]
 
@@ -25,3 +33,35 @@ def carrier(headers: KafkaHeaders) -> dict[str, str]:
 
 def headers(values: dict[str, str | None]) -> list[tuple[str, bytes]]:
     return [(key, value.encode()) for key, value in values.items() if value is not None]
+
+
+async def follow(
+    consumer: AIOKafkaConsumer, producer: AIOKafkaProducer, topics: Callable[[], list[str]]
+) -> None:
+    """Keep a consumer assigned to every partition of `topics()` that exists, as generations pass;
+    partitions it keeps stay at their position, new ones start where the group (or the reset
+    policy) says. The producer beside it learns the partitions: a consumer's own metadata knows
+    only the topics it already reads."""
+    while True:
+        try:
+            await reassign(consumer, producer, topics())
+        except KafkaError as error:  # a broker away: the next look, once it is back, catches up
+            log.warning("could not follow the topics' generations: %r", error)
+        await asyncio.sleep(FOLLOW_S)  # how often the live generations are looked at
+
+
+async def reassign(consumer: AIOKafkaConsumer, producer: AIOKafkaProducer, topics: list[str]) -> None:
+    existing = await consumer.topics()
+    wanted = {
+        TopicPartition(topic, partition)
+        for topic in topics
+        if topic in existing
+        for partition in await producer.partitions_for(topic)
+    }
+    current = consumer.assignment()
+    if wanted == current:
+        return
+    kept = {tp: await consumer.position(tp) for tp in current & wanted}
+    consumer.assign(sorted(wanted))
+    for tp, offset in kept.items():
+        consumer.seek(tp, offset)

@@ -6,6 +6,7 @@ HTTP answer (Trace Context Level 2).
 swaps the process's propagator live.
 """
 
+import functools
 import os
 
 from opentelemetry import propagate
@@ -38,10 +39,16 @@ def register() -> None:
     else:
         # RIGHT: the Context Law needs a propagator on both sides of every boundary: W3C trace
         # context and baggage, as OTEL_PROPAGATORS names them.
-        os.environ.setdefault(OTEL_PROPAGATORS, DEFAULT_PROPAGATORS)
-        propagate.set_global_textmap(propagate._load_propagators())  # the loader OTEL_PROPAGATORS feeds
+        propagate.set_global_textmap(configured())
     # Every HTTP response tells its caller where its trace is (W3C Trace Context Level 2).
     set_global_response_propagator(StrictTraceResponsePropagator())
+
+
+@functools.cache
+def configured() -> TextMapPropagator:
+    """The propagators OTEL_PROPAGATORS names, loaded once (from their entry points)."""
+    os.environ.setdefault(OTEL_PROPAGATORS, DEFAULT_PROPAGATORS)
+    return propagate._load_propagators()  # the loader opentelemetry.propagate runs on OTEL_PROPAGATORS
 
 
 def registered() -> bool:

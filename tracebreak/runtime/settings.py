@@ -7,6 +7,7 @@ export is not here: it is configured by the standard OTEL_* variables alone.
 import os
 from dataclasses import dataclass, fields
 
+from tracebreak.runtime.generations import Generations
 from tracebreak.runtime.ports import DEFAULT as PORTS
 
 
@@ -20,6 +21,9 @@ class Settings:
     kafka_bootstrap_servers: str = f"127.0.0.1:{PORTS.broker}"  # KAFKA_BOOTSTRAP_SERVERS
     request_topic: str = "enrichment.requests"  # TRACEBREAK_REQUEST_TOPIC
     reply_topic: str = "enrichment.replies"  # TRACEBREAK_REPLY_TOPIC
+    # TRACEBREAK_TOPIC_GENERATION_S: topics roll over this often (the local Tansu broker slows as a
+    # topic ages: runtime/messaging.py says why); 0 keeps fixed topics (Apache Kafka).
+    topic_generation_s: int = 0
     service_a_port: int = PORTS.service_a  # TRACEBREAK_SERVICE_A_PORT
     service_b_port: int = PORTS.service_b  # TRACEBREAK_SERVICE_B_PORT
     service_c_health_port: int = PORTS.service_c_health  # TRACEBREAK_SERVICE_C_HEALTH_PORT
@@ -48,6 +52,10 @@ class Settings:
                 continue
             values[field.name] = _parse(cls.variable(field.name), field.type, text)
         return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def generations(self) -> Generations:
+        return Generations(self.topic_generation_s)
 
     def to_env(self) -> dict[str, str]:
         return {self.variable(f.name): _format(getattr(self, f.name)) for f in fields(self)}
