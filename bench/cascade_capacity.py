@@ -126,49 +126,36 @@ def step_rows(label: str, steps: list) -> list[tuple]:
     return rows
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rates", default="50,100,125,150,175,200,250,300,400,500")
-    parser.add_argument("--seconds", type=float, default=8)
-    args = parser.parse_args()
-    rates = [float(r) for r in args.rates.split(",")]
+def run_all(rates: list[float], seconds: float) -> tuple[dict[bool, list], list[tuple], list[str]]:
+    """Steps with tracing on, then off; completeness at half and all of the capacity with it on; and
+    which services still exported spans with it off."""
+    results, completeness, traced = {}, [], []
     with tempfile.TemporaryDirectory() as work_dir:
         work = Path(work_dir)
-        results, completeness = {}, []
         for tracing in (True, False):
-            steps, stack = run_mode(tracing, rates, args.seconds, work)
+            steps, stack = run_mode(tracing, rates, seconds, work)
             try:
                 results[tracing] = steps
                 if tracing:
                     best = capacity(steps) or rates[0]
                     for share in (0.5, 1.0):
                         settle(stack)
-                        step = load(stack, best * share, args.seconds, True, work, check=True)
+                        step = load(stack, best * share, seconds, True, work, check=True)
                         completeness.append((share, best * share, step))
                 else:
                     traced = httpx.get(f"{stack.config.query_url}/api/services").json()["data"]
             finally:
                 stack.stop()
+    return results, completeness, traced
+
+
+def print_capacity(results: dict[bool, list], traced: list[str], seconds: float) -> None:
     print(
-        f"cascade capacity: steps of {args.seconds:g} s; held: p99 <= {P99_LIMIT_MS} ms, "
-        "no errors, none skipped\n"
+        f"cascade capacity: steps of {seconds:g} s; held: p99 <= {P99_LIMIT_MS} ms, no errors, none skipped\n"
     )
-    print(
-        markdown(
-            [
-                "tracing",
-                "target rps",
-                "achieved rps",
-                "p50 ms",
-                "p99 ms",
-                "errors",
-                "skipped",
-                "held",
-                "busiest process",
-            ],
-            step_rows("on", results[True]) + step_rows("off", results[False]),
-        )
-    )
+    columns = ["tracing", "target rps", "achieved rps", "p50 ms", "p99 ms", "errors", "skipped", "held",
+               "busiest process"]  # fmt: skip
+    print(markdown(columns, step_rows("on", results[True]) + step_rows("off", results[False])))
     on, off = capacity(results[True]), capacity(results[False])
     print(f"\n- capacity, tracing on: {on:g} rps (target {TARGET_RPS}, ratio {on / TARGET_RPS:.2f})")
     print(f"- capacity, tracing off: {off:g} rps; on/off {on / off if off else 0:.2f}")
@@ -182,6 +169,9 @@ def main() -> None:
             f"- tracing's cost at p50 at {OVERHEAD_RATE} rps: {p50[False]:.1f} -> {p50[True]:.1f} ms, "
             f"{overhead:+.1%} (target at most {TARGET_OVERHEAD:.0%})"
         )
+
+
+def print_cpu(results: dict[bool, list]) -> None:
     # CPU time per request is steadier than latency near saturation, and says what a rate would take.
     print("\nCPU time per request by process, in ms (its share of one core at the step, over the rate):\n")
     names = list(results[True][0][1]["cpu"])
@@ -196,23 +186,27 @@ def main() -> None:
             ))  # fmt: skip
     print(markdown(["tracing", "rps", *names, "total", f"cores for {TARGET_RPS} rps"], rows))
     print(f"\n- this machine has {os.cpu_count()} cores, shared by every process above")
+
+
+def print_completeness(completeness: list[tuple]) -> None:
     print("\nTrace completeness under load, tracing on, no toggles:\n")
-    print(
-        markdown(
-            ["share of capacity", "rps", "p99 ms", "errors", "traces judged", "whole"],
-            [
-                (
-                    f"{share:.0%}",
-                    f"{rate:g}",
-                    f"{s['latency_ms']['p99']:.1f}",
-                    s["totals"]["errors"],
-                    s["traces"]["judged"],
-                    f"{s['traces']['whole_percent']}%",
-                )
-                for share, rate, s in completeness
-            ],
-        )
-    )
+    rows = [
+        (f"{share:.0%}", f"{rate:g}", f"{s['latency_ms']['p99']:.1f}", s["totals"]["errors"],
+         s["traces"]["judged"], f"{s['traces']['whole_percent']}%")
+        for share, rate, s in completeness
+    ]  # fmt: skip
+    print(markdown(["share of capacity", "rps", "p99 ms", "errors", "traces judged", "whole"], rows))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rates", default="50,100,125,150,175,200,250,300,400,500")
+    parser.add_argument("--seconds", type=float, default=8)
+    args = parser.parse_args()
+    results, completeness, traced = run_all([float(r) for r in args.rates.split(",")], args.seconds)
+    print_capacity(results, traced, args.seconds)
+    print_cpu(results)
+    print_completeness(completeness)
 
 
 if __name__ == "__main__":

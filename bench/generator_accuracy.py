@@ -92,67 +92,53 @@ def locust_run(url: str, rate: int, seconds: float, work: Path) -> tuple[float, 
 RUNNERS = {"tracebreak": tracebreak_run, "locust": locust_run}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rates", default="50,200,1000,2000")
-    parser.add_argument("--seconds", type=float, default=10)
-    args = parser.parse_args()
-    rates = [int(r) for r in args.rates.split(",")]
+def measure(url: str, rate: int, seconds: float, work: Path, name: str) -> tuple[tuple, float]:
+    """One generator at one rate against the counting endpoint: its table row, and its deviation."""
+    httpx.get(f"{url}/stats").raise_for_status()  # starts the endpoint's count afresh
+    p50, p99 = RUNNERS[name](url, rate, seconds, work)
+    seen = httpx.get(f"{url}/stats", params={"seconds": int(seconds)}).json()
+    ratio = sum(seen["per_second"]) / (rate * int(seconds))
+    # The steady seconds: the first (Locust spawns its users) and the last are left out.
+    worst_second = max(abs(n / rate - 1) for n in seen["per_second"][1:-1])
+    reference = seen["median_handling_ms"]
+    row = (rate, name, f"{ratio:.4f}", f"{worst_second:.2%}", seen["received"], f"{p50:.1f}",
+           f"{p50 / reference:.2f}", f"{p99:.1f}")  # fmt: skip
+    return row, abs(ratio - 1)
+
+
+def run_all(rates: list[int], seconds: float) -> tuple[list[tuple], dict[str, float]]:
     port = Ports.free().edge
     url = f"http://127.0.0.1:{port}"
-    rows, worst = [], {name: 0.0 for name in RUNNERS}
+    rows, worst = [], dict.fromkeys(RUNNERS, 0.0)
     with tempfile.TemporaryDirectory() as work_dir:
         work = Path(work_dir)
+        argv = [sys.executable, str(HERE / "endpoint.py"), "--port", str(port)]
         endpoint = Process(
-            "endpoint",
-            [sys.executable, str(HERE / "endpoint.py"), "--port", str(port)],
-            dict(os.environ),
-            work / "endpoint.log",
-            lambda: http_ok(f"{url}/healthz"),
+            "endpoint", argv, dict(os.environ), work / "endpoint.log", lambda: http_ok(f"{url}/healthz")
         )
         endpoint.start()
         try:
             endpoint.wait_healthy(30)
             for rate in rates:
-                for name, runner in RUNNERS.items():
-                    httpx.get(f"{url}/stats").raise_for_status()  # starts the endpoint's count afresh
-                    p50, p99 = runner(url, rate, args.seconds, work)
-                    seen = httpx.get(f"{url}/stats", params={"seconds": int(args.seconds)}).json()
-                    ratio = sum(seen["per_second"]) / (rate * int(args.seconds))
-                    # The steady seconds: the first (Locust spawns its users) and the last are left out.
-                    worst_second = max(abs(n / rate - 1) for n in seen["per_second"][1:-1])
-                    worst[name] = max(worst[name], abs(ratio - 1))
-                    reference = seen["median_handling_ms"]
-                    rows.append(
-                        (
-                            rate,
-                            name,
-                            f"{ratio:.4f}",
-                            f"{worst_second:.2%}",
-                            seen["received"],
-                            f"{p50:.1f}",
-                            f"{p50 / reference:.2f}",
-                            f"{p99:.1f}",
-                        )
-                    )
+                for name in RUNNERS:
+                    row, deviation = measure(url, rate, seconds, work, name)
+                    rows.append(row)
+                    worst[name] = max(worst[name], deviation)
         finally:
             endpoint.stop()
+    return rows, worst
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rates", default="50,200,1000,2000")
+    parser.add_argument("--seconds", type=float, default=10)
+    args = parser.parse_args()
+    rows, worst = run_all([int(r) for r in args.rates.split(",")], args.seconds)
     print(f"generator accuracy, {args.seconds:g} s per run, endpoint service time 10 ms, tracing off\n")
-    print(
-        markdown(
-            [
-                "target rps",
-                "generator",
-                "rate / target",
-                "worst steady second off by",
-                "received",
-                "reported p50 ms",
-                "p50 / endpoint's median",
-                "reported p99 ms",
-            ],
-            rows,
-        )
-    )
+    columns = ["target rps", "generator", "rate / target", "worst steady second off by", "received",
+               "reported p50 ms", "p50 / endpoint's median", "reported p99 ms"]  # fmt: skip
+    print(markdown(columns, rows))
     print()
     for name, deviation in worst.items():
         verdict = "within" if deviation <= TOLERANCE else "outside"

@@ -78,18 +78,9 @@ def main() -> None:
 
 def _measure(total_spans: int, otlp: str, query: str) -> None:
     rng = random.Random(1)
-    now_ns = time.time_ns() - 3_600 * 10**9
     traces = max(1, total_spans // SPANS_PER_TRACE)
-    posted, ingest_s, all_ids = 0, 0.0, []
     with httpx.Client(timeout=120) as http:
-        for first in range(0, traces, BATCH_TRACES):
-            body, ids = batch(rng, first, now_ns)
-            all_ids += ids
-            started = time.perf_counter()
-            response = http.post(otlp, content=body, headers={"content-type": "application/x-protobuf"})
-            ingest_s += time.perf_counter() - started
-            response.raise_for_status()
-            posted += len(ids) * SPANS_PER_TRACE
+        posted, ingest_s, all_ids = _ingest(http, otlp, rng, traces)
         fetch = _timed(lambda: http.get(f"{query}/api/traces/{rng.choice(all_ids)}").raise_for_status(), 50)
 
         def search_once() -> None:
@@ -98,7 +89,25 @@ def _measure(total_spans: int, otlp: str, query: str) -> None:
             http.get(f"{query}/api/traces", params=params).raise_for_status()
 
         search = _timed(search_once, 10)
-    rate = posted / ingest_s
+    _report(posted, posted / ingest_s, fetch, search)
+
+
+def _ingest(http: httpx.Client, otlp: str, rng: random.Random, traces: int) -> tuple[int, float, list[str]]:
+    """(spans posted, seconds spent posting, trace ids) for `traces` synthetic traces."""
+    now_ns = time.time_ns() - 3_600 * 10**9
+    posted, ingest_s, all_ids = 0, 0.0, []
+    for first in range(0, traces, BATCH_TRACES):
+        body, ids = batch(rng, first, now_ns)
+        all_ids += ids
+        started = time.perf_counter()
+        response = http.post(otlp, content=body, headers={"content-type": "application/x-protobuf"})
+        ingest_s += time.perf_counter() - started
+        response.raise_for_status()
+        posted += len(ids) * SPANS_PER_TRACE
+    return posted, ingest_s, all_ids
+
+
+def _report(posted: int, rate: float, fetch: float, search: float) -> None:
     print(f"trace store, {posted:,} spans stored\n")
     print(
         markdown(
