@@ -9,6 +9,7 @@ import httpx
 from opentelemetry import trace
 
 from tracebreak.demo import DEMO_TOKEN
+from tracebreak.runtime import telemetry
 
 tracer = trace.get_tracer("tracebreak.client")
 
@@ -44,3 +45,13 @@ async def request_order(
             body=body,
             chaos_route=response.headers.get("x-tracebreak-chaos"),
         )
+
+
+async def traced_request(edge_url: str, order_id: str, token: str = DEMO_TOKEN) -> RequestResult:
+    """One request from a traced client process (service tracebreak-client), its spans exported
+    before it returns. Raises httpx.HTTPError when the edge cannot be reached."""
+    tel = telemetry.setup_client()
+    try:
+        return await request_order(edge_url, order_id, token)
+    finally:
+        await tel.shutdown()  # the client's own spans must reach the store before the trace is read

@@ -1,4 +1,4 @@
-"""The `tracebreak` command: up, request, trace, chaos, doctor, load, store."""
+"""The `tracebreak` command: up, request, trace, chaos, doctor, load, wire, store."""
 
 import argparse
 import os
@@ -19,6 +19,8 @@ from tracebreak.local.stack import StackConfig
 from tracebreak.runtime.settings import Settings
 from tracebreak.store import server as store_server
 from tracebreak.traces import QueryError
+from tracebreak.wire import command as wire_command
+from tracebreak.wire.tshark import WireError
 
 err = Console(stderr=True)
 
@@ -34,6 +36,7 @@ def parser() -> argparse.ArgumentParser:
     chaos_command.add_parser(commands, Path(flags), endpoints.envoy_admin_url())
     doctor_report.add_parser(commands, endpoints.query_url())
     load_cli.add_parser(commands)
+    wire_command.add_parser(commands)
     store = commands.add_parser("store", help="run the embedded trace store alone")
     store_server.add_arguments(store)
     store.set_defaults(run=store_server.run)
@@ -45,7 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         sys.exit(args.run(args))
     # ValueError covers the settings', the flag file's and the toggles' own errors.
-    except (UsageError, QueryError, EnvoyAdminError, ValueError) as error:
+    except (UsageError, QueryError, EnvoyAdminError, WireError, ValueError) as error:
         err.print(f"[red]error:[/] {error}")
         sys.exit(2)
     except StackError as error:

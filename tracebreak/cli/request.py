@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from rich.console import Console
 
-from services.service_a.client import RequestResult, request_order
+from services.service_a.client import RequestResult, traced_request
 from tracebreak import endpoints
 from tracebreak.cli import waterfall
 from tracebreak.cli.errors import UsageError
@@ -17,18 +17,13 @@ from tracebreak.demo import DEMO_TOKEN
 from tracebreak.traces import Trace, TraceQuery
 
 
-async def _send(args: argparse.Namespace) -> RequestResult:
-    from tracebreak.runtime import telemetry
-
-    tel = telemetry.setup_client()
+def send(edge_url: str, order_id: str, token: str) -> RequestResult:
     try:
-        return await request_order(args.edge, args.order_id, args.token)
+        return asyncio.run(traced_request(edge_url, order_id, token))
     except httpx.HTTPError as error:
         raise UsageError(
-            f"cannot reach the edge at {args.edge}: {error.__class__.__name__}. Is `tracebreak up` running?"
+            f"cannot reach the edge at {edge_url}: {error.__class__.__name__}. Is `tracebreak up` running?"
         ) from error
-    finally:
-        await tel.shutdown()  # the client's own spans must reach the store before the trace is read
 
 
 def _wait(args: argparse.Namespace, trace_id: str) -> Trace | None:
@@ -42,7 +37,7 @@ def _wait(args: argparse.Namespace, trace_id: str) -> Trace | None:
 
 
 def request(args: argparse.Namespace) -> int:
-    result = asyncio.run(_send(args))
+    result = send(args.edge, args.order_id, args.token)
     found = _wait(args, result.trace_id)
     if args.json:
         document: dict[str, Any] = {

@@ -1,0 +1,106 @@
+"""`tracebreak wire` on the real local stack: real tshark on loopback, one request's hops decoded
+from HTTP/1.1, gRPC (HPACK) and Kafka record headers; each wire-visible breaker shows where it acts."""
+
+import signal
+import subprocess
+
+import pytest
+
+from tests.e2e.chaos_support import set_toggle, wait_until_hit
+from tests.e2e.wire_support import capture_refused, rows, wire
+from tracebreak.wire.hops import CARRIED, CHANGED, HOPS, MISSING
+
+pytestmark = pytest.mark.skipif(capture_refused() is not None, reason=f"{capture_refused()}")
+
+ALL_HOPS = [" -> ".join(names) for names in HOPS.values()]
+BEFORE_C = ALL_HOPS[:5]  # up to C's fetch: what C received
+
+# Breaker -> the hop the wire shows without context (None: every hop carries one).
+WIRE_VISIBLE = {
+    "strip-traceparent-at-lb": "envoy -> service-a",
+    "uninstrumented-client": "service-a -> service-b",
+    "propagator-not-registered": "service-b -> broker",
+}
+VALUES = {"propagator-not-registered": True}
+
+
+def test_a_healthy_request_carries_one_trace_on_every_hop(stack):
+    code, document = wire(stack)
+    assert code == 0
+    [request] = document["requests"]
+    hops = rows(document)
+    assert list(hops) == ALL_HOPS
+    assert {hop["trace_id"] for hop in hops.values()} == {request["trace_id"]}
+    assert all(hop["verdict"] == CARRIED for hop in hops.values())
+    assert request["whole"] and request["breaks"] == []
+    # Each hop is its own span's: the parent id changes where a service sends, not where the broker does.
+    assert hops["service-b -> broker"]["parent_id"] == hops["broker -> service-c"]["parent_id"]
+    assert hops["envoy -> service-a"]["parent_id"] != hops["service-a -> service-b"]["parent_id"]
+    assert hops["service-b -> broker"]["baggage"] == "enduser.id=demo-user"
+
+
+@pytest.mark.parametrize("breaker", list(WIRE_VISIBLE))
+def test_a_breaker_on_the_wire_shows_the_hop_without_context(stack, client_telemetry, breaker):
+    lost = WIRE_VISIBLE[breaker]
+    with toggled(stack, client_telemetry, breaker):
+        code, document = wire(stack)
+    assert code == 1
+    hops = rows(document)
+    upstream = ALL_HOPS[: ALL_HOPS.index(lost)]
+    assert [hops[name]["verdict"] for name in upstream] == [CARRIED] * len(upstream)
+    assert hops[lost]["verdict"] == MISSING and hops[lost]["traceparent"] is None
+    [request] = document["requests"]
+    assert request["breaks"][0].startswith(f"lost on the wire: {lost} ")
+
+
+def test_a_consumer_that_does_not_extract_leaves_the_wire_intact(stack, client_telemetry):
+    """The lesson: every hop carries a traceparent; what C sends belongs to another trace."""
+    with toggled(stack, client_telemetry, "kafka-consumer-no-extract"):
+        code, document = wire(stack)
+    assert code == 1
+    hops = rows(document)
+    assert all(hop["traceparent"] for hop in hops.values())
+    assert [hops[name]["verdict"] for name in BEFORE_C] == [CARRIED] * len(BEFORE_C)
+    assert hops["service-c -> broker"]["verdict"] == CHANGED
+    [request] = document["requests"]
+    [broken] = request["breaks"]
+    assert broken.startswith("broken inside service-c: it received trace " + request["trace_id"])
+
+
+def test_a_capture_file_reads_as_the_live_capture_does(stack, tmp_path):
+    """--read: a capture made elsewhere (tshark -w, as in a container) gives the same hops."""
+    capture = tmp_path / "wire.pcapng"
+    p = stack.config.ports
+    ports = " or ".join(f"tcp port {n}" for n in (p.edge, p.service_a, p.service_b, p.broker))
+    tshark = subprocess.Popen(
+        ["tshark", "-i", "lo", "-f", ports, "-w", str(capture), "-q"], stderr=subprocess.PIPE
+    )
+    try:
+        assert b"Capturing on" in tshark.stderr.readline() + tshark.stderr.readline()
+        _, live = wire(stack)
+    finally:
+        tshark.send_signal(signal.SIGINT)  # tshark closes the file as on Ctrl-C
+        tshark.wait(timeout=15)
+    [request] = live["requests"]
+    _, read = wire(stack, "--read", str(capture), "--request-id", request["request_id"])
+    # Two captures, two timestamps per packet: all else is the same.
+    assert untimed(read) == untimed(live)
+
+
+def untimed(document: dict) -> list[dict]:
+    return [{**hop, "time": None} for request in document["requests"] for hop in request["hops"]]
+
+
+class toggled:
+    """A breaker on at rate 1 while the block runs, seen to act first; off and seen off after."""
+
+    def __init__(self, stack, tel, name: str) -> None:
+        self.stack, self.tel, self.name = stack, tel, name
+
+    def __enter__(self) -> None:
+        set_toggle(self.stack, self.name, VALUES.get(self.name, 1.0))
+        wait_until_hit(self.stack, self.tel, self.name, hit=True)
+
+    def __exit__(self, *exc: object) -> None:
+        set_toggle(self.stack, self.name, None)
+        wait_until_hit(self.stack, self.tel, self.name, hit=False)

@@ -1,0 +1,55 @@
+"""Whether this machine can capture on loopback, and `tracebreak wire` run against a stack."""
+
+import json
+import shutil
+import socket
+import subprocess
+import time
+from functools import cache
+
+from tests.e2e.conftest import cli
+from tracebreak.local.stack import Stack
+from tracebreak.runtime.ports import Ports
+
+
+@cache
+def capture_refused() -> str | None:
+    """Why tshark cannot capture on loopback here (not installed, no rights), or None: tried for
+    real, once, on a datagram sent to itself."""
+    if shutil.which("tshark") is None:
+        return "tshark is not installed (Debian: apt-get install -y tshark)"
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        command = ["tshark", "-i", "lo", "-f", f"udp port {port}", "-c", "1", "-w", "/dev/null"]
+        tshark = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 10
+        while tshark.poll() is None and time.monotonic() < deadline:
+            probe.sendto(b"probe", ("127.0.0.1", port))
+            time.sleep(0.1)  # resent until tshark has one, bounded by the deadline
+    if tshark.poll() is None:
+        tshark.kill()
+    said = [line for line in tshark.communicate()[1].splitlines() if line.startswith(("tshark: ", "("))]
+    return None if tshark.returncode == 0 else f"tshark cannot capture on lo: {' '.join(said[-3:])}"
+
+
+def port_flags(stack: Stack) -> list[str]:
+    ports = stack.config.ports
+    return [
+        arg
+        for name in ("service_a", "service_b", "broker")
+        for arg in (Ports.flag(name), str(getattr(ports, name)))
+    ]
+
+
+def wire(stack: Stack, *args: str) -> tuple[int, dict]:
+    """`tracebreak wire --json` with the stack's ports: its exit code and its document."""
+    result = cli(stack.config, "wire", "--json", *port_flags(stack), *args, timeout_s=90)
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def rows(document: dict) -> dict[str, dict]:
+    """The one request's hops, by `from -> to`."""
+    [request] = document["requests"]
+    return {f"{hop['source']} -> {hop['target']}": hop for hop in request["hops"]}
