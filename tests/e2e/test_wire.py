@@ -1,13 +1,18 @@
 """`tracebreak wire` on the real local stack: real tshark on loopback, one request's hops decoded
 from HTTP/1.1, gRPC (HPACK) and Kafka record headers; each wire-visible breaker shows where it acts."""
 
+import json
+import os
 import signal
 import subprocess
+import sys
+import time
 
 import pytest
 
 from tests.e2e.chaos_support import set_toggle, wait_until_hit
-from tests.e2e.wire_support import capture_refused, rows, wire
+from tests.e2e.conftest import send_many
+from tests.e2e.wire_support import capture_refused, port_flags, rows, wire
 from tracebreak.wire.hops import CARRIED, CHANGED, HOPS, MISSING
 
 pytestmark = pytest.mark.skipif(capture_refused() is not None, reason=f"{capture_refused()}")
@@ -104,3 +109,20 @@ class toggled:
     def __exit__(self, *exc: object) -> None:
         set_toggle(self.stack, self.name, None)
         wait_until_hit(self.stack, self.tel, self.name, hit=False)
+
+
+def test_listening_groups_what_others_send_by_request(stack, client_telemetry):
+    """--listen: the load of others (here, requests sent while it listens), one request per group."""
+    command = [sys.executable, "-m", "tracebreak.cli", "wire", "--listen", "--seconds", "4", "--json"]
+    env = {**os.environ, **stack.config.client_env()}
+    listener = subprocess.Popen([*command, *port_flags(stack)], env=env, stdout=subprocess.PIPE, text=True)
+    sent: set[str] = set()
+    deadline = time.monotonic() + 30
+    while listener.poll() is None and time.monotonic() < deadline:
+        sent |= {r.request_id for r in send_many(stack, client_telemetry, [7, 8])}
+    document = json.loads(listener.communicate(timeout=30)[0])
+    complete = [r for r in document["requests"] if not r["unseen"]]
+    assert len(complete) >= 2, document
+    assert {r["request_id"] for r in complete} <= sent
+    assert all(r["whole"] and len(r["hops"]) == 7 for r in complete)
+    assert len({r["trace_id"] for r in complete}) == len(complete)  # a trace per request
