@@ -59,6 +59,7 @@ def in_python(file: PythonFile) -> Iterator[Setting]:
 def in_env_file(file: SourceFile) -> Iterator[Setting]:
     for number, line in enumerate(file.text.splitlines(), start=1):
         name, equals, value = line.strip().removeprefix("export ").partition("=")
+        value = value.split(" #")[0]  # a comment after an unquoted value
         if equals and not name.startswith("#"):
             yield Setting(name.strip(), value.strip().strip("\"'"), number, 1)
 

@@ -38,6 +38,11 @@ def fresh_tasks(tree: ast.Module) -> Iterator[Hit]:
             )
 
 
+def carries_context(call: ast.Call) -> bool:
+    """copy_context(), context.attach(...), ctx.run(...), or work started with context=..."""
+    return called(call) in CONTEXT_CARRIERS or carries(call.func) or keyword(call, "context") is not None
+
+
 def queue_gets(loop: ast.While, queues: set[str]) -> Iterator[ast.Call]:
     for call in calls_named(loop, "get"):
         receiver = dotted(call.func)[: -len(".get")]
@@ -48,7 +53,7 @@ def queue_gets(loop: ast.While, queues: set[str]) -> Iterator[ast.Call]:
 def queue_workers(tree: ast.Module) -> Iterator[Hit]:
     queues = made_by(tree, "Queue")
     for function, _ in functions(tree):
-        if any(called(c) in CONTEXT_CARRIERS or carries(c.func) for c in calls(function)):
+        if any(carries_context(c) for c in calls(function)):
             continue
         for loop in (n for n in ast.walk(function) if isinstance(n, ast.While)):
             for get in queue_gets(loop, queues):
@@ -65,10 +70,23 @@ def made_by(tree: ast.Module, *classes: str) -> set[str]:
 
     found: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and made(node.value):
-            found |= set().union(*(bound_names(t) for t in node.targets))
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None and made(node.value):
+            found |= set().union(*(bound_names(t) for t in assigned(node)))
         if isinstance(node, ast.withitem) and node.optional_vars is not None and made(node.context_expr):
             found |= bound_names(node.optional_vars)
+    return found
+
+
+def assigned(node: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
+    return node.targets if isinstance(node, ast.Assign) else [node.target]
+
+
+def carried_names(tree: ast.Module) -> set[str]:
+    """Names bound to carried work: `work = functools.partial(ctx.run, fn)`."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and carries(node.value):
+            found |= set().union(*(bound_names(t) for t in node.targets))
     return found
 
 
@@ -77,8 +95,9 @@ def uncarried(rule: str, call: ast.Call, work: ast.expr, where: str) -> Hit:
 
 
 def executors(tree: ast.Module) -> Iterator[Hit]:
+    carried = carried_names(tree)
     for call in calls_named(tree, "run_in_executor"):
-        if len(call.args) >= 2 and not carries(call.args[1]):
+        if len(call.args) >= 2 and not carries(call.args[1]) and dotted(call.args[1]) not in carried:
             yield uncarried("TB201", call, call.args[1], "run_in_executor")
     pools = made_by(tree, "ThreadPoolExecutor")
     for call in calls_named(tree, "submit"):
