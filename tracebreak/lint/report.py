@@ -14,8 +14,8 @@ SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 
 
 def summary(result: LintResult) -> str:
-    found = len(result.findings)
-    return f"{found} finding{'s' * (found != 1)} in {result.files} files checked"
+    found, files = len(result.findings), result.files
+    return f"{found} finding{'s' * (found != 1)} in {files} file{'s' * (files != 1)} checked"
 
 
 def table(result: LintResult, console: Console) -> None:
