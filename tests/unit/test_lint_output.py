@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 
-from tracebreak.lint import RULES, check
+from tracebreak.lint import RULES, check, docs
 from tracebreak.lint.report import as_sarif
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,3 +92,11 @@ def test_the_table_and_the_output_file(tmp_path):
     assert run.returncode == 1 and run.stdout == ""
     text = out.read_text()
     assert "TB101" in text and "2 findings in 1 file checked" in text
+
+
+def test_the_docs_page_is_what_the_rules_and_a_real_run_make():
+    """docs/lint.md's rules table and example output: `make docs` regenerates them."""
+    page = (ROOT / "docs" / "lint.md").read_text()
+    assert docs.rendered(page) == page, "docs/lint.md is stale: run `make docs`"
+    assert all(f"`{rule_id}`" in page for rule_id in RULES)
+    assert "8 findings in 36 files checked" in page

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from rich.console import Console
 
-from tracebreak.cli.errors import UsageError
 from tracebreak.lint import report
 from tracebreak.lint.engine import LintResult, check
 
@@ -35,11 +34,12 @@ def write(result: LintResult, form: str, output: Path | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    err = Console(stderr=True)
     try:
         result = check(args.paths)
     except FileNotFoundError as error:
-        raise UsageError(str(error)) from None
-    err = Console(stderr=True)
+        err.print(f"[red]error:[/] {error}", highlight=False)
+        return 2
     for problem in result.problems:
         where = f"{problem.path}:{problem.line}" if problem.line else problem.path
         err.print(f"[red]not checked:[/] {where}: {problem.message}", highlight=False)

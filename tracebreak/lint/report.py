@@ -20,9 +20,10 @@ def summary(result: LintResult) -> str:
 
 def table(result: LintResult, console: Console) -> None:
     if result.findings:
-        grid = Table(show_lines=True)
-        for column in ("where", "rule", "what, and the fix"):
-            grid.add_column(column, overflow="fold")
+        grid = Table(show_lines=True, expand=True)
+        grid.add_column("where", no_wrap=True)
+        grid.add_column("rule", no_wrap=True)
+        grid.add_column("what, and the fix", overflow="fold", ratio=1)
         for f in result.findings:
             where, rule = f"{f.path}:{f.line}:{f.column}", f"{f.rule}\n{RULES[f.rule].name}"
             grid.add_row(where, rule, f"{f.message}.\n[bold]fix:[/] {f.fix}")
