@@ -1,6 +1,7 @@
 """A lint result as a terminal table, as JSON, or as SARIF 2.1.0 (what CI code scanning reads)."""
 
 import json
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -39,7 +40,9 @@ def as_json(result: LintResult) -> str:
 
 def _result(finding: Finding) -> dict[str, Any]:
     region = {"startLine": finding.line, "startColumn": finding.column}
-    location = {"artifactLocation": {"uri": finding.path}, "region": region}
+    path = Path(finding.path)
+    uri = path.as_uri() if path.is_absolute() else path.as_posix()  # relative inside the checkout
+    location = {"artifactLocation": {"uri": uri}, "region": region}
     return {
         "ruleId": finding.rule,
         "level": "error",

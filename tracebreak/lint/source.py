@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 PYTHON, YAML, ENV = "python", "yaml", "env"
-SKIPPED_DIRS = {"__pycache__", "node_modules", "venv"}
+SKIPPED_DIRS = {"__pycache__", "node_modules", "venv", "build", "dist"}  # caches, installs, build output
 GENERATED = ("*_pb2.py", "*_pb2_grpc.py")
 # string.Template's ${NAME} (envoy.template.yaml) is not YAML inside a flow mapping: it is read as a
 # plain word of the same length, so lines and columns stay those of the file.
