@@ -48,9 +48,11 @@ proto: $(STAMP)
 	$(BIN)/python -m grpc_tools.protoc -I . --python_out=. --pyi_out=. --grpc_python_out=. services/service_b/auth.proto
 
 # Regenerates what is made from a single source: the toggle tables in docs/breaking-traces.md (from the
-# catalogue) and envoy/envoy.compose.yaml (from the template). Tests fail if either is stale.
+# catalogue), the rules table and example run in docs/lint.md (from the rules and the services) and
+# envoy/envoy.compose.yaml (from the template). Tests fail if any is stale.
 docs: $(STAMP)
 	$(BIN)/python -m tracebreak.chaos.docs
+	$(BIN)/python -m tracebreak.lint.docs
 	$(BIN)/python -m tracebreak.local.edge
 
 clean:

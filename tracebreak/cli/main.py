@@ -1,4 +1,4 @@
-"""The `tracebreak` command: up, request, trace, chaos, doctor, load, wire, store."""
+"""The `tracebreak` command: up, request, trace, chaos, doctor, lint, wire, load, store."""
 
 import argparse
 import os
@@ -14,6 +14,7 @@ from tracebreak.chaos.envoy_runtime import EnvoyAdminError
 from tracebreak.cli import request, up
 from tracebreak.cli.errors import UsageError
 from tracebreak.doctor import report as doctor_report
+from tracebreak.lint import command as lint_command
 from tracebreak.local.processes import StackError
 from tracebreak.local.stack import StackConfig
 from tracebreak.runtime.settings import Settings
@@ -35,6 +36,7 @@ def parser() -> argparse.ArgumentParser:
     flags = os.environ.get(Settings.variable("flags_file")) or StackConfig().flags_file
     chaos_command.add_parser(commands, Path(flags), endpoints.envoy_admin_url())
     doctor_report.add_parser(commands, endpoints.query_url())
+    lint_command.add_parser(commands)
     load_cli.add_parser(commands)
     wire_command.add_parser(commands)
     store = commands.add_parser("store", help="run the embedded trace store alone")

@@ -1,0 +1,5 @@
+import os
+
+
+def configure() -> None:
+    os.environ.setdefault("OTEL_PROPAGATORS", "tracecontext,baggage")

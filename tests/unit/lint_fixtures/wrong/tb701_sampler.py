@@ -1,0 +1,7 @@
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.sampling import TraceIdRatioBased
+
+
+def setup(rate: float) -> None:
+    trace.set_tracer_provider(TracerProvider(sampler=TraceIdRatioBased(rate)))  # expect: TB701

@@ -1,0 +1,114 @@
+"""OpenTelemetry environment variables (TB602, TB702), wherever they are set: assigned in Python
+(os.environ[...] = ..., setdefault, setenv, putenv, an env dict), in .env files, and in a Compose
+file's `environment:`. OTEL_PYTHON_LOG_CORRELATION=true counts as log trace-context injection."""
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import yaml
+
+from tracebreak.lint.facts import Facts
+from tracebreak.lint.source import ENV, PythonFile, SourceFile, YamlFile
+from tracebreak.lint.syntax import Hit, called, dotted
+
+PROPAGATORS, SAMPLER, LOG_CORRELATION = (
+    "OTEL_PROPAGATORS",
+    "OTEL_TRACES_SAMPLER",
+    "OTEL_PYTHON_LOG_CORRELATION",
+)
+SELF_DECIDING = {"always_on", "always_off", "traceidratio"}
+SETTERS = ("setdefault", "setenv", "putenv")
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    value: str
+    line: int
+    column: int
+
+
+def _name(node: ast.expr | None) -> str:
+    """A variable's name: a string, or a constant named like it (opentelemetry.environment_variables)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return dotted(node).rpartition(".")[2] if node is not None else ""
+
+
+def _pairs(tree: ast.Module) -> Iterator[tuple[ast.expr | None, ast.expr]]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
+            yield node.targets[0].slice, node.value
+        elif isinstance(node, ast.Call) and called(node) in SETTERS and len(node.args) == 2:
+            yield node.args[0], node.args[1]
+        elif isinstance(node, ast.Dict):
+            yield from zip(node.keys, node.values, strict=True)
+
+
+def in_python(file: PythonFile) -> Iterator[Setting]:
+    for key, value in _pairs(file.tree):
+        if (
+            isinstance(value, ast.Constant)
+            and isinstance(value.value, str)
+            and _name(key).startswith("OTEL_")
+        ):
+            yield Setting(_name(key), value.value, value.lineno, value.col_offset + 1)
+
+
+def in_env_file(file: SourceFile) -> Iterator[Setting]:
+    for number, line in enumerate(file.text.splitlines(), start=1):
+        name, equals, value = line.strip().removeprefix("export ").partition("=")
+        value = value.split(" #")[0]  # a comment after an unquoted value
+        if equals and not name.startswith("#"):
+            yield Setting(name.strip(), value.strip().strip("\"'"), number, 1)
+
+
+def _environment(service: yaml.Node) -> Iterator[Setting]:
+    if not isinstance(service, yaml.MappingNode):
+        return
+    for key, value in service.value:
+        if key.value != "environment":
+            continue
+        if isinstance(value, yaml.MappingNode):
+            yield from (
+                Setting(k.value, str(v.value), v.start_mark.line + 1, v.start_mark.column + 1)
+                for k, v in value.value
+            )
+        elif isinstance(value, yaml.SequenceNode):
+            for item in value.value:
+                name, _, text = str(item.value).partition("=")
+                yield Setting(name, text, item.start_mark.line + 1, item.start_mark.column + 1)
+
+
+def in_compose(file: YamlFile) -> Iterator[Setting]:
+    services = file.top("services")
+    if isinstance(services, yaml.MappingNode):
+        for _, service in services.value:
+            yield from _environment(service)
+
+
+def settings(file: SourceFile) -> Iterator[Setting]:
+    if isinstance(file, PythonFile):
+        yield from in_python(file)
+    elif isinstance(file, YamlFile):
+        yield from in_compose(file)
+    elif file.kind == ENV:
+        yield from in_env_file(file)
+
+
+def collect(file: SourceFile) -> Facts:
+    correlated = any(s.name == LOG_CORRELATION and s.value.lower() == "true" for s in settings(file))
+    return Facts(log_correlation_env=correlated)
+
+
+def check(file: SourceFile, facts: Facts) -> Iterator[Hit]:
+    for setting in settings(file):
+        values = {part.strip().lower() for part in setting.value.split(",")} - {""}
+        if setting.name == PROPAGATORS and values == {"none"}:
+            yield Hit(
+                "TB602", setting.line, setting.column, f"{PROPAGATORS}={setting.value}: no propagator at all"
+            )
+        if setting.name == SAMPLER and setting.value.strip().lower() in SELF_DECIDING:
+            message = f"{SAMPLER}={setting.value} decides alone, whatever the caller sampled"
+            yield Hit("TB702", setting.line, setting.column, message)

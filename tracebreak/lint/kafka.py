@@ -1,0 +1,113 @@
+"""Kafka consumers (TB401): a record's processing must run under the context extracted from its
+headers. The aiokafka instrumentation's CONSUMER span has ended by the time user code runs.
+
+Records are the names bound by iterating a consumer, or by its getone() or poll(). A record handed
+on whole to a function of the same module is followed into it when that function (or one it hands
+the record to) extracts; anything else a record is handed to, with no extract before it, is a
+finding, as is a span started for a record without one. A record's fields (record.value,
+record.headers) are data, not the record: reading them is not processing it.
+"""
+
+import ast
+from collections.abc import Iterator
+
+from tracebreak.lint.facts import Facts
+from tracebreak.lint.scope import Scope
+from tracebreak.lint.source import PythonFile
+from tracebreak.lint.syntax import (
+    Function,
+    Hit,
+    bound_names,
+    called,
+    calls,
+    dotted,
+    guarded,
+    keyword,
+)
+
+FETCHES = ("getone", "poll")
+SPAN_STARTS = ("start_as_current_span", "start_span")
+# Handing a record to these is describing it, not processing it.
+DESCRIBERS = {"debug", "info", "warning", "error", "exception", "critical", "log", "print", "repr", "str"}
+
+
+def consumer(node: ast.AST) -> bool:
+    return "consumer" in dotted(node).rpartition(".")[2].lower()
+
+
+def extracts(node: ast.AST) -> bool:
+    return any(called(call) == "extract" for call in calls(node)) or (
+        isinstance(node, ast.Call) and called(node) == "extract"
+    )
+
+
+def fetched(value: ast.expr) -> bool:
+    """`await consumer.getone()`, `consumer.poll(...)`."""
+    value = value.value if isinstance(value, ast.Await) else value
+    return (
+        isinstance(value, ast.Call)
+        and called(value) in FETCHES
+        and isinstance(value.func, ast.Attribute)
+        and consumer(value.func.value)
+    )
+
+
+def records(function: Function) -> set[str]:
+    """Names bound to a consumed record in `function`."""
+    found: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.For | ast.AsyncFor) and consumer(node.iter):
+            found |= bound_names(node.target)
+        if isinstance(node, ast.Assign) and fetched(node.value):
+            found |= set().union(*(bound_names(t) for t in node.targets))
+    return found
+
+
+def extract_reaches(scope: Scope, function: Function, seen: frozenset[Function] = frozenset()) -> bool:
+    """Whether `function`, or a function of its module it calls, extracts."""
+    inner = (scope.callee(call, function) for call in calls(function))
+    return extracts(function) or any(
+        f is not None and f not in seen and extract_reaches(scope, f, seen | {function}) for f in inner
+    )
+
+
+def handed(call: ast.Call, held: set[str]) -> str | None:
+    """The record a call receives whole, if any."""
+    given = [*call.args, *(k.value for k in call.keywords)]
+    return next((dotted(arg) for arg in given if dotted(arg) in held), None)
+
+
+def judge(scope: Scope, function: Function, held: set[str], seen: frozenset[Function]) -> Iterator[Hit]:
+    for node, extracted in guarded(function.body, extracts):
+        if extracted:
+            continue
+        for call in [node, *calls(node)] if isinstance(node, ast.Call) else calls(node):
+            yield from event(scope, function, call, held, seen)
+
+
+def event(
+    scope: Scope, function: Function, call: ast.Call, held: set[str], seen: frozenset[Function]
+) -> Iterator[Hit]:
+    if called(call) in SPAN_STARTS and keyword(call, "context") is None and held:
+        yield Hit.at(
+            "TB401", call, f"{dotted(call.func)}(...) starts a record's span with no extract: a new trace"
+        )
+        return
+    record = handed(call, held)
+    if record is None or called(call) in DESCRIBERS:
+        return
+    callee = scope.callee(call, function)
+    if callee is not None and callee not in seen and extract_reaches(scope, callee):
+        parameter = scope.parameter(callee, call, record)
+        yield from judge(scope, callee, {parameter} if parameter else set(), seen | {callee})
+        return
+    message = f"{record} goes to {dotted(call.func)}(...) with no propagate.extract of its headers before it"
+    yield Hit.at("TB401", call, message)
+
+
+def check(file: PythonFile, facts: Facts) -> Iterator[Hit]:
+    scope = Scope.of(file.tree)
+    for function in scope.functions.values():
+        held = records(function)
+        if held:
+            yield from judge(scope, function, held, frozenset({function}))

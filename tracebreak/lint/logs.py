@@ -1,0 +1,80 @@
+"""Logging (TB801, TB802): a log line is found from its trace only if it carries the trace id.
+
+LoggingInstrumentor injects the trace context into log records only when asked: inject_trace_context
+or set_logging_format (or OTEL_PYTHON_LOG_CORRELATION=true). The keyword may be decided by a caller: a
+function that calls instrument(**options) with its own `**options` forwards the choice, and then each
+call of that function (a module function, or a method called on self) is judged as the instrument
+call would be. A forwarder nobody calls in the module is not judged.
+"""
+
+import ast
+from collections.abc import Iterator
+
+from tracebreak.lint.facts import Facts, applied, instances, instrumentor
+from tracebreak.lint.scope import Scope
+from tracebreak.lint.source import PythonFile
+from tracebreak.lint.syntax import Function, Hit, calls, calls_named, dotted
+
+INJECTING = ("inject_trace_context", "set_logging_format")
+CONFIGURING = ("basicConfig", "dictConfig", "fileConfig")
+
+
+def injects(call: ast.Call) -> bool:
+    return any(
+        k.arg in INJECTING and not (isinstance(k.value, ast.Constant) and not k.value.value)
+        for k in call.keywords
+    )
+
+
+def forwards(call: ast.Call, function: Function | None) -> bool:
+    """The call passes on the `**options` its function was given."""
+    options = function.args.kwarg.arg if function and function.args.kwarg else None
+    return options is not None and any(k.arg is None and dotted(k.value) == options for k in call.keywords)
+
+
+def instrument_calls(file: PythonFile, scope: Scope) -> Iterator[tuple[ast.Call, Function | None]]:
+    bound = instances(file.tree)
+    places: list[tuple[ast.AST, Function | None]] = [(file.tree, None)]
+    for place, function in [*places, *((f, f) for f in scope.functions.values())]:
+        for call in calls(place):
+            if instrumentor(call, bound) == "LoggingInstrumentor":
+                yield call, function
+
+
+def decisive_calls(file: PythonFile) -> Iterator[ast.Call]:
+    """The calls that decide whether trace context is injected: instrument calls that do not forward
+    their function's options, and the calls of forwarders that do not forward theirs in turn."""
+    scope = Scope.of(file.tree)
+    pending = list(instrument_calls(file, scope))
+    forwarders: set[Function] = set()
+    while pending:
+        call, function = pending.pop()
+        if function is not None and forwards(call, function):
+            if function not in forwarders:
+                forwarders.add(function)
+                pending.extend(callers(scope, function))
+        else:
+            yield call
+
+
+def callers(scope: Scope, target: Function) -> Iterator[tuple[ast.Call, Function]]:
+    for function in scope.functions.values():
+        for call in calls(function):
+            if scope.callee(call, function) is target:
+                yield call, function
+
+
+def collect(file: PythonFile) -> Facts:
+    return Facts(instrumented=applied(file.tree), log_injection=any(map(injects, decisive_calls(file))))
+
+
+def check(file: PythonFile, facts: Facts) -> Iterator[Hit]:
+    if not facts.log_correlation_env:
+        for call in decisive_calls(file):
+            if not injects(call):
+                message = f"{dotted(call.func)}(...) sets logging up without trace-context injection"
+                yield Hit.at("TB801", call, message)
+    if not facts.log_injection:
+        for call in calls_named(file.tree, *CONFIGURING):
+            message = f"{dotted(call.func)}(...) configures logging, and nothing injects the trace context"
+            yield Hit.at("TB802", call, message)

@@ -1,0 +1,79 @@
+"""A lint result as a terminal table, as JSON, or as SARIF 2.1.0 (what CI code scanning reads)."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from tracebreak import __version__
+from tracebreak.lint.engine import LintResult
+from tracebreak.lint.registry import RULES, Finding
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+
+
+def summary(result: LintResult) -> str:
+    found, files = len(result.findings), result.files
+    return f"{found} finding{'s' * (found != 1)} in {files} file{'s' * (files != 1)} checked"
+
+
+def table(result: LintResult, console: Console) -> None:
+    if result.findings:
+        grid = Table(show_lines=True, expand=True)
+        grid.add_column("where", no_wrap=True)
+        grid.add_column("rule", no_wrap=True)
+        grid.add_column("what, and the fix", overflow="fold", ratio=1)
+        for f in result.findings:
+            where, rule = f"{f.path}:{f.line}:{f.column}", f"{f.rule}\n{RULES[f.rule].name}"
+            grid.add_row(where, rule, f"{f.message}.\n[bold]fix:[/] {f.fix}")
+        console.print(grid)
+    console.print(summary(result))
+
+
+def as_json(result: LintResult) -> str:
+    findings = [{**vars(f), "name": RULES[f.rule].name} for f in result.findings]
+    unparsed = [vars(problem) for problem in result.problems]
+    return json.dumps({"findings": findings, "unparsed": unparsed, "files": result.files}, indent=2)
+
+
+def _result(finding: Finding) -> dict[str, Any]:
+    region = {"startLine": finding.line, "startColumn": finding.column}
+    path = Path(finding.path)
+    uri = path.as_uri() if path.is_absolute() else path.as_posix()  # relative inside the checkout
+    location = {"artifactLocation": {"uri": uri}, "region": region}
+    return {
+        "ruleId": finding.rule,
+        "level": "error",
+        "message": {"text": f"{finding.message}. Fix: {finding.fix}"},
+        "locations": [{"physicalLocation": location}],
+    }
+
+
+def _rule(rule_id: str) -> dict[str, Any]:
+    rule = RULES[rule_id]
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "help": {"text": rule.fix},
+        "properties": {"family": rule.family},
+    }
+
+
+def as_sarif(result: LintResult) -> str:
+    driver = {
+        "name": "tracebreak",
+        "version": __version__,
+        "rules": [_rule(rule_id) for rule_id in RULES],
+    }
+    notifications = [
+        {"level": "error", "message": {"text": f"{p.path}: {p.message}"}} for p in result.problems
+    ]
+    run = {
+        "tool": {"driver": driver},
+        "results": [_result(f) for f in result.findings],
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+    }
+    return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2)

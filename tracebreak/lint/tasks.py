@@ -1,0 +1,116 @@
+"""Tasks, executors and threads: work that runs later or elsewhere must carry the context it was
+started in (TB101, TB102, TB201, TB202)."""
+
+import ast
+from collections.abc import Iterator
+
+from tracebreak.lint.facts import Facts
+from tracebreak.lint.source import PythonFile
+from tracebreak.lint.syntax import Hit, bound_names, called, calls, calls_named, dotted, functions, keyword
+
+SCHEDULERS = ("create_task", "call_soon", "call_soon_threadsafe", "call_later", "call_at")
+CONTEXT_CARRIERS = ("copy_context", "attach")
+THREADING = "ThreadingInstrumentor"  # patches Thread and ThreadPoolExecutor to carry the context
+
+
+def fresh_context(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Call) and called(node) == "Context" and not node.args
+
+
+def carries(target: ast.expr | None) -> bool:
+    """Whether a callable runs inside a carried context: `ctx.run`, `copy_context().run`, or a partial."""
+    if isinstance(target, ast.Call) and called(target) == "partial" and target.args:
+        return carries(target.args[0])
+    return target is not None and dotted(target).endswith(".run")
+
+
+def fresh_tasks(tree: ast.Module) -> Iterator[Hit]:
+    for call in calls_named(tree, *SCHEDULERS):
+        if fresh_context(keyword(call, "context")):
+            message = (
+                f"{dotted(call.func)}(..., context=Context()) runs in an empty context: its spans are roots"
+            )
+            yield Hit.at("TB101", call, message)
+    for call in calls_named(tree, "run"):
+        if isinstance(call.func, ast.Attribute) and fresh_context(call.func.value):
+            yield Hit.at(
+                "TB101", call, "Context().run(...) runs the work in an empty context: its spans are roots"
+            )
+
+
+def carries_context(call: ast.Call) -> bool:
+    """copy_context(), context.attach(...), ctx.run(...), or work started with context=..."""
+    return called(call) in CONTEXT_CARRIERS or carries(call.func) or keyword(call, "context") is not None
+
+
+def queue_gets(loop: ast.While, queues: set[str]) -> Iterator[ast.Call]:
+    for call in calls_named(loop, "get"):
+        receiver = dotted(call.func)[: -len(".get")]
+        if receiver in queues or "queue" in receiver.rpartition(".")[2].lower():
+            yield call
+
+
+def queue_workers(tree: ast.Module) -> Iterator[Hit]:
+    queues = made_by(tree, "Queue")
+    for function, _ in functions(tree):
+        if any(carries_context(c) for c in calls(function)):
+            continue
+        for loop in (n for n in ast.walk(function) if isinstance(n, ast.While)):
+            for get in queue_gets(loop, queues):
+                queue = dotted(get.func).removesuffix(".get")
+                message = f"{function.name} takes items off {queue} and runs them in its own start-up context"
+                yield Hit.at("TB102", get, message)
+
+
+def made_by(tree: ast.Module, *classes: str) -> set[str]:
+    """Names bound to an instance of one of `classes`, by assignment or `with ... as`."""
+
+    def made(value: ast.expr) -> bool:
+        return isinstance(value, ast.Call) and called(value) in classes
+
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None and made(node.value):
+            found |= set().union(*(bound_names(t) for t in assigned(node)))
+        if isinstance(node, ast.withitem) and node.optional_vars is not None and made(node.context_expr):
+            found |= bound_names(node.optional_vars)
+    return found
+
+
+def assigned(node: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
+    return node.targets if isinstance(node, ast.Assign) else [node.target]
+
+
+def carried_names(tree: ast.Module) -> set[str]:
+    """Names bound to carried work: `work = functools.partial(ctx.run, fn)`."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and carries(node.value):
+            found |= set().union(*(bound_names(t) for t in node.targets))
+    return found
+
+
+def uncarried(rule: str, call: ast.Call, work: ast.expr, where: str) -> Hit:
+    return Hit.at(rule, call, f"{where} runs {dotted(work) or 'its function'} without the caller's context")
+
+
+def executors(tree: ast.Module) -> Iterator[Hit]:
+    carried = carried_names(tree)
+    for call in calls_named(tree, "run_in_executor"):
+        if len(call.args) >= 2 and not carries(call.args[1]) and dotted(call.args[1]) not in carried:
+            yield uncarried("TB201", call, call.args[1], "run_in_executor")
+    pools = made_by(tree, "ThreadPoolExecutor")
+    for call in calls_named(tree, "submit"):
+        if dotted(call.func).removesuffix(".submit") in pools and call.args and not carries(call.args[0]):
+            yield uncarried("TB201", call, call.args[0], dotted(call.func))
+    for call in calls_named(tree, "Thread"):
+        target = keyword(call, "target") or (call.args[1] if len(call.args) > 1 else None)
+        if target is not None and not carries(target):
+            yield uncarried("TB202", call, target, "the thread")
+
+
+def check(file: PythonFile, facts: Facts) -> Iterator[Hit]:
+    yield from fresh_tasks(file.tree)
+    yield from queue_workers(file.tree)
+    if not facts.covers(THREADING):
+        yield from executors(file.tree)
