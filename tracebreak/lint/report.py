@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
 from tracebreak import __version__
 from tracebreak.lint.engine import LintResult
@@ -20,15 +19,11 @@ def summary(result: LintResult) -> str:
 
 
 def table(result: LintResult, console: Console) -> None:
-    if result.findings:
-        grid = Table(show_lines=True, expand=True)
-        grid.add_column("where", no_wrap=True)
-        grid.add_column("rule", no_wrap=True)
-        grid.add_column("what, and the fix", overflow="fold", ratio=1)
-        for f in result.findings:
-            where, rule = f"{f.path}:{f.line}:{f.column}", f"{f.rule}\n{RULES[f.rule].name}"
-            grid.add_row(where, rule, f"{f.message}.\n[bold]fix:[/] {f.fix}")
-        console.print(grid)
+    """One finding a block, as compilers and linters print them: readable at any terminal width."""
+    for f in result.findings:
+        console.print(f"[bold]{f.path}:{f.line}:{f.column}[/]  [red]{f.rule}[/] {RULES[f.rule].name}")
+        console.print(f"  {f.message}.", highlight=False)
+        console.print(f"  [bold]fix:[/] {f.fix}", highlight=False)
     console.print(summary(result))
 
 
