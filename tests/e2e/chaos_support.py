@@ -7,8 +7,9 @@ from collections import defaultdict
 from tests.e2e.conftest import access_log, send_many
 from tracebreak.chaos import command as chaos_command
 from tracebreak.demo import SERVICES
-from tracebreak.doctor.collect import collect
-from tracebreak.doctor.report import Verdict, examine
+from tracebreak.doctor.collect import wait_for_requests
+from tracebreak.doctor.report import Verdict
+from tracebreak.doctor.rules import diagnose
 from tracebreak.local.stack import Stack
 from tracebreak.runtime import telemetry
 from tracebreak.traces import TraceQuery
@@ -53,16 +54,27 @@ def wait_until_hit(
 def judge(stack: Stack, request_ids: set[str], since_us: int, timeout_s: float = 20) -> dict[str, Verdict]:
     """The doctor's verdict on each of these requests, once none of them is still arriving."""
     query = TraceQuery(stack.config.query_url)
-    deadline = time.monotonic() + timeout_s
     try:
-        while True:
-            now_us = time.time_ns() // 1000
-            collected = collect(query, since_us, now_us, settle_us=1_500_000)
-            verdicts = {
-                v.request.request_id: v for v in examine(collected) if v.request.request_id in request_ids
-            }
-            if set(verdicts) == request_ids or time.monotonic() > deadline:
-                return verdicts
-            time.sleep(0.2)  # polling interval while the last spans settle
+        found = wait_for_requests(query, request_ids, since_us, timeout_s)
     finally:
         query.close()
+    return {request_id: Verdict(request, diagnose(request)) for request_id, request in found.items()}
+
+
+# The "on" value of the toggles that take no rate: what `at rate 1` means for them.
+AT_FULL: dict[str, object] = {"propagator-not-registered": True, "logs-without-trace-id": "service-b"}
+
+
+class toggled:
+    """A breaker on at rate 1 while the block runs, seen to act first; off and seen off after."""
+
+    def __init__(self, stack, tel, name: str) -> None:
+        self.stack, self.tel, self.name = stack, tel, name
+
+    def __enter__(self) -> None:
+        set_toggle(self.stack, self.name, AT_FULL.get(self.name, 1.0))
+        wait_until_hit(self.stack, self.tel, self.name, hit=True)
+
+    def __exit__(self, *exc: object) -> None:
+        set_toggle(self.stack, self.name, None)
+        wait_until_hit(self.stack, self.tel, self.name, hit=False)

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.e2e.chaos_support import set_toggle, wait_until_hit
+from tests.e2e.chaos_support import toggled
 from tests.e2e.conftest import send_many
 from tests.e2e.wire_support import capture_refused, port_flags, rows, wire
 from tracebreak.wire.hops import CARRIED, CHANGED, HOPS, MISSING
@@ -26,7 +26,6 @@ WIRE_VISIBLE = {
     "uninstrumented-client": "service-a -> service-b",
     "propagator-not-registered": "service-b -> broker",
 }
-VALUES = {"propagator-not-registered": True}
 
 
 def test_a_healthy_request_carries_one_trace_on_every_hop(stack):
@@ -94,21 +93,6 @@ def test_a_capture_file_reads_as_the_live_capture_does(stack, tmp_path):
 
 def untimed(document: dict) -> list[dict]:
     return [{**hop, "time": None} for request in document["requests"] for hop in request["hops"]]
-
-
-class toggled:
-    """A breaker on at rate 1 while the block runs, seen to act first; off and seen off after."""
-
-    def __init__(self, stack, tel, name: str) -> None:
-        self.stack, self.tel, self.name = stack, tel, name
-
-    def __enter__(self) -> None:
-        set_toggle(self.stack, self.name, VALUES.get(self.name, 1.0))
-        wait_until_hit(self.stack, self.tel, self.name, hit=True)
-
-    def __exit__(self, *exc: object) -> None:
-        set_toggle(self.stack, self.name, None)
-        wait_until_hit(self.stack, self.tel, self.name, hit=False)
 
 
 def test_listening_groups_what_others_send_by_request(stack, client_telemetry):

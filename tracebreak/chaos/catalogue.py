@@ -28,6 +28,9 @@ class Toggle:
     envoy_runtime_key: str | None = None  # set for toggles that live in Envoy's runtime
     # The one service that acts on it, where code every service shares reads it too (None: any).
     acts_in: str | None = None
+    # The `tracebreak lint` rule that finds its WRONG branch (a breaker's), so `audit` can tell a
+    # deliberate, switched-off finding from a live one.
+    lint_rule: str | None = None
 
     def parse(self, **given: Any) -> Any:
         """The "on" value from `tracebreak chaos on`'s options, checked against what this toggle takes."""
@@ -52,6 +55,7 @@ ORPHAN_BACKGROUND_TASK = Toggle(
     story="A starts its audit task in a fresh context: the audit span is a ghost, a root of its own.",
     signature="ghost-span",
     fix="asyncio.create_task(coro) copies the request's context; never pass context=Context().",
+    lint_rule="TB101",
 )
 
 UNINSTRUMENTED_CLIENT = Toggle(
@@ -63,6 +67,7 @@ UNINSTRUMENTED_CLIENT = Toggle(
     story="A calls B on a channel made without the client interceptor: no traceparent in the metadata.",
     signature="uninstrumented-client",
     fix="Make every gRPC channel with aio_client_interceptors(): it injects traceparent.",
+    lint_rule="TB301",
 )
 
 STRIP_TRACEPARENT_AT_LB = Toggle(
@@ -75,6 +80,7 @@ STRIP_TRACEPARENT_AT_LB = Toggle(
     signature="context-dropped-in-transit",
     fix="Forward traceparent, tracestate and baggage through every proxy.",
     envoy_runtime_key="tracebreak.strip_traceparent",
+    lint_rule="TB001",
 )
 
 SILENT_EXCEPTION_RECOVERY = Toggle(
@@ -86,6 +92,7 @@ SILENT_EXCEPTION_RECOVERY = Toggle(
     story="C swallows the database timeout and returns a default: the request fails, nothing says why.",
     signature="hidden-error-origin",
     fix="Let the exception reach the span (record_exception, status ERROR); no silent default.",
+    lint_rule="TB901",
 )
 
 KAFKA_CONSUMER_NO_EXTRACT = Toggle(
@@ -97,6 +104,7 @@ KAFKA_CONSUMER_NO_EXTRACT = Toggle(
     story="C trusts the aiokafka instrumentation, whose span ends before user code runs: no extract.",
     signature="consumer-not-extracting",
     fix="propagate.extract(record headers) and start the processing span under it.",
+    lint_rule="TB401",
 )
 
 PROPAGATOR_NOT_REGISTERED = Toggle(
@@ -109,6 +117,7 @@ PROPAGATOR_NOT_REGISTERED = Toggle(
     signature="propagator-not-registered",
     fix="Register TraceContext and Baggage propagators at start (OTEL_PROPAGATORS).",
     acts_in="service-b",
+    lint_rule="TB601",
 )
 
 SAMPLER_NOT_PARENT_BASED = Toggle(
@@ -121,6 +130,7 @@ SAMPLER_NOT_PARENT_BASED = Toggle(
     signature="sampler-not-parent-based",
     fix="ParentBased(root sampler): follow the caller's decision.",
     acts_in="service-b",
+    lint_rule="TB701",
 )
 
 LOGS_WITHOUT_TRACE_ID = Toggle(
@@ -132,6 +142,7 @@ LOGS_WITHOUT_TRACE_ID = Toggle(
     story="Logging set up without trace-context injection: the log lines of a request carry no trace_id.",
     signature="logs-without-trace-id",
     fix="LoggingInstrumentor().instrument(inject_trace_context=True).",
+    lint_rule="TB801",
 )
 
 DOWNSTREAM_TIMEOUT = Toggle(

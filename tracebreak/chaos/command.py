@@ -12,14 +12,14 @@ from tracebreak.chaos import envoy_runtime, flagfile
 from tracebreak.chaos.catalogue import CATALOGUE, Toggle, toggle
 
 
-def current(args: argparse.Namespace) -> dict[str, Any]:
-    """Each toggle's value in force: from the flag file, or from Envoy's runtime."""
-    document = flagfile.read(args.flags)
+def current(flags: Path, envoy_admin: str) -> dict[str, Any]:
+    """Each toggle's value in force: from the flag file, or from Envoy's runtime (None: unknown)."""
+    document = flagfile.read(flags)
     values: dict[str, Any] = {}
     for t in CATALOGUE:
         if t.envoy_runtime_key:
             try:
-                values[t.name] = envoy_runtime.get_rate(args.envoy_admin, t.envoy_runtime_key)
+                values[t.name] = envoy_runtime.get_rate(envoy_admin, t.envoy_runtime_key)
             except envoy_runtime.EnvoyAdminError:
                 values[t.name] = None  # unknown: Envoy is not running
         else:
@@ -34,7 +34,7 @@ def _entry(t: Toggle, value: Any) -> dict[str, Any]:
 
 
 def list_toggles(args: argparse.Namespace) -> int:
-    values = current(args)
+    values = current(args.flags, args.envoy_admin)
     if args.json:
         print(json.dumps([_entry(t, values[t.name]) for t in CATALOGUE]))
         return 0

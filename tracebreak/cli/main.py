@@ -1,4 +1,4 @@
-"""The `tracebreak` command: up, request, trace, chaos, doctor, lint, wire, load, store."""
+"""The `tracebreak` command: up, request, trace, chaos, doctor, lint, wire, audit, load, store."""
 
 import argparse
 import os
@@ -9,6 +9,7 @@ from rich.console import Console
 
 from loadgen import cli as load_cli
 from tracebreak import endpoints
+from tracebreak.audit import command as audit_command
 from tracebreak.chaos import command as chaos_command
 from tracebreak.chaos.envoy_runtime import EnvoyAdminError
 from tracebreak.cli import request, up
@@ -37,6 +38,7 @@ def parser() -> argparse.ArgumentParser:
     chaos_command.add_parser(commands, Path(flags), endpoints.envoy_admin_url())
     doctor_report.add_parser(commands, endpoints.query_url())
     lint_command.add_parser(commands)
+    audit_command.add_parser(commands, Path(flags))
     load_cli.add_parser(commands)
     wire_command.add_parser(commands)
     store = commands.add_parser("store", help="run the embedded trace store alone")

@@ -1,6 +1,7 @@
 """Reading a time window of traces through Jaeger's API and joining them into requests."""
 
 import re
+import time
 from dataclasses import dataclass
 
 from tracebreak.doctor.rules import Request, callee_names, request_ids
@@ -30,6 +31,20 @@ def collect(query: TraceQuery, since_us: int, now_us: int, settle_us: int) -> Co
         names,
         routes,
     )
+
+
+def wait_for_requests(
+    query: TraceQuery, request_ids: set[str], since_us: int, timeout_s: float = 20, settle_us: int = 1_500_000
+) -> dict[str, Request]:
+    """These requests, joined, once none of their spans is still arriving (or what there is at the
+    deadline): what a test or the audit reads right after sending them."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        collected = collect(query, since_us, time.time_ns() // 1000, settle_us)
+        found = {r.request_id: r for r in collected.requests if r.request_id in request_ids}
+        if set(found) == request_ids or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)  # polling while the last spans settle, bounded by the deadline
 
 
 def read_window(query: TraceQuery, services: list[str], since_us: int, until_us: int) -> list[Trace]:

@@ -19,6 +19,7 @@ from tracebreak.runtime.logs import logs_correlated
 def received(request_id: str | None, span: Span, protocol: Protocol) -> None:
     """A request arrived on `span` carrying `request_id` (Envoy's x-request-id) over `protocol`."""
     bind(request_id, span, protocol)
+    span.set_attribute(propagation.FIELDS_ATTRIBUTE, propagation.fields())
     chaos.record_pending()
     if not request_id:
         return

@@ -51,6 +51,16 @@ def configured() -> TextMapPropagator:
     return propagate._load_propagators()  # the loader opentelemetry.propagate runs on OTEL_PROPAGATORS
 
 
+# Each inbound span reports the headers its service's propagators read and write, so an audit can
+# tell, from the traces alone, a service that propagates nothing.
+FIELDS_ATTRIBUTE = "tracebreak.propagation.fields"
+
+
+def fields() -> str:
+    """The global propagator's headers, comma-joined ("baggage,traceparent,tracestate"; "" for none)."""
+    return ",".join(sorted(propagate.get_global_textmap().fields))
+
+
 def registered() -> bool:
     return not isinstance(propagate.get_global_textmap(), NoPropagator)
 

@@ -21,13 +21,18 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     wire.add_argument("--seconds", type=float, default=10, help="how long --listen captures (default 10)")
     wire.add_argument("--request-id", help="show only this request (its x-request-id)")
     wire.add_argument("--read", metavar="FILE", help="decode a capture file (pcap, pcapng) instead")
-    wire.add_argument("--interface", default="lo", help="where to capture (default lo)")
-    wire.add_argument("--edge", default=endpoints.edge_url(), help="the edge's URL; its port is the edge's")
-    for name in ("service_a", "service_b", "broker"):
-        wire.add_argument(Ports.flag(name), type=int, default=getattr(PORTS, name), dest=name)
-    wire.add_argument("--order-id", default="42", help="the order the request asks for (default 42)")
+    add_stack_arguments(wire)
     wire.add_argument("--json", action="store_true", help="print one JSON object")
     wire.set_defaults(run=run)
+
+
+def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where the stack is and where to capture it: shared with `tracebreak audit`."""
+    parser.add_argument("--interface", default="lo", help="where to capture (default lo)")
+    parser.add_argument("--edge", default=endpoints.edge_url(), help="the edge's URL; its port is the edge's")
+    for name in ("service_a", "service_b", "broker"):
+        parser.add_argument(Ports.flag(name), type=int, default=getattr(PORTS, name), dest=name)
+    parser.add_argument("--order-id", default="42", help="the order the request asks for (default 42)")
 
 
 def layout(args: argparse.Namespace) -> Layout:

@@ -14,6 +14,12 @@ from tracebreak.wire.hops import Layout, RequestWire, group
 from tracebreak.wire.packets import read
 
 MARKER_HEADER = "x-tracebreak-wire"
+
+
+class EdgeUnreachable(tshark.WireError):
+    """The stack is not there: nothing to capture."""
+
+
 MARKER_TIMEOUT_S = 10
 
 
@@ -25,7 +31,7 @@ def one_request(
         try:
             result = asyncio.run(traced_request(edge_url, order_id, DEMO_TOKEN))
         except httpx.HTTPError as error:
-            raise tshark.WireError(
+            raise EdgeUnreachable(
                 f"cannot reach the edge at {edge_url}: {error.__class__.__name__}. Is `tracebreak up` "
                 "running? (Or watch traffic others send with --listen.)"
             ) from error
