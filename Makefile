@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test bench lint proto docs clean
+.PHONY: setup demo test bench lint proto docs examples clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "tracebreak needs Python 3.11 ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
@@ -54,6 +54,11 @@ docs: $(STAMP)
 	$(BIN)/python -m tracebreak.chaos.docs
 	$(BIN)/python -m tracebreak.lint.docs
 	$(BIN)/python -m tracebreak.local.edge
+
+# Runs the commands README.md and docs/ quote (wire, audit, lint) on a local stack of its own and writes
+# their output into the pages; tests/e2e/test_examples.py fails when a quoted output drifts.
+examples: $(STAMP)
+	$(BIN)/python -m tracebreak.cli.examples
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

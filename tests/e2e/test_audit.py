@@ -8,7 +8,6 @@ import pytest
 
 from tests.e2e.chaos_support import set_toggle, toggled
 from tests.e2e.conftest import cli
-from tests.e2e.wire_support import port_flags
 
 # Breaker -> (the checklist item that catches it, the boundary it names).
 CAUGHT_BY = {
@@ -26,7 +25,7 @@ CAUGHT_BY = {
 def audit(stack) -> tuple[int, dict[int, dict]]:
     config = stack.config
     args = ["audit", "--json", "--flags", str(config.flags_file), "--envoy-admin", config.edge_admin_url]
-    result = cli(config, *args, *port_flags(stack), timeout_s=120)
+    result = cli(config, *args, *stack.config.port_flags(), timeout_s=120)
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, {item["item"]: item for item in json.loads(result.stdout)["items"]}
 

@@ -12,7 +12,7 @@ import pytest
 
 from tests.e2e.chaos_support import toggled
 from tests.e2e.conftest import send_many
-from tests.e2e.wire_support import capture_refused, port_flags, rows, wire
+from tests.e2e.wire_support import capture_refused, rows, wire
 from tracebreak.wire.hops import CARRIED, CHANGED, HOPS, MISSING
 
 pytestmark = pytest.mark.skipif(capture_refused() is not None, reason=f"{capture_refused()}")
@@ -99,7 +99,9 @@ def test_listening_groups_what_others_send_by_request(stack, client_telemetry):
     """--listen: the load of others (here, requests sent while it listens), one request per group."""
     command = [sys.executable, "-m", "tracebreak.cli", "wire", "--listen", "--seconds", "4", "--json"]
     env = {**os.environ, **stack.config.client_env()}
-    listener = subprocess.Popen([*command, *port_flags(stack)], env=env, stdout=subprocess.PIPE, text=True)
+    listener = subprocess.Popen(
+        [*command, *stack.config.port_flags()], env=env, stdout=subprocess.PIPE, text=True
+    )
     sent: set[str] = set()
     deadline = time.monotonic() + 30
     while listener.poll() is None and time.monotonic() < deadline:

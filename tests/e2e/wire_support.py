@@ -9,7 +9,6 @@ from functools import cache
 
 from tests.e2e.conftest import cli
 from tracebreak.local.stack import Stack
-from tracebreak.runtime.ports import Ports
 
 
 @cache
@@ -33,18 +32,9 @@ def capture_refused() -> str | None:
     return None if tshark.returncode == 0 else f"tshark cannot capture on lo: {' '.join(said[-3:])}"
 
 
-def port_flags(stack: Stack) -> list[str]:
-    ports = stack.config.ports
-    return [
-        arg
-        for name in ("service_a", "service_b", "broker")
-        for arg in (Ports.flag(name), str(getattr(ports, name)))
-    ]
-
-
 def wire(stack: Stack, *args: str) -> tuple[int, dict]:
     """`tracebreak wire --json` with the stack's ports: its exit code and its document."""
-    result = cli(stack.config, "wire", "--json", *port_flags(stack), *args, timeout_s=90)
+    result = cli(stack.config, "wire", "--json", *stack.config.port_flags(), *args, timeout_s=90)
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, json.loads(result.stdout)
 

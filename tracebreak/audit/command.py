@@ -4,9 +4,7 @@ import argparse
 import json
 from pathlib import Path
 
-from rich.console import Console
-
-from tracebreak import endpoints
+from tracebreak import endpoints, terminal
 from tracebreak.audit import gather, items
 from tracebreak.audit.checklist import Result
 from tracebreak.wire.command import add_stack_arguments, layout
@@ -63,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def draw(results: list[Result], request_id: str | None) -> None:
-    out = Console()
+    out = terminal.console()
     out.print(f"audit of the stack, synthetic request {request_id}")
     for result in results:
         colour = COLOURS[result.status]

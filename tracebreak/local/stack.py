@@ -65,6 +65,11 @@ class StackConfig:
             endpoints.QUERY_URL: self.query_url,
         }
 
+    def port_flags(self) -> list[str]:
+        """The options that point `tracebreak wire` and `audit` at this stack's A, B and broker."""
+        names = ("service_a", "service_b", "broker")
+        return [arg for name in names for arg in (Ports.flag(name), str(getattr(self.ports, name)))]
+
     @property
     def envoy_config(self) -> Path:
         return self.data_dir / "envoy.yaml"

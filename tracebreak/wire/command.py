@@ -5,7 +5,7 @@ import argparse
 import json
 from urllib.parse import urlsplit
 
-from tracebreak import endpoints
+from tracebreak import endpoints, terminal
 from tracebreak.runtime.ports import DEFAULT as PORTS
 from tracebreak.runtime.ports import Ports
 from tracebreak.wire import render, session
@@ -69,7 +69,7 @@ def _observe(args: argparse.Namespace, where: Layout) -> list[RequestWire]:
 
 
 def _show(args: argparse.Namespace, wires: list[RequestWire]) -> None:
-    out = render.console()
+    out = terminal.console()
     if not wires:
         where = args.read or f"{args.interface} for {args.seconds:g} s"
         out.print(f"no request crossed the stack's ports in {where}")

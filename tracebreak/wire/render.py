@@ -10,12 +10,6 @@ from rich.table import Table
 from tracebreak.wire.hops import CARRIED, RequestWire
 
 COLOURS = {CARRIED: "green"}
-WIDTH = 160  # a row holds a full trace id and parent id; unwrapped when written to a file or a pipe
-
-
-def console() -> Console:
-    terminal = Console()
-    return terminal if terminal.is_terminal else Console(width=WIDTH)
 
 
 def document(wires: list[RequestWire]) -> dict[str, Any]:
