@@ -31,6 +31,9 @@ def add_parser(commands: argparse._SubParsersAction, flags_default: Path) -> Non
     audit.add_argument("--collector-config", type=Path, help="the OpenTelemetry Collector's config (item 6)")
     audit.add_argument("--logs-dir", type=Path, help="read log lines from the JSON *.log files here")
     audit.add_argument("--loki", help="read log lines from Loki at this URL (docker compose)")
+    audit.add_argument(
+        "--wait", type=float, default=20, help="seconds to wait for the request's traces (default 20)"
+    )
     add_stack_arguments(audit)
     audit.add_argument("--json", action="store_true", help="print one JSON object")
     audit.set_defaults(run=run)
@@ -49,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         logs_dir=args.logs_dir,
         loki_url=args.loki,
         order_id=args.order_id,
+        wait_s=args.wait,
     )
     observed = gather.observe(sources)
     results = [check(observed) for check in items.CHECKS]

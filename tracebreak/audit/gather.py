@@ -39,6 +39,8 @@ class Sources:
     logs_dir: Path | None = None
     loki_url: str | None = None
     order_id: str = "42"
+    # How long the traces may take to show: a collector with tail sampling holds them for its decision_wait.
+    wait_s: float = 20
 
 
 @dataclass
@@ -92,7 +94,7 @@ def _traces(sources: Sources, observed: Observed, since_us: int) -> Request | No
         return None
     query = TraceQuery(sources.traces_url)
     try:
-        return wait_for_requests(query, {request_id}, since_us).get(request_id)
+        return wait_for_requests(query, {request_id}, since_us, sources.wait_s).get(request_id)
     except QueryError as error:
         observed.skipped["traces"] = str(error)
         return None
