@@ -4,6 +4,7 @@ import json
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from functools import cache
 
@@ -17,10 +18,11 @@ def capture_refused() -> str | None:
     real, once, on a datagram sent to itself."""
     if shutil.which("tshark") is None:
         return "tshark is not installed (Debian: apt-get install -y tshark)"
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe, tempfile.TemporaryDirectory() as folder:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-        command = ["tshark", "-i", "lo", "-f", f"udp port {port}", "-c", "1", "-w", "/dev/null"]
+        # Written to a file of its own: never let a capture tool near /dev/null.
+        command = ["tshark", "-i", "lo", "-f", f"udp port {port}", "-c", "1", "-w", f"{folder}/probe.pcapng"]
         tshark = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 10
         while tshark.poll() is None and time.monotonic() < deadline:
