@@ -135,9 +135,9 @@ def links_of(references: list[dict[str, Any]]) -> tuple[str, ...]:
 
 
 class TraceQuery:
-    def __init__(self, base_url: str, timeout_s: float = 5) -> None:
+    def __init__(self, base_url: str, timeout_s: float = 5, http: httpx.Client | None = None) -> None:
         self.base_url = base_url.rstrip("/")
-        self._http = httpx.Client(timeout=timeout_s)
+        self._http = http or httpx.Client(timeout=timeout_s)
         # Reading traces must not make traces of its own, where the httpx instrumentation is on.
         HTTPXClientInstrumentor.uninstrument_client(self._http)
 
