@@ -37,7 +37,10 @@ class Span:
     @property
     def failed(self) -> bool:
         # OpenTelemetry's status, or the `error` tag older tracers (Envoy, Zipkin) write as text.
-        return self.tags.get("otel.status_code") == "ERROR" or str(self.tags.get("error")).lower() == "true"
+        if self.tags.get("otel.status_code") == "ERROR":
+            return True
+        error = self.tags.get("error")  # most spans have none: no text made of None
+        return error is not None and str(error).lower() == "true"
 
     @property
     def status(self) -> str:
@@ -56,12 +59,7 @@ class Trace:
         for raw in document.get("spans", []):
             references = raw.get("references") or []
             parent = next((ref["spanID"] for ref in references if ref.get("refType") == "CHILD_OF"), None)
-            links = tuple(ref["spanID"] for ref in references if ref.get("refType") == "FOLLOWS_FROM")
-            tags = {tag["key"]: tag["value"] for tag in raw.get("tags") or []}
-            events = [
-                {f["key"]: f["value"] for f in log.get("fields") or []} | {"timestamp": log.get("timestamp")}
-                for log in raw.get("logs") or []
-            ]
+            tags = tags_of(raw.get("tags") or [])
             spans.append(
                 Span(
                     trace_id=raw["traceID"],
@@ -73,8 +71,8 @@ class Trace:
                     start_us=int(raw.get("startTime", 0)),
                     duration_us=int(raw.get("duration", 0)),
                     tags=tags,
-                    events=events,
-                    links=links,
+                    events=events_of(raw.get("logs") or []),
+                    links=links_of(references),
                 )
             )
         return cls(document["traceID"], sorted(spans, key=lambda s: s.start_us))
@@ -121,10 +119,25 @@ class Trace:
         return found
 
 
+def tags_of(tags: list[dict[str, Any]]) -> dict[str, Any]:
+    """Jaeger's tags (or a log's fields) as a mapping."""
+    return {tag["key"]: tag["value"] for tag in tags}
+
+
+def events_of(logs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Jaeger's logs (OpenTelemetry's span events): their fields and their time."""
+    return [tags_of(log.get("fields") or []) | {"timestamp": log.get("timestamp")} for log in logs]
+
+
+def links_of(references: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The span ids a span follows from: its links, as Jaeger's FOLLOWS_FROM references."""
+    return tuple(ref["spanID"] for ref in references if ref.get("refType") == "FOLLOWS_FROM")
+
+
 class TraceQuery:
-    def __init__(self, base_url: str, timeout_s: float = 5) -> None:
+    def __init__(self, base_url: str, timeout_s: float = 5, http: httpx.Client | None = None) -> None:
         self.base_url = base_url.rstrip("/")
-        self._http = httpx.Client(timeout=timeout_s)
+        self._http = http or httpx.Client(timeout=timeout_s)
         # Reading traces must not make traces of its own, where the httpx instrumentation is on.
         HTTPXClientInstrumentor.uninstrument_client(self._http)
 
@@ -159,8 +172,24 @@ class TraceQuery:
         return Trace.from_jaeger(data[0]) if data else None
 
     def find(self, service: str, **params: Any) -> list[Trace]:
+        return [Trace.from_jaeger(document) for document in self.search(service, **params)]
+
+    def search(self, service: str, **params: Any) -> list[dict[str, Any]]:
+        """The traces a search finds, as Jaeger's JSON documents (for a reader that builds only some)."""
         response = self._get("/api/traces", {"service": service, **params})
-        return [Trace.from_jaeger(document) for document in response.json().get("data") or []]
+        return response.json().get("data") or []
+
+    def judged(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        """tracebreak's store judges a window itself (`GET /api/doctor`): the doctor's JSON, or None where
+        the source has no such endpoint. A real Jaeger answers 404, or its UI's page: neither is a
+        verdict."""
+        response = self._get("/api/doctor", params, missing_ok=True)
+        try:
+            document = response.json()
+        except ValueError:
+            return None
+        found = response.status_code == 200 and isinstance(document, dict)
+        return document if found and {"requests", "totals"} <= document.keys() else None
 
     def logs(self, trace_id: str | None = None, start_us: int = 0, end_us: int = 0) -> list[dict[str, Any]]:
         """Log records of a trace, or of a window: tracebreak's store has them, Jaeger has not."""

@@ -48,23 +48,29 @@ def wait_for_requests(
 
 
 def read_window(query: TraceQuery, services: list[str], since_us: int, until_us: int) -> list[Trace]:
-    """Every trace with a span in the window, from every service (each trace once)."""
+    """Every trace with a span in the window, each built once. Jaeger's search needs a service, and
+    each service's search answers every trace the service is in again: a trace already read is skipped
+    before it is decoded into spans."""
     traces: dict[str, Trace] = {}
     for service in services:
-        for trace in query.find(service, start=since_us, end=until_us, limit=SEARCH_LIMIT):
-            traces.setdefault(trace.trace_id, trace)
+        for document in query.search(service, start=since_us, end=until_us, limit=SEARCH_LIMIT):
+            if document["traceID"] not in traces:
+                traces[document["traceID"]] = Trace.from_jaeger(document)
     return list(traces.values())
 
 
 def traced(query: TraceQuery, services: list[str]) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
-    """Every service the backend knows and the operations its servers record: a CLIENT span whose
-    callee is among them called something traced (a gRPC call's span shares its server's name); and
-    per service, the HTTP routes among those operations ("GET /orders/{order_id}")."""
-    names, routes = set(services), {}
-    for service in services:
-        operations = query.operations(service, span_kind="server")
-        names.update(operations)
-        routes[service] = frozenset(op for op in operations if HTTP_ROUTE.fullmatch(op))
+    """What the backend's servers are called, read through its operations (see `traced_names`)."""
+    return traced_names({service: query.operations(service, span_kind="server") for service in services})
+
+
+def traced_names(operations: dict[str, list[str]]) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """Every service the backend knows and the operations its servers record (`operations`, per
+    service): a CLIENT span whose callee is among them called something traced (a gRPC call's span
+    shares its server's name); and per service, the HTTP routes among those operations
+    ("GET /orders/{order_id}")."""
+    names = set(operations).union(*operations.values())
+    routes = {service: frozenset(filter(HTTP_ROUTE.fullmatch, ops)) for service, ops in operations.items()}
     return frozenset(names), routes
 
 
@@ -101,7 +107,12 @@ def join(
         request = Request(request_id, members, logs_by_request.get(request_id), names, routes)
         latest = max(span.end_us for span in request.spans)
         (pending if now_us - latest < settle_us else requests).append(request)
-    return Collected(requests, pending, [trace for trace in traces if not ids_of[trace.trace_id]])
+    return Collected(_in_order(requests), _in_order(pending), [t for t in traces if not ids_of[t.trace_id]])
+
+
+def _in_order(requests: list[Request]) -> list[Request]:
+    """In the order they began, whatever order the source gave their traces in."""
+    return sorted(requests, key=lambda r: (r.main.spans[0].start_us, r.request_id))
 
 
 def _logs_by_request(logs: list[dict]) -> dict[str, list[dict]]:

@@ -12,8 +12,11 @@ from rich.table import Table
 
 from tracebreak.doctor import signatures as sig
 from tracebreak.doctor.collect import Collected, collect
-from tracebreak.doctor.rules import ErrorOrigin, Finding, Request, diagnose, error_origin
+from tracebreak.doctor.rules import Boundary, ErrorOrigin, Finding, Request, diagnose, error_origin
 from tracebreak.traces import TraceQuery, parse_duration_us
+
+DEFAULT_SINCE = "10m"
+DEFAULT_SETTLE = "6s"  # SDKs export every 5 s
 
 
 @dataclass
@@ -75,6 +78,31 @@ def totals(verdicts: list[Verdict], collected: Collected) -> dict[str, Any]:
     }
 
 
+def verdict(collected: Collected, source: str, took_seconds: float) -> dict[str, Any]:
+    """What `tracebreak doctor --json` prints: every request judged, and the totals."""
+    verdicts = examine(collected)
+    summary = totals(verdicts, collected)
+    summary["took_seconds"] = round(took_seconds, 3)
+    return {"source": source, "requests": [v.as_dict() for v in verdicts], "totals": summary}
+
+
+def window_params(since_us: int, until_us: int, settle_us: int) -> dict[str, Any]:
+    """The window and settle time as the store's `/api/doctor` takes them."""
+    return {"start": since_us, "end": until_us, "settle": f"{settle_us}us"}
+
+
+def judge(query: TraceQuery, since_us: int, now_us: int, settle_us: int) -> dict[str, Any]:
+    """The verdict over a window: tracebreak's store judges where the spans are (no JSON round trip);
+    any other source (a real Jaeger) is read through Jaeger's API, each trace once, and judged here."""
+    started = time.monotonic()
+    found = query.judged(window_params(since_us, now_us, settle_us))
+    if found is None:
+        found = verdict(collect(query, since_us, now_us, settle_us), query.base_url, 0)
+    found["source"] = query.base_url
+    found["totals"]["took_seconds"] = round(time.monotonic() - started, 3)
+    return found
+
+
 def run(args: argparse.Namespace) -> int:
     fail_on = {name.strip() for name in (args.fail_on or "").split(",") if name.strip()}
     unknown = fail_on - set(sig.BY_NAME) - {"any"}
@@ -82,41 +110,33 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(
             f"--fail-on: unknown signature(s) {', '.join(sorted(unknown))}; known: {', '.join(sig.BY_NAME)}"
         )
-    started = time.monotonic()
     now_us = time.time_ns() // 1000
-    since_us = now_us - parse_duration_us(args.since)
     query = TraceQuery(args.source, timeout_s=60)
     try:
-        collected = collect(query, since_us, now_us, parse_duration_us(args.settle))
+        found = judge(query, now_us - parse_duration_us(args.since), now_us, parse_duration_us(args.settle))
     finally:
         query.close()
-    verdicts = examine(collected)
-    summary = totals(verdicts, collected)
-    summary["took_seconds"] = round(time.monotonic() - started, 3)
     if args.json:
-        print(
-            json.dumps(
-                {"source": args.source, "requests": [v.as_dict() for v in verdicts], "totals": summary}
-            )
-        )
+        print(json.dumps(found))
     else:
-        draw(verdicts, summary, args)
-    hit = set().union(*(v.signatures for v in verdicts))
+        draw(found, args)
+    hit = {name for request in found["requests"] for name in request["signatures"]}
     return 1 if ("any" in fail_on and hit) or (fail_on & hit) else 0
 
 
-def draw(verdicts: list[Verdict], summary: dict[str, Any], args: argparse.Namespace) -> None:
+def draw(found: dict[str, Any], args: argparse.Namespace) -> None:
     console = Console()
-    broken = [v for v in verdicts if not v.whole]
+    summary = found["totals"]
+    broken = [request for request in found["requests"] if not request["whole"]]
     if broken:
-        table = Table(title=f"broken requests ({len(broken)} of {len(verdicts)})")
+        table = Table(title=f"broken requests ({len(broken)} of {len(found['requests'])})")
         for column in ("request", "signature", "boundary", "evidence", "fix"):
             table.add_column(column, overflow="fold")
-        for verdict in broken[: args.show]:
-            for finding in verdict.findings:
-                evidence = f"traces {', '.join(t[:8] for t in finding.trace_ids)}"
-                table.add_row(verdict.request.request_id[:8], finding.signature.name, str(finding.boundary),
-                              evidence, finding.fix)  # fmt: skip
+        for request in broken[: args.show]:
+            for finding in request["findings"]:
+                evidence = f"traces {', '.join(t[:8] for t in finding['evidence']['trace_ids'])}"
+                table.add_row(request["request_id"][:8], finding["signature"], _boundary(finding["boundary"]),
+                              evidence, finding["fix"])  # fmt: skip
         console.print(table)
     console.print(
         f"{summary['requests']} requests since {args.since}: [bold]{summary['whole_percent']}% whole[/], "
@@ -130,17 +150,21 @@ def draw(verdicts: list[Verdict], summary: dict[str, Any], args: argparse.Namesp
             console.print(f"  {name}: {count} requests — {sig.BY_NAME[name].meaning}")
 
 
+def _boundary(boundary: dict[str, str]) -> str:
+    return str(Boundary(boundary["from"], boundary["to"], boundary["protocol"]))
+
+
 def add_parser(commands: argparse._SubParsersAction, source_default: str) -> None:
     doctor = commands.add_parser("doctor", help="find fractured traces and name what broke them")
     doctor.add_argument(
-        "--since", default="10m", help="how far back to look, e.g. 90s, 10m, 2h (default 10m)"
+        "--since", default=DEFAULT_SINCE, help="how far back to look, e.g. 90s, 10m, 2h (default 10m)"
     )
     doctor.add_argument(
         "--source", default=source_default, help="Jaeger query API: the store or a real Jaeger"
     )
     doctor.add_argument(
         "--settle",
-        default="6s",
+        default=DEFAULT_SETTLE,
         help="leave requests with spans this recent, still arriving (default 6s: SDKs export every 5 s)",
     )
     doctor.add_argument("--json", action="store_true", help="one JSON object: requests and totals")

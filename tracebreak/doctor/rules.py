@@ -18,11 +18,13 @@ from tracebreak.traces import Span, Trace
 
 # Where OpenTelemetry systems record a request's correlation id (Envoy's x-request-id): Envoy's own
 # tag, and the semantic-convention names of captured HTTP headers, gRPC metadata and record headers.
-REQUEST_ID_KEYS = (
-    "guid:x-request-id",
-    "http.request.header.x-request-id",
-    "rpc.grpc.request.metadata.x-request-id",
-    "messaging.kafka.message.header.x-request-id",
+REQUEST_ID_KEYS = frozenset(
+    (
+        "guid:x-request-id",
+        "http.request.header.x-request-id",
+        "rpc.grpc.request.metadata.x-request-id",
+        "messaging.kafka.message.header.x-request-id",
+    )
 )
 SLACK_US = 5_000  # clock skew allowed when one span should lie within another
 
@@ -76,9 +78,9 @@ class ErrorOrigin:
 
 
 def request_ids(span: Span) -> set[str]:
-    found = set()
-    for key in REQUEST_ID_KEYS:
-        value = span.tags.get(key)
+    found: set[str] = set()
+    for key in span.tags.keys() & REQUEST_ID_KEYS:  # most spans carry none: asked of every span
+        value = span.tags[key]
         if isinstance(value, str) and value.startswith("["):  # a captured header is a string array
             with contextlib.suppress(json.JSONDecodeError):
                 value = json.loads(value)
@@ -146,13 +148,16 @@ class Request:
         self.traced_services = traced_services
         # Per service, the HTTP routes its servers have ever recorded ("GET /orders/{order_id}").
         self.traced_routes = traced_routes or {}
-        self.traces = sorted(traces, key=lambda t: min(s.start_us for s in t.spans))
+        self.traces = sorted(traces, key=lambda t: (min(s.start_us for s in t.spans), t.trace_id))
         self.main = self.traces[0]
         self.fragments = self.traces[1:]
         self.spans = [span for trace in self.traces for span in trace.spans]
         # Where the fragments' trees start: the spans that began without the request's context.
         self.fragment_tops = [top for fragment in self.fragments for top in fragment.tops]
         self._trace_of = {span.span_id: trace for trace in self.traces for span in trace.spans}
+
+    def has_span(self, span_id: str) -> bool:
+        return span_id in self._trace_of
 
     def trace_of(self, span: Span) -> Trace:
         return self._trace_of[span.span_id]
@@ -185,9 +190,8 @@ def diagnose(request: Request) -> list[Finding]:
             finding.span_ids.append(span.span_id)
 
     linked = {span_id for span in request.spans for span_id in span.links}
-    own_ids = {span.span_id for span in request.spans}
     for top in request.fragment_tops:
-        if set(top.links) & own_ids or top.span_id in linked:
+        if any(request.has_span(link) for link in top.links) or top.span_id in linked:
             continue  # a trace started on purpose, and linked to the request: legitimately separate
         if top.kind in ("internal", "client", "producer"):
             # Work of the request (its own, or a call it made) that started without its context.

@@ -1,9 +1,9 @@
 """The store's two HTTP faces: the OTLP/HTTP receiver (4318) and Jaeger's query API (16686)."""
 
+import asyncio
 import gzip
 import json
 import logging
-import sqlite3
 import time
 import zlib
 from collections.abc import Awaitable, Callable
@@ -18,7 +18,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tracebreak.store import jaeger
+from tracebreak.doctor import report as doctor_report
+from tracebreak.store import doctor, jaeger
 from tracebreak.store.database import Database, SpanQuery
 from tracebreak.store.otlp import JSON, PROTOBUF, PayloadError, decode_logs, decode_traces
 from tracebreak.traces import MAX_INT64, parse_duration_us
@@ -165,19 +166,37 @@ async def _logs(request: Request) -> Response:
         rows = db.logs_between(_int(params, "start", 0), _int(params, "end", 0))
     else:
         raise ValueError("give traceID, or start and end (microseconds since the epoch)")
-    return JSONResponse(jaeger.envelope([_log_record(row) for row in rows]))
+    return JSONResponse(jaeger.envelope(jaeger.log_records(rows)))
 
 
-def _log_record(row: sqlite3.Row) -> dict[str, Any]:
-    return {
-        "timestamp": row["time_us"],
-        "traceID": row["trace_id"],
-        "spanID": row["span_id"],
-        "serviceName": row["service"],
-        "severity": row["severity"],
-        "body": row["body"],
-        "attributes": json.loads(row["attributes"]),
-    }
+async def _doctor(request: Request) -> Response:
+    """The doctor's verdict over a window, judged here from the database: what `tracebreak doctor
+    --json` prints. The window as for /api/traces (start and end in µs, or a lookback; 10m by default);
+    `settle` (a duration, 6s by default) leaves the requests with younger spans pending."""
+    params, db = request.query_params, _db(request)
+    start_us, end_us = _window(params, parse_duration_us(doctor_report.DEFAULT_SINCE))
+    settle_us = parse_duration_us(params.get("settle") or doctor_report.DEFAULT_SETTLE)
+    source = str(request.base_url).rstrip("/")
+
+    def judged() -> dict[str, Any]:
+        reader = db.reader()  # a connection of its own: judging a long window must not stop ingest
+        try:
+            return doctor.judge(reader, start_us, end_us, settle_us, source)
+        finally:
+            reader.close()
+
+    return JSONResponse(await asyncio.to_thread(judged))
+
+
+def _window(params: QueryParams, default_lookback_us: int) -> tuple[int, int]:
+    """Start and end in µs, as Jaeger takes them: `end` (default now), and `start` or else `lookback`."""
+    end_us = _int(params, "end", time.time_ns() // 1000)
+    lookback = params.get("lookback")
+    lookback_us = parse_duration_us(lookback) if lookback and lookback != "custom" else default_lookback_us
+    start_us = _int(params, "start", max(0, end_us - lookback_us))
+    if start_us > end_us:
+        raise ValueError(f"parameter 'start' ({start_us}) is after 'end' ({end_us})")
+    return start_us, end_us
 
 
 QUERY_ROUTES = {
@@ -187,6 +206,7 @@ QUERY_ROUTES = {
     "/api/traces": _find_traces,
     "/api/traces/{trace_id}": _get_trace,
     "/api/logs": _logs,
+    "/api/doctor": _doctor,
 }
 
 
@@ -208,12 +228,7 @@ def _span_query(request: Request) -> SpanQuery:
     service = params.get("service")
     if not service:
         raise ValueError("parameter 'service' is required")
-    now_us = time.time_ns() // 1000
-    end_us = _int(params, "end", now_us)
-    lookback = params.get("lookback")
-    default_start = end_us - (
-        parse_duration_us(lookback) if lookback and lookback != "custom" else DEFAULT_LOOKBACK_US
-    )
+    start_us, end_us = _window(params, DEFAULT_LOOKBACK_US)
     tags: dict[str, str] = {}
     if params.get("tags"):
         try:
@@ -233,7 +248,7 @@ def _span_query(request: Request) -> SpanQuery:
         service=service,
         operation=params.get("operation") or None,
         tags=tags,
-        start_us=_int(params, "start", default_start),
+        start_us=start_us,
         end_us=end_us,
         min_duration_us=parse_duration_us(min_duration) if min_duration else None,
         max_duration_us=parse_duration_us(max_duration) if max_duration else None,

@@ -43,3 +43,21 @@ def trace(trace_id: str, rows: list[sqlite3.Row]) -> dict[str, Any]:
             }
         )
     return {"traceID": trace_id, "spans": spans, "processes": processes, "warnings": None}
+
+
+def log_records(rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+    """Stored log records, as `/api/logs` answers them (Jaeger keeps no logs: the shape is the store's);
+    their attributes decoded in one pass."""
+    attributes = json.loads("[" + ",".join(row["attributes"] for row in rows) + "]")
+    return [
+        {
+            "timestamp": row["time_us"],
+            "traceID": row["trace_id"],
+            "spanID": row["span_id"],
+            "serviceName": row["service"],
+            "severity": row["severity"],
+            "body": row["body"],
+            "attributes": found,
+        }
+        for row, found in zip(rows, attributes, strict=True)
+    ]
