@@ -6,18 +6,25 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
 from services.service_a.client import RequestResult, request_order
+
+# The browser's fixtures, for the web view's tests.
+from tests.e2e.browser_support import browser, page  # noqa: F401
 from tracebreak.demo import CLIENT_SERVICE
 from tracebreak.local.stack import Stack, StackConfig
 from tracebreak.runtime import telemetry
 from tracebreak.runtime.correlation import SPAN_ATTRIBUTE
 from tracebreak.runtime.ports import Ports
 from tracebreak.traces import Trace, TraceQuery
+
+T = TypeVar("T")
 
 # The spans of one successful request, per service: the client's root and its HTTP CLIENT span;
 # Envoy's SERVER and upstream CLIENT; A's SERVER, gRPC CLIENT and background audit; B's SERVER,
@@ -83,9 +90,19 @@ def send_many(
             results += await asyncio.gather(*(request_order(stack.config.edge_url, str(n)) for n in chunk))
         return results
 
-    results = asyncio.run(in_batches())
+    results = run(in_batches)
     tel.tracer_provider.force_flush()
     return results
+
+
+def run(coroutine: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """asyncio.run, also where this thread already runs a loop (Playwright's sync API does)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine())
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coroutine()).result()
 
 
 def cli(config: StackConfig, *args: str, timeout_s: float = 60) -> subprocess.CompletedProcess[str]:

@@ -8,11 +8,13 @@ runtime. Call sites name a toggle by its constant here, never by a string.
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from tracebreak.chaos.setting import MILLISECONDS, RATE, SERVICE, SWITCH, Setting
 
 Kind = Literal["breaker", "fault"]
+ROOT = Path(__file__).resolve().parents[2]  # where `where` is relative to: the repository
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,15 @@ BY_NAME = {t.name: t for t in CATALOGUE}
 class UnknownToggle(ValueError):
     def __init__(self, name: str) -> None:
         super().__init__(f"unknown toggle {name!r}; the toggles are: {', '.join(BY_NAME)}")
+
+
+def where_line(t: Toggle, root: Path = ROOT) -> int | None:
+    """The line of the toggle's marker in its `where` file; None where the source is not at hand."""
+    path = root / t.where
+    if not path.is_file():
+        return None
+    lines = path.read_text().splitlines()
+    return next((n for n, line in enumerate(lines, start=1) if f"{t.marker}." in line), None)
 
 
 def toggle(name: str) -> Toggle:

@@ -27,8 +27,9 @@ def current(flags: Path, envoy_admin: str) -> dict[str, Any]:
     return values
 
 
-def _entry(t: Toggle, value: Any) -> dict[str, Any]:
-    described = {"value": value, "state": t.setting.describe(value)}
+def entry(t: Toggle, value: Any) -> dict[str, Any]:
+    # `option`: what `chaos on` takes for it (rate, ms, service; none for a switch).
+    described = {"value": value, "state": t.setting.describe(value), "option": t.setting.option}
     facts = ("kind", "boundary", "where", "signature", "fix", "story")
     return {"name": t.name, **{fact: getattr(t, fact) for fact in facts}, **described}
 
@@ -36,7 +37,7 @@ def _entry(t: Toggle, value: Any) -> dict[str, Any]:
 def list_toggles(args: argparse.Namespace) -> int:
     values = current(args.flags, args.envoy_admin)
     if args.json:
-        print(json.dumps([_entry(t, values[t.name]) for t in CATALOGUE]))
+        print(json.dumps([entry(t, values[t.name]) for t in CATALOGUE]))
         return 0
     table = Table(title=f"chaos toggles ({args.flags}, Envoy admin {args.envoy_admin})")
     for column in ("toggle", "kind", "state", "boundary", "where", "story"):

@@ -47,18 +47,30 @@ def request(args: argparse.Namespace) -> int:
             "body": result.body,
             "spans": len(found.spans) if found else 0,
             "services": sorted(found.services) if found else [],
+            "links": links(args.traces, result),
         }
         print(json.dumps(document))
         return 0
     out = Console()
     colour = "green" if result.status < 400 else "red"
     out.print(f"[{colour}]HTTP {result.status}[/]  trace {result.trace_id}  request {result.request_id}")
+    shown = links(args.traces, result)
+    out.print(f"see it: {shown.get('request', shown['trace'])}", highlight=False, soft_wrap=True)
     out.print(result.body if isinstance(result.body, str) else json.dumps(result.body))
     if found:
         waterfall.draw(found, out)
     elif args.wait > 0:
         out.print(f"[yellow]the trace did not reach {args.traces} within {args.wait:.0f} s[/]")
     return 0
+
+
+def links(view: str, result: RequestResult) -> dict[str, str]:
+    """Where the web view shows what was sent (/trace/ is a Jaeger UI's path too; /request/ is ours)."""
+    base = view.rstrip("/")
+    found = {"trace": f"{base}/trace/{result.trace_id}"}
+    if result.request_id:
+        found["request"] = f"{base}/request/{result.request_id}"
+    return found
 
 
 def trace(args: argparse.Namespace) -> int:

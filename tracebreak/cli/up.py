@@ -34,6 +34,7 @@ def _config(args: argparse.Namespace) -> StackConfig:
 
 
 def _addresses(config: StackConfig, out: Console) -> None:
+    out.print(f"  [bold]web view[/]         {config.query_url}/   (requests, traces, service graph, chaos)")
     out.print(f"  edge (Envoy)     {config.edge_url}/orders/42   (Authorization: Bearer {DEMO_TOKEN})")
     out.print(f"  trace query API  {config.query_url}/api/traces?service=service-a")
     out.print(f"  OTLP receiver    {config.otlp_url}/v1/traces")

@@ -13,7 +13,7 @@ from rich.table import Table
 from tracebreak.doctor import signatures as sig
 from tracebreak.doctor.collect import Collected, collect
 from tracebreak.doctor.rules import Boundary, ErrorOrigin, Finding, Request, diagnose, error_origin
-from tracebreak.traces import TraceQuery, parse_duration_us
+from tracebreak.traces import Trace, TraceQuery, parse_duration_us
 
 DEFAULT_SINCE = "10m"
 DEFAULT_SETTLE = "6s"  # SDKs export every 5 s
@@ -41,16 +41,39 @@ class Verdict:
         return sig.HIDDEN_ERROR_ORIGIN.name in self.signatures
 
     def as_dict(self) -> dict[str, Any]:
-        origin = self.origin
+        origin, spans = self.origin, self.request.spans
+        start_us = min(span.start_us for span in spans)
         return {
             "request_id": self.request.request_id,
             "trace_ids": [trace.trace_id for trace in self.request.traces],
+            # What a list of requests shows and filters on (the web view's search).
+            "start_us": start_us,
+            "duration_us": max(span.end_us for span in spans) - start_us,
+            "status": http_status(self.request.main),
+            "spans": len(spans),
+            "services": sorted({span.service for span in spans}),
+            "operations": sorted({span.operation for span in spans}),
             "whole": self.whole,
             "signatures": sorted(self.signatures),
             "findings": [f.as_dict() for f in self.findings],
             "failed": origin is not None,
             "error_origin": None if origin is None or self.origin_hidden else origin.__dict__,
         }
+
+
+STATUS_TAGS = ("http.response.status_code", "http.status_code")  # current and older conventions
+
+
+def http_status(trace: Trace) -> int | None:
+    """The HTTP status the request was answered with: the first span of its trace that records one."""
+    for span in sorted(trace.spans, key=lambda s: s.start_us):
+        for tag in STATUS_TAGS:
+            if tag in span.tags:
+                try:
+                    return int(span.tags[tag])
+                except (TypeError, ValueError):
+                    return None
+    return None
 
 
 def examine(collected: Collected) -> list[Verdict]:

@@ -111,7 +111,10 @@ class Stack:
         base_env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
         base_env[STACK_MARKER] = str(c.data_dir.resolve())
         found = [] if c.external_broker else [parts.broker(p.broker, base_env, logs / "broker.log")]
-        found.append(parts.trace_store(p, c.data_dir / "traces.db", base_env, logs / "trace-store.log"))
+        panel = ("--chaos-flags", str(c.flags_file.resolve()), "--envoy-admin", c.edge_admin_url)
+        found.append(
+            parts.trace_store(p, c.data_dir / "traces.db", base_env, logs / "trace-store.log", *panel)
+        )
         found.append(parts.envoy(c.envoy_config, c.edge_admin_url, base_env, logs / "envoy.log"))
         service_env = {**base_env, **self._service_env()}
         health = {

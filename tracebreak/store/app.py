@@ -23,6 +23,8 @@ from tracebreak.store import doctor, jaeger
 from tracebreak.store.database import Database, SpanQuery
 from tracebreak.store.otlp import JSON, PROTOBUF, PayloadError, decode_logs, decode_traces
 from tracebreak.traces import MAX_INT64, parse_duration_us
+from tracebreak.web import pages
+from tracebreak.web.chaos_api import ChaosPanel
 
 log = logging.getLogger("tracebreak.store")
 
@@ -110,6 +112,8 @@ def _bad_request_as_jaeger(handler: Handler) -> Handler:
             return await handler(request)
         except ValueError as problem:
             return JSONResponse(jaeger.error(400, str(problem)), status_code=400)
+        except LookupError as problem:
+            return JSONResponse(jaeger.error(404, str(problem)), status_code=404)
 
     return wrapped
 
@@ -172,20 +176,45 @@ async def _logs(request: Request) -> Response:
 async def _doctor(request: Request) -> Response:
     """The doctor's verdict over a window, judged here from the database: what `tracebreak doctor
     --json` prints. The window as for /api/traces (start and end in µs, or a lookback; 10m by default);
-    `settle` (a duration, 6s by default) leaves the requests with younger spans pending."""
+    `settle` (a duration, 6s by default) leaves the requests with younger spans pending. With
+    `request` (an x-request-id), the verdict on that one request, whatever its age."""
     params, db = request.query_params, _db(request)
-    start_us, end_us = _window(params, parse_duration_us(doctor_report.DEFAULT_SINCE))
-    settle_us = parse_duration_us(params.get("settle") or doctor_report.DEFAULT_SETTLE)
-    source = str(request.base_url).rstrip("/")
+    wanted = params.get("request")
+    start_us, end_us = _request_window(db, wanted) if wanted else _window(params, DOCTOR_LOOKBACK_US)
+    settle = params.get("settle") or ("0s" if wanted else doctor_report.DEFAULT_SETTLE)
+    settle_us, source = parse_duration_us(settle), str(request.base_url).rstrip("/")
 
     def judged() -> dict[str, Any]:
         reader = db.reader()  # a connection of its own: judging a long window must not stop ingest
         try:
-            return doctor.judge(reader, start_us, end_us, settle_us, source)
+            found = doctor.judge(reader, start_us, end_us, settle_us, source)
         finally:
             reader.close()
+        if wanted:
+            found["requests"] = [r for r in found["requests"] if r["request_id"] == wanted]
+        return found
 
     return JSONResponse(await asyncio.to_thread(judged))
+
+
+DOCTOR_LOOKBACK_US = parse_duration_us(doctor_report.DEFAULT_SINCE)
+
+
+def _request_window(db: Database, request_id: str) -> tuple[int, int]:
+    """A second either side of the request's spans: its fragments and its neighbours' are in."""
+    found = db.request_span_range(request_id)
+    if found is None:
+        raise LookupError(f"no span carries the request id {request_id!r}")
+    return found[0] - 1_000_000, found[1] + 1_000_000
+
+
+async def _dependencies(request: Request) -> Response:
+    """Jaeger's `/api/dependencies`: endTs and lookback in milliseconds (default: the last hour)."""
+    params, db = request.query_params, _db(request)
+    end_ms = _int(params, "endTs", time.time_ns() // 1_000_000)
+    lookback_ms = _int(params, "lookback", 3_600_000)
+    links = db.dependencies(max(0, end_ms - lookback_ms) * 1000, end_ms * 1000)
+    return JSONResponse(jaeger.envelope([{"parent": p, "child": c, "callCount": n} for p, c, n in links]))
 
 
 def _window(params: QueryParams, default_lookback_us: int) -> tuple[int, int]:
@@ -207,11 +236,14 @@ QUERY_ROUTES = {
     "/api/traces/{trace_id}": _get_trace,
     "/api/logs": _logs,
     "/api/doctor": _doctor,
+    "/api/dependencies": _dependencies,
 }
 
 
-def query_app(db: Database) -> Starlette:
-    app = Starlette(routes=[Route(path, _bad_request_as_jaeger(h)) for path, h in QUERY_ROUTES.items()])
+def query_app(db: Database, panel: ChaosPanel | None = None) -> Starlette:
+    """Jaeger's query API, the doctor, and the web view's pages (with the chaos panel, when given)."""
+    api = [Route(path, _bad_request_as_jaeger(h)) for path, h in QUERY_ROUTES.items()]
+    app = Starlette(routes=[*api, *(panel or ChaosPanel()).routes(), *pages.routes()])
     app.state.db = db
     return app
 

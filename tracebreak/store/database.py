@@ -146,6 +146,28 @@ class Reader:
             (start_us, end_us),
         )
 
+    def request_span_range(self, request_id: str) -> tuple[int, int] | None:
+        """When the spans that carry this request id (in any of their tags) began and ended."""
+        pattern = '%"' + request_id.replace("%", "").replace("_", "") + '"%'
+        row = self._db.execute(
+            "SELECT min(start_us), max(start_us + duration_us) FROM spans"
+            " WHERE coalesce(tag_map, tags) LIKE ?",
+            (pattern,),
+        ).fetchone()
+        return None if row[0] is None else (row[0], row[1])
+
+    def dependencies(self, start_us: int, end_us: int) -> list[tuple[str, str, int]]:
+        """Jaeger's dependency links: (parent service, child service, calls) for every span whose
+        parent is in another service, among the spans that began in the window."""
+        rows = self._db.execute(
+            "SELECT p.service, c.service, count(*) FROM spans c"
+            " JOIN spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id"
+            " WHERE c.start_us BETWEEN ? AND ? AND p.service != c.service"
+            " GROUP BY p.service, c.service ORDER BY 1, 2",
+            (start_us, end_us),
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
+
     def counts(self) -> tuple[int, int]:
         spans = self._db.execute("SELECT count(*) FROM spans").fetchone()[0]
         logs = self._db.execute("SELECT count(*) FROM logs").fetchone()[0]

@@ -15,6 +15,7 @@ from tracebreak.runtime.ports import taken
 from tracebreak.runtime.signals import stop_requested
 from tracebreak.store.app import DEFAULT_MAX_BODY, ingest_app, query_app
 from tracebreak.store.database import Database, Retention
+from tracebreak.web.chaos_api import ChaosPanel
 
 log = logging.getLogger("tracebreak.store")
 
@@ -38,6 +39,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-spans", type=int, default=Retention.max_spans, help="spans kept at most")
     p.add_argument("--max-age", type=float, default=Retention.max_age_s / 3600, help="hours kept at most")
     p.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, help="largest OTLP body, in bytes")
+    # The web view's chaos panel changes the stack: off unless the store is told where the toggles live.
+    p.add_argument(
+        "--chaos-flags", type=Path, help="the chaos flag file: turns the web view's chaos panel on"
+    )
+    p.add_argument("--envoy-admin", help="Envoy's admin API, for the panel's edge toggle")
+    p.add_argument(
+        "--chaos-allow-remote", action="store_true", help="let the panel answer clients beyond loopback"
+    )
+
+
+def panel(args: argparse.Namespace) -> ChaosPanel:
+    return ChaosPanel(args.chaos_flags, args.envoy_admin, args.chaos_allow_remote)
 
 
 async def serve(args: argparse.Namespace) -> None:
@@ -51,7 +64,10 @@ async def serve(args: argparse.Namespace) -> None:
                 app, host=args.host, port=port, log_config=None, access_log=False, log_level="warning"
             )
         )
-        for app, port in ((ingest_app(db, args.max_body), args.otlp_port), (query_app(db), args.query_port))
+        for app, port in (
+            (ingest_app(db, args.max_body), args.otlp_port),
+            (query_app(db, panel(args)), args.query_port),
+        )
     ]
     log.info(
         "trace store: OTLP/HTTP on http://%s:%s, Jaeger query API on http://%s:%s, database %s",

@@ -1,0 +1,131 @@
+"""The web view on the real local stack, in a real browser (Debian's chromium through Playwright):
+a request's fragments side by side with the doctor's verdict and its logs, a whole request, the
+boundary a gateway broke, and the chaos panel, which only its own page may use."""
+
+import json
+import time
+
+import httpx
+import pytest
+
+from tests.e2e.browser_support import browser_missing, screenshot
+from tests.e2e.chaos_support import set_toggle, toggled
+from tests.e2e.conftest import cli, send_many
+from tracebreak.doctor import signatures
+
+pytestmark = pytest.mark.skipif(browser_missing() is not None, reason=f"{browser_missing()}")
+
+
+def one_request(stack, tel, order: int = 5) -> str:
+    [result] = send_many(stack, tel, [order])
+    assert result.request_id
+    return result.request_id
+
+
+def open_request(page, stack, request_id: str) -> None:
+    """The request's page, once the store has every fragment of it (reloaded until then)."""
+    deadline = time.monotonic() + 20
+    while True:
+        page.goto(f"{stack.config.query_url}/request/{request_id}")
+        page.wait_for_selector(".verdict, .error")
+        if page.locator(".verdict").count() or time.monotonic() > deadline:
+            return
+        page.wait_for_timeout(300)  # the spans are still on their way: look again
+
+
+def test_a_healthy_request_is_one_waterfall_every_span_named_in_full(stack, client_telemetry, page):
+    request_id = one_request(stack, client_telemetry)
+    open_request(page, stack, request_id)
+    page.wait_for_function("document.querySelectorAll('.fragment .row').length >= 14")
+    assert page.locator(".verdict.whole").inner_text().startswith("whole")
+    assert page.locator(".fragment").count() == 1
+    shown = page.locator(".fragment .row .label").all_inner_texts()
+    trace_id = page.locator(".fragment").get_attribute("data-trace")
+    stored = httpx.get(f"{stack.config.query_url}/api/traces/{trace_id}").json()["data"][0]
+    services = {key: p["serviceName"] for key, p in stored["processes"].items()}
+    expected = sorted(f"{services[s['processID']]}: {s['operationName']}" for s in stored["spans"])
+    assert sorted(label.strip() for label in shown) == expected  # every span, its name not cut
+    screenshot(page, "request-whole")
+
+
+def test_a_ghost_span_shows_as_a_second_fragment_with_the_verdict_and_the_logs(stack, client_telemetry, page):
+    with toggled(stack, client_telemetry, "orphan-background-task"):
+        request_id = one_request(stack, client_telemetry, order=6)
+    page.goto(f"{stack.config.query_url}/?broken=1&lookback=5m")
+    row = page.locator(f"tr[data-request='{request_id}']")
+    deadline = time.monotonic() + 20
+    while not row.count() and time.monotonic() < deadline:
+        page.wait_for_timeout(500)  # listed once its last span is 2 s old: look again
+        page.reload()
+        page.wait_for_selector("table.requests")
+    assert row.locator("td.fragments").inner_text() == "2"
+    assert "ghost-span" in row.inner_text()
+    screenshot(page, "search-broken")
+    row.locator("a").click()
+    page.wait_for_selector(".verdict")
+    assert page.locator(".fragment").count() == 2
+    assert page.locator(".fragment.lost .row.boundary").count() == 1  # the ghost span, marked
+    verdict = page.locator(".verdict.broken").inner_text()
+    assert "ghost-span" in verdict and signatures.GHOST_SPAN.fix.split("{")[0][:30] in verdict
+    assert page.locator("table.log tr").count() >= 4  # a header and the request's lines
+    screenshot(page, "request-ghost-span")
+
+
+def test_a_stripped_gateway_is_marked_at_envoy_to_a(stack, client_telemetry, page):
+    with toggled(stack, client_telemetry, "strip-traceparent-at-lb"):
+        request_id = one_request(stack, client_telemetry, order=7)
+    open_request(page, stack, request_id)
+    assert "envoy → service-a (HTTP)" in page.locator(".verdict.broken").inner_text()
+    marker = page.locator(".row.boundary .marker").first.inner_text()
+    assert "envoy → service-a" in marker
+    screenshot(page, "request-stripped")
+    broken_edge = page.locator("path.edge.broken[data-edge='envoy->service-a']")
+    deadline = time.monotonic() + 20
+    while True:  # the graph counts a request once its last span is 2 s old: look again until then
+        page.goto(f"{stack.config.query_url}/graph?lookback=5m")
+        page.wait_for_selector("svg.graph")
+        if broken_edge.count() or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(500)
+    assert broken_edge.count() == 1
+    screenshot(page, "service-graph")
+
+
+def test_a_trace_opens_from_the_search_box_and_shows_a_spans_attributes(stack, client_telemetry, page):
+    [result] = send_many(stack, client_telemetry, [8])
+    page.goto(stack.config.query_url)
+    page.fill("#jump input", result.trace_id)
+    page.press("#jump input", "Enter")
+    page.wait_for_url(f"**/trace/{result.trace_id}")
+    page.wait_for_function("document.querySelectorAll('.fragment .row').length >= 14", timeout=20_000)
+    page.locator(".row", has_text="SELECT orders").click()
+    details = page.locator(".details").inner_text()
+    assert "db.system" in details or "db.operation" in details or "db.query" in details, details
+    screenshot(page, "trace")
+
+
+def chaos_list(stack) -> dict[str, str]:
+    listed = cli(stack.config, "chaos", "--flags", str(stack.config.flags_file), "--envoy-admin",
+                 stack.config.edge_admin_url, "list", "--json")  # fmt: skip
+    return {t["name"]: t["state"] for t in json.loads(listed.stdout)}
+
+
+def test_the_chaos_panel_flips_a_toggle_and_refuses_other_origins(stack, page):
+    page.goto(f"{stack.config.query_url}/chaos")
+    row = page.locator("tr[data-toggle='auth-error-rate']")
+    row.locator("input[name='rate']").fill("0.25")
+    try:
+        row.locator("button.on").click()
+        clicked = time.monotonic()
+        while chaos_list(stack)["auth-error-rate"] == "off":
+            assert time.monotonic() - clicked < 1.0, "the toggle did not change within a second"
+        assert "0.25" in chaos_list(stack)["auth-error-rate"]
+        screenshot(page, "chaos-panel")
+        url = f"{stack.config.query_url}/api/chaos/auth-error-rate"
+        foreign = httpx.post(url, json={"on": False}, headers={"Origin": "http://evil.example"})
+        assert foreign.status_code == 403 and "evil.example" in foreign.text
+        form = httpx.post(url, data={"on": "false"})  # what a cross-site <form> can send
+        assert form.status_code == 403
+        assert "0.25" in chaos_list(stack)["auth-error-rate"]  # neither changed it
+    finally:
+        set_toggle(stack, "auth-error-rate", None)
