@@ -129,3 +129,17 @@ def test_the_chaos_panel_flips_a_toggle_and_refuses_other_origins(stack, page):
         assert "0.25" in chaos_list(stack)["auth-error-rate"]  # neither changed it
     finally:
         set_toggle(stack, "auth-error-rate", None)
+
+
+def test_the_commands_print_the_page_of_what_they_show(stack, client_telemetry):
+    sent = cli(stack.config, "request", "9", "--wait", "0")
+    assert f"see it: {stack.config.query_url}/request/" in sent.stdout, sent.stdout
+    with toggled(stack, client_telemetry, "orphan-background-task"):
+        request_id = one_request(stack, client_telemetry, order=10)
+    page = f"see {stack.config.query_url}/request/{request_id}"
+    deadline = time.monotonic() + 20
+    while True:  # listed once its spans have settled
+        doctor = cli(stack.config, "doctor", "--since", "1m", "--settle", "2s", "--show", "1000")
+        if page in doctor.stdout or time.monotonic() > deadline:
+            break
+    assert page in doctor.stdout, doctor.stdout

@@ -161,6 +161,13 @@ def draw(found: dict[str, Any], args: argparse.Namespace) -> None:
                 table.add_row(request["request_id"][:8], finding["signature"], _boundary(finding["boundary"]),
                               evidence, finding["fix"])  # fmt: skip
         console.print(table)
+        # The web view draws each one (the store's pages; a Jaeger UI has no /request/ page).
+        for request in broken[: args.show]:
+            console.print(
+                f"  see {args.source.rstrip('/')}/request/{request['request_id']}",
+                highlight=False,
+                soft_wrap=True,
+            )
     console.print(
         f"{summary['requests']} requests since {args.since}: [bold]{summary['whole_percent']}% whole[/], "
         f"{summary['broken']} broken, {summary['fragments_per_request']} traces per request, "
