@@ -60,16 +60,7 @@ def test_up_answers_a_request_within_a_minute_and_ctrl_c_stops_everything(tmp_pa
     assert "stopping" in output
     # The first address it gives is the web view's.
     addresses = [line for line in output.split("ready in")[1].splitlines()[1:] if line.strip()]
-    assert addresses[0].split() == [
-        "web",
-        "view",
-        config.query_url + "/",
-        "(requests,",
-        "traces,",
-        "service",
-        "graph,",
-        "chaos)",
-    ]
+    assert addresses[0].split()[:3] == ["web", "view", config.query_url + "/"]
     for port in (getattr(ports, f.name) for f in fields(Ports)):
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open"
