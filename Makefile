@@ -26,7 +26,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 # Benchmarks print their figures beside the targets as markdown; the last run's go to bench/results/.
-BENCHES := generator_accuracy cascade_capacity broker_drift time_to_visible store doctor
+BENCHES := generator_accuracy cascade_capacity broker_drift time_to_visible store doctor web
 BENCH_STAMP := $(VENV)/.bench-installed
 
 $(BENCH_STAMP): $(STAMP)

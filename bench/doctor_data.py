@@ -33,8 +33,10 @@ RATE = 30  # requests a second while capturing: well within what the local stack
 ID = re.compile(
     r"(?<![0-9a-f])(?:[0-9a-f]{32}|[0-9a-f]{16}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})(?![0-9a-f])"
 )
-ID_COLUMNS = {"spans": ("trace_id", "span_id", "parent_span_id", "tags", "logs", "refs", "tag_map"),
-              "logs": ("trace_id", "span_id", "attributes")}  # fmt: skip
+ID_COLUMNS = {
+    "spans": ("trace_id", "span_id", "parent_span_id", "tags", "logs", "refs", "tag_map", "request_id"),
+    "logs": ("trace_id", "span_id", "attributes"),
+}
 TIME_COLUMNS = {"spans": "start_us", "logs": "time_us"}
 
 
@@ -129,6 +131,7 @@ def _copies(
         for row in rows:
             values = dict(row)
             for column in ID_COLUMNS[table]:
-                values[column] = ID.sub(fresh, values[column])
+                if values[column] is not None:  # a span with no request id has none to refresh
+                    values[column] = ID.sub(fresh, values[column])
             values[TIME_COLUMNS[table]] += shift
             yield [values[column] for column in columns]

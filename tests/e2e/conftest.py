@@ -16,7 +16,7 @@ import pytest
 from services.service_a.client import RequestResult, request_order
 
 # The browser's fixtures, for the web view's tests.
-from tests.e2e.browser_support import browser, page  # noqa: F401
+from tests.e2e.browser_support import SCREENSHOTS, browser, page  # noqa: F401
 from tracebreak.demo import CLIENT_SERVICE
 from tracebreak.local.stack import Stack, StackConfig
 from tracebreak.runtime import telemetry
@@ -137,3 +137,9 @@ def span_counts(trace: Trace) -> Counter[str]:
 
 def has_spans(expected: dict[str, int]):
     return lambda trace: not trace.unresolved and all(span_counts(trace)[s] >= n for s, n in expected.items())
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Where the web view's screenshots went: the folder CI keeps as artifacts."""
+    if SCREENSHOTS.is_dir() and any(SCREENSHOTS.glob("*.png")):
+        terminalreporter.write_line(f"web view screenshots: {SCREENSHOTS}")

@@ -47,14 +47,20 @@ def record(service: str, request_id: str, ghost: bool = False, failed: bool = Fa
     return list(exporter.get_finished_spans())  # fmt: skip
 
 
-@pytest.fixture
-def db(tmp_path):
-    database = Database(tmp_path / "traces.db")
+def filled(path) -> Database:
+    """A store holding six requests: two with a ghost span, one failed."""
+    database = Database(path)
     ingest = TestClient(ingest_app(database))
     for n in range(6):
         spans = record(f"service-{'ab'[n % 2]}", f"rid-{n}", ghost=n % 3 == 0, failed=n == 4)
         response = ingest.post("/v1/traces", content=otlp_protobuf(spans), headers={"content-type": PROTOBUF})
         assert response.status_code == 200
+    return database
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = filled(tmp_path / "traces.db")
     yield database
     database.close()
 
@@ -122,3 +128,9 @@ def test_bad_parameters_get_a_jaeger_error(db, params, message):
     body = response.json()
     assert body["data"] is None and body["errors"][0]["code"] == 400
     assert message in body["errors"][0]["msg"]
+
+
+def test_a_limit_judges_the_newest_requests_only(db):
+    app = query_app(db)
+    found = TestClient(app).get("/api/doctor", params={"lookback": "1h", "settle": "0s", "limit": 2}).json()
+    assert [r["request_id"] for r in found["requests"]] == ["rid-4", "rid-5"]

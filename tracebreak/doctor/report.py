@@ -80,33 +80,45 @@ def examine(collected: Collected) -> list[Verdict]:
     return [Verdict(request, diagnose(request)) for request in collected.requests]
 
 
-def totals(verdicts: list[Verdict], collected: Collected) -> dict[str, Any]:
-    seen = len(verdicts)
-    whole = sum(v.whole for v in verdicts)
-    failed = [v for v in verdicts if v.origin is not None]
-    hidden = [v for v in failed if v.origin_hidden]
-    ghosts = sum(len(f.span_ids) for v in verdicts for f in v.findings if f.signature is sig.GHOST_SPAN)
+def totals(requests: list[dict[str, Any]], pending: int, unjoined: int) -> dict[str, Any]:
+    """The window's figures, from the judged requests as JSON (so parts judged apart add up)."""
+    seen = len(requests)
+    whole = sum(r["whole"] for r in requests)
+    failed = [r for r in requests if r["failed"]]
+    hidden = [r for r in failed if sig.HIDDEN_ERROR_ORIGIN.name in r["signatures"]]
+    ghosts = sum(
+        len(f["evidence"]["span_ids"])
+        for r in requests
+        for f in r["findings"]
+        if f["signature"] == sig.GHOST_SPAN.name
+    )
     return {
         "requests": seen,
         "whole": whole,
         "whole_percent": round(100 * whole / seen, 2) if seen else 100.0,
         "broken": seen - whole,
-        "fragments_per_request": round(sum(len(v.request.traces) for v in verdicts) / seen, 3) if seen else 0,
+        "fragments_per_request": round(sum(len(r["trace_ids"]) for r in requests) / seen, 3) if seen else 0,
         "ghost_spans": ghosts,
         "failed_requests": len(failed),
         "errors_with_hidden_origin": len(hidden),
-        "pending_requests": len(collected.pending),
-        "traces_without_request_id": len(collected.unjoined),
-        "by_signature": {s.name: sum(s.name in v.signatures for v in verdicts) for s in sig.ALL},
+        "pending_requests": pending,
+        "traces_without_request_id": unjoined,
+        "by_signature": {s.name: sum(s.name in r["signatures"] for r in requests) for s in sig.ALL},
     }
 
 
 def verdict(collected: Collected, source: str, took_seconds: float) -> dict[str, Any]:
     """What `tracebreak doctor --json` prints: every request judged, and the totals."""
-    verdicts = examine(collected)
-    summary = totals(verdicts, collected)
+    requests = [v.as_dict() for v in examine(collected)]
+    return document(requests, len(collected.pending), len(collected.unjoined), source, took_seconds)
+
+
+def document(
+    requests: list[dict[str, Any]], pending: int, unjoined: int, source: str, took_seconds: float
+) -> dict[str, Any]:
+    summary = totals(requests, pending, unjoined)
     summary["took_seconds"] = round(took_seconds, 3)
-    return {"source": source, "requests": [v.as_dict() for v in verdicts], "totals": summary}
+    return {"source": source, "requests": requests, "totals": summary}
 
 
 def window_params(since_us: int, until_us: int, settle_us: int) -> dict[str, Any]:

@@ -78,9 +78,14 @@ class ErrorOrigin:
 
 
 def request_ids(span: Span) -> set[str]:
+    return request_ids_of(span.tags)
+
+
+def request_ids_of(tags: Mapping[str, Any]) -> set[str]:
+    """The request ids a span's tags carry (Envoy's guid, or the header a service recorded)."""
     found: set[str] = set()
     for key in REQUEST_ID_KEYS:  # asked of every span: four lookups beat building a key set
-        value = span.tags.get(key)
+        value = tags.get(key)
         if value is None:
             continue
         if isinstance(value, str) and value.startswith("["):  # a captured header is a string array

@@ -19,8 +19,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tracebreak.doctor import report as doctor_report
-from tracebreak.store import doctor, jaeger
+from tracebreak.store import jaeger
 from tracebreak.store.database import Database, SpanQuery
+from tracebreak.store.judges import Judges
 from tracebreak.store.otlp import JSON, PROTOBUF, PayloadError, decode_logs, decode_traces
 from tracebreak.traces import MAX_INT64, parse_duration_us
 from tracebreak.web import pages
@@ -177,17 +178,20 @@ async def _doctor(request: Request) -> Response:
     """The doctor's verdict over a window, judged here from the database: what `tracebreak doctor
     --json` prints. The window as for /api/traces (start and end in µs, or a lookback; 10m by default);
     `settle` (a duration, 6s by default) leaves the requests with younger spans pending. With
-    `request` (an x-request-id), the verdict on that one request, whatever its age."""
+    `request` (an x-request-id), the verdict on that one request, whatever its age; with `limit`, on
+    about the newest `limit` requests of the window (a page lists a screenful, not a day)."""
     params, db = request.query_params, _db(request)
     wanted = params.get("request")
     start_us, end_us = _request_window(db, wanted) if wanted else _window(params, DOCTOR_LOOKBACK_US)
+    if params.get("limit"):
+        start_us = db.newest_roots_from(start_us, end_us, _int(params, "limit", 0))
     settle = params.get("settle") or ("0s" if wanted else doctor_report.DEFAULT_SETTLE)
     settle_us, source = parse_duration_us(settle), str(request.base_url).rstrip("/")
 
     def judged() -> dict[str, Any]:
         reader = db.reader()  # a connection of its own: judging a long window must not stop ingest
         try:
-            found = doctor.judge(reader, start_us, end_us, settle_us, source)
+            found = request.app.state.judges.judge(reader, start_us, end_us, settle_us, source)
         finally:
             reader.close()
         if wanted:
@@ -245,6 +249,8 @@ def query_app(db: Database, panel: ChaosPanel | None = None) -> Starlette:
     api = [Route(path, _bad_request_as_jaeger(h)) for path, h in QUERY_ROUTES.items()]
     app = Starlette(routes=[*api, *(panel or ChaosPanel()).routes(), *pages.routes()])
     app.state.db = db
+    # Long windows are judged on every core; whoever serves the app closes them (server.py).
+    app.state.judges = Judges(db.path)
     return app
 
 

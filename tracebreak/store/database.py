@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tracebreak.doctor.rules import request_ids_of
 from tracebreak.store.otlp import LogRow, SpanRow
 
 SCHEMA = """
@@ -27,6 +28,7 @@ CREATE TABLE IF NOT EXISTS spans (
     process_tags TEXT NOT NULL,
     received_us INTEGER NOT NULL,
     tag_map TEXT,
+    request_id TEXT,
     UNIQUE (trace_id, span_id)
 );
 CREATE INDEX IF NOT EXISTS spans_by_service ON spans (service, start_us);
@@ -146,14 +148,37 @@ class Reader:
             (start_us, end_us),
         )
 
-    def request_span_range(self, request_id: str) -> tuple[int, int] | None:
-        """When the spans that carry this request id (in any of their tags) began and ended."""
-        pattern = '%"' + request_id.replace("%", "").replace("_", "") + '"%'
+    def spans_between(self, start_us: int, end_us: int) -> int:
+        return self._db.execute(
+            "SELECT count(*) FROM spans WHERE start_us BETWEEN ? AND ?", (start_us, end_us)
+        ).fetchone()[0]
+
+    def nth_start(self, start_us: int, end_us: int, n: int) -> int:
+        """The start of the n-th span (from 0, by start) that began in the window."""
         row = self._db.execute(
-            "SELECT min(start_us), max(start_us + duration_us) FROM spans"
-            " WHERE coalesce(tag_map, tags) LIKE ?",
-            (pattern,),
+            "SELECT start_us FROM spans WHERE start_us BETWEEN ? AND ? ORDER BY start_us LIMIT 1 OFFSET ?",
+            (start_us, end_us, n),
         ).fetchone()
+        return row[0] if row else end_us
+
+    def newest_roots_from(self, start_us: int, end_us: int, count: int) -> int:
+        """Where the window's newest `count` root spans begin: a window that holds about that many
+        requests (each has one root, and one more per fragment)."""
+        row = self._db.execute(
+            "SELECT start_us FROM spans WHERE start_us BETWEEN ? AND ? AND parent_span_id = ''"
+            " ORDER BY start_us DESC LIMIT 1 OFFSET ?",
+            (start_us, end_us, max(0, count - 1)),
+        ).fetchone()
+        return row[0] if row else start_us
+
+    def request_span_range(self, request_id: str) -> tuple[int, int] | None:
+        """When the spans that carry this request id began and ended: by the index, or, in a file
+        written before the column existed, by reading every span's tags."""
+        found = "SELECT min(start_us), max(start_us + duration_us) FROM spans WHERE "
+        row = self._db.execute(found + "request_id = ?", (request_id,)).fetchone()
+        if row[0] is None:
+            pattern = '%"' + request_id.replace("%", "").replace("_", "") + '"%'
+            row = self._db.execute(found + "coalesce(tag_map, tags) LIKE ?", (pattern,)).fetchone()
         return None if row[0] is None else (row[0], row[1])
 
     def dependencies(self, start_us: int, end_us: int) -> list[tuple[str, str, int]]:
@@ -174,6 +199,14 @@ class Reader:
         return spans, logs
 
 
+def read_only(path: Path) -> Reader:
+    """A read-only connection to the store's file. It maps the file into memory: reading a window's
+    rows through the page cache takes a third longer."""
+    connection = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+    connection.execute(f"PRAGMA mmap_size={READER_MMAP_BYTES}")
+    return Reader(connection)
+
+
 class Database(Reader):
     """The store's connection, used from its event loop only: writes are short and serialised. A long
     read (the doctor over a window) opens a reader of its own in another thread: WAL lets it read while
@@ -190,25 +223,25 @@ class Database(Reader):
         self._add_tag_map()
 
     def _add_tag_map(self) -> None:
-        """A file from before `tag_map` gains the column; its older rows keep only `tags`."""
+        """A file from before `tag_map` and `request_id` gains them; its older rows keep only `tags`
+        (and are found by request id the slow way)."""
         columns = {row["name"] for row in self._db.execute("PRAGMA table_info(spans)")}
-        if "tag_map" not in columns:
-            self._db.execute("ALTER TABLE spans ADD COLUMN tag_map TEXT")
+        for column in ("tag_map", "request_id"):
+            if column not in columns:
+                self._db.execute(f"ALTER TABLE spans ADD COLUMN {column} TEXT")
+        self._db.execute("CREATE INDEX IF NOT EXISTS spans_by_request ON spans (request_id)")
 
     def reader(self) -> Reader:
-        """A read-only connection of its own, for one thread: close it after use. It maps the file
-        into memory: reading a window's rows through the page cache takes a third longer."""
-        connection = sqlite3.connect(f"file:{self.path.resolve()}?mode=ro", uri=True)
-        connection.execute(f"PRAGMA mmap_size={READER_MMAP_BYTES}")
-        return Reader(connection)
+        """A read-only connection of its own, for one thread: close it after use."""
+        return read_only(self.path)
 
     def add_spans(self, rows: Iterable[SpanRow]) -> None:
         now = _now_us()
         with self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO spans (trace_id, span_id, parent_span_id, service, operation, kind,"
-                " start_us, duration_us, tags, logs, refs, process_tags, received_us, tag_map)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " start_us, duration_us, tags, logs, refs, process_tags, received_us, tag_map, request_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         r.trace_id,
@@ -226,7 +259,9 @@ class Database(Reader):
                         now,
                         # The same tags as one object, later keys winning: what the doctor reads, and
                         # decodes several times faster than Jaeger's list of {key, type, value}.
-                        json.dumps({tag["key"]: tag["value"] for tag in r.tags}),
+                        json.dumps(tags := {tag["key"]: tag["value"] for tag in r.tags}),
+                        # Indexed: the web view opens a request by its id.
+                        min(request_ids_of(tags), default=None),
                     )
                     for r in rows
                 ],

@@ -19,12 +19,12 @@ def judge(reader: Reader, start_us: int, end_us: int, settle_us: int, source: st
     """What `tracebreak doctor --json` prints for the window; requests with spans younger than
     `settle_us` (from now) are still arriving, and counted as pending."""
     started = time.monotonic()
-    with _no_cycle_collection():
+    with no_cycle_collection():
         return verdict(collect(reader, start_us, end_us, settle_us), source, time.monotonic() - started)
 
 
 @contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
+def no_cycle_collection() -> Iterator[None]:
     """Building a window's spans makes hundreds of thousands of small objects and no garbage cycles,
     yet sets off Python's cycle collector over and over (a quarter of the time, measured): it waits
     until the verdict is made. Reference counting still frees everything as usual."""

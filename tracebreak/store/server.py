@@ -58,16 +58,14 @@ async def serve(args: argparse.Namespace) -> None:
     retention = Retention(max_spans=args.max_spans, max_logs=args.max_spans, max_age_s=args.max_age * 3600)
     db = Database(args.db, retention)
     # Uvicorn's own start and stop lines would come twice, once per server, alike: one line of ours says it.
+    query = query_app(db, panel(args))
     servers = [
         _Server(
             uvicorn.Config(
                 app, host=args.host, port=port, log_config=None, access_log=False, log_level="warning"
             )
         )
-        for app, port in (
-            (ingest_app(db, args.max_body), args.otlp_port),
-            (query_app(db, panel(args)), args.query_port),
-        )
+        for app, port in ((ingest_app(db, args.max_body), args.otlp_port), (query, args.query_port))
     ]
     log.info(
         "trace store: OTLP/HTTP on http://%s:%s, Jaeger query API on http://%s:%s, database %s",
@@ -83,6 +81,7 @@ async def serve(args: argparse.Namespace) -> None:
             server.should_exit = True
         await asyncio.gather(*tasks)
     finally:
+        query.state.judges.close()  # the doctor's worker processes, if a long window started them
         db.close()
         log.info("trace store stopped")
 

@@ -5,6 +5,7 @@
 const main = document.getElementById("main");
 const LOOKBACKS = ["5m", "15m", "1h", "6h", "24h"];
 const SETTLE = "2s"; // a request whose last span is younger is still arriving: listed on the next look
+const LIMIT = 500; // the newest requests a search judges (about: counted by their root spans)
 
 // ---------- small helpers ----------
 
@@ -233,14 +234,14 @@ async function searchPage() {
   });
   show(el("h1", {}, "requests"), form, el("p", { class: "muted" }, "asking the doctor…"));
   const lookback = params.get("lookback") || "15m";
-  const { requests } = await doctor({ lookback, settle: SETTLE });
+  const { requests } = await doctor({ lookback, settle: SETTLE, limit: LIMIT });
   const minUs = params.get("minDuration") ? parseDuration(params.get("minDuration")) : 0;
   const shown = requests.filter((r) => (!params.get("broken") || !r.whole)
     && (!params.get("service") || (r.services || []).includes(params.get("service")))
     && (!params.get("operation") || (r.operations || []).includes(params.get("operation")))
     && (r.duration_us ?? 0) >= minUs).sort((a, b) => (b.start_us ?? 0) - (a.start_us ?? 0));
   show(el("h1", {}, "requests"), form,
-    el("p", { class: "muted" }, `${shown.length} of ${requests.length} requests in the last ${lookback}`),
+    el("p", { class: "muted" }, `${shown.length} of the newest ${requests.length} requests in the last ${lookback}`),
     el("table", { class: "requests" },
       el("tr", {}, ["request", "start", "duration", "status", "fragments", "verdict"].map((h) => el("th", {}, h))),
       shown.slice(0, 500).map((r) => el("tr", { "data-request": r.request_id },
@@ -259,10 +260,10 @@ function parseDuration(text) {
 async function graphPage() {
   const params = new URLSearchParams(location.search);
   const lookback = params.get("lookback") || "15m";
-  const [edges, { requests }] = await Promise.all([
-    api("/api/dependencies", { endTs: Math.floor(Date.now()), lookback: Math.floor(lookbackUs(lookback) / 1000) }),
-    doctor({ lookback, settle: SETTLE }),
-  ]);
+  const { requests } = await doctor({ lookback, settle: SETTLE, limit: LIMIT });
+  // The calls among the same requests the doctor judged: from the oldest of them to now.
+  const oldest = Math.min(Date.now() * 1000, ...requests.map((r) => r.start_us));
+  const edges = await api("/api/dependencies", { endTs: Date.now(), lookback: Math.ceil((Date.now() * 1000 - oldest) / 1000) + 1000 });
   const broken = new Map();
   for (const r of requests) for (const f of r.findings) {
     const key = `${f.boundary.from}|${f.boundary.to}`;
@@ -280,7 +281,7 @@ async function graphPage() {
   const drawn = new Set(edges.map((e) => `${e.parent}|${e.child}`));
   const elsewhere = [...broken].filter(([key]) => !drawn.has(key));
   show(el("h1", {}, "service graph"), el("p", {}, "window: ", select,
-    ` · ${requests.length} requests, ${requests.filter((r) => !r.whole).length} broken`),
+    ` · broken edges counted over the newest ${requests.length} requests, ${requests.filter((r) => !r.whole).length} of them broken`),
     graphSvg(edges, broken),
     elsewhere.length ? [el("h2", {}, "fractures not on a drawn edge"), el("ul", {}, elsewhere.map(([key, n]) =>
       el("li", { class: "broken" }, `${key.replace("|", " → ")}: ${n}`)))] : null);
@@ -299,8 +300,8 @@ function graphSvg(edges, broken) {
     columns.set(d, [...(columns.get(d) || []), n]);
   }
   const at = new Map();
-  for (const [d, ns] of columns) ns.forEach((n, i) => at.set(n, { x: 30 + d * 210, y: 40 + i * 90 }));
-  const width = 60 + 210 * Math.max(1, columns.size), height = 110 + 90 * Math.max(...[...columns.values()].map((c) => c.length), 1);
+  for (const [d, ns] of columns) ns.forEach((n, i) => at.set(n, { x: 30 + d * 260, y: 40 + i * 90 }));
+  const width = 60 + 260 * Math.max(1, columns.size), height = 110 + 90 * Math.max(...[...columns.values()].map((c) => c.length), 1);
   const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   svg.setAttribute("class", "graph");
   svg.setAttribute("width", width);
