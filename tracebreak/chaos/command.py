@@ -8,7 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from tracebreak.chaos import envoy_runtime, flagfile
+from tracebreak.chaos import envoy_runtime, flagfile, scenarios
 from tracebreak.chaos.catalogue import CATALOGUE, Toggle, toggle
 
 
@@ -74,16 +74,54 @@ def switch(args: argparse.Namespace) -> int:
     return 0
 
 
-def reset(args: argparse.Namespace) -> int:
-    flagfile.write(args.flags, flagfile.default_flags())
+def reset_all(flags: Path, envoy_admin: str) -> list[str]:
+    """Every toggle off: the flag file, and Envoy's runtime (what could not be reached, said)."""
+    flagfile.write(flags, flagfile.default_flags())
     problems = []
     for t in CATALOGUE:
         if t.envoy_runtime_key:
             try:
-                envoy_runtime.set_rate(args.envoy_admin, t.envoy_runtime_key, None)
+                envoy_runtime.set_rate(envoy_admin, t.envoy_runtime_key, None)
             except envoy_runtime.EnvoyAdminError as error:
                 problems.append(str(error))
+    return problems
+
+
+def reset(args: argparse.Namespace) -> int:
+    problems = reset_all(args.flags, args.envoy_admin)
     print("every toggle off" + (f" in the flag file; Envoy: {problems[0]}" if problems else ""))
+    return 0
+
+
+def switch_scenario(args: argparse.Namespace) -> int:
+    """`chaos scenario NAME`: every toggle off, then the scenario's on; `chaos scenario list`."""
+    if args.scenario == "list":
+        return list_scenarios(args)
+    chosen = scenarios.scenario(args.scenario)
+    problems = reset_all(args.flags, args.envoy_admin)
+    if problems:
+        raise envoy_runtime.EnvoyAdminError(problems[0])
+    for t, value in chosen.settings:
+        apply(args.flags, args.envoy_admin, t.name, value)
+    print(f"scenario {chosen.name} on. The page you got:\n{chosen.page}")
+    return 0
+
+
+def list_scenarios(args: argparse.Namespace) -> int:
+    if args.json:
+        found = [
+            {"name": s.name, "page": s.page, "story": s.story, "toggles": s.toggles,
+             "signatures": sorted(s.signatures)}
+            for s in scenarios.SCENARIOS
+        ]  # fmt: skip
+        print(json.dumps(found))
+        return 0
+    table = Table(title="chaos scenarios (tracebreak chaos scenario NAME; reset turns it off)")
+    for column in ("scenario", "the page", "toggles"):
+        table.add_column(column, overflow="fold")
+    for s in scenarios.SCENARIOS:
+        table.add_row(s.name, s.page, ", ".join(f"{t.name} {t.setting.describe(v)}" for t, v in s.settings))
+    Console().print(table)
     return 0
 
 
@@ -111,3 +149,9 @@ def add_parser(commands: argparse._SubParsersAction, flags_default: Path, admin_
     off.add_argument("name")
     off.set_defaults(run=switch)
     actions.add_parser("reset", help="turn every toggle off").set_defaults(run=reset)
+    scenario = actions.add_parser(
+        "scenario", help="switch a scenario on (every other toggle off), or list them"
+    )
+    scenario.add_argument("scenario", help=f"list, or one of: {', '.join(scenarios.BY_NAME)}")
+    scenario.add_argument("--json", action="store_true", help="with list: print JSON")
+    scenario.set_defaults(run=switch_scenario)
