@@ -7,6 +7,7 @@ from pathlib import Path
 from tracebreak import endpoints, terminal
 from tracebreak.audit import gather, items
 from tracebreak.audit.checklist import Result
+from tracebreak.drill import state
 from tracebreak.wire.command import add_stack_arguments, layout
 
 COLOURS = {"PASS": "green", "FAIL": "red", "SKIP": "yellow"}
@@ -40,6 +41,9 @@ def add_parser(commands: argparse._SubParsersAction, flags_default: Path) -> Non
 
 
 def run(args: argparse.Namespace) -> int:
+    if state.silenced(args.drill_folder):
+        print(json.dumps({"silenced": state.SILENT}) if args.json else state.SILENT)
+        return 0
     sources = gather.Sources(
         edge_url=args.edge,
         traces_url=args.traces,

@@ -34,7 +34,22 @@ def entry(t: Toggle, value: Any) -> dict[str, Any]:
     return {"name": t.name, **{fact: getattr(t, fact) for fact in facts}, **described}
 
 
+DRILL = "a drill is running here: the toggles stay hidden until `tracebreak drill reveal` or `drill stop`"
+
+
+def drill_running(args: argparse.Namespace) -> bool:
+    return (Path(args.flags).parent / flagfile.DRILL_STATE).exists()
+
+
+def refuse_during_drill(args: argparse.Namespace) -> None:
+    if drill_running(args):
+        raise ValueError(f"{DRILL}; the drill's toggles are not to be changed by hand")
+
+
 def list_toggles(args: argparse.Namespace) -> int:
+    if drill_running(args):
+        print(json.dumps({"drill": DRILL}) if args.json else DRILL)
+        return 0
     values = current(args.flags, args.envoy_admin)
     if args.json:
         print(json.dumps([entry(t, values[t.name]) for t in CATALOGUE]))
@@ -67,6 +82,7 @@ def apply(flags: Path, envoy_admin: str, name: str, value: Any | None) -> None:
 
 
 def switch(args: argparse.Namespace) -> int:
+    refuse_during_drill(args)
     t = toggle(args.name)
     value = t.parse(rate=args.rate, ms=args.ms, service=args.service) if args.command_name == "on" else None
     apply(args.flags, args.envoy_admin, t.name, value)
@@ -88,6 +104,7 @@ def reset_all(flags: Path, envoy_admin: str) -> list[str]:
 
 
 def reset(args: argparse.Namespace) -> int:
+    refuse_during_drill(args)
     problems = reset_all(args.flags, args.envoy_admin)
     print("every toggle off" + (f" in the flag file; Envoy: {problems[0]}" if problems else ""))
     return 0
@@ -97,6 +114,7 @@ def switch_scenario(args: argparse.Namespace) -> int:
     """`chaos scenario NAME`: every toggle off, then the scenario's on; `chaos scenario list`."""
     if args.scenario == "list":
         return list_scenarios(args)
+    refuse_during_drill(args)
     chosen = scenarios.scenario(args.scenario)
     problems = reset_all(args.flags, args.envoy_admin)
     if problems:

@@ -15,6 +15,9 @@ from tracebreak.chaos.catalogue import BY_NAME, CATALOGUE, Toggle, toggle
 
 SCHEMA = "https://flagd.dev/schema/v0/flags.json"
 
+# A drill (tracebreak/drill) keeps its state beside the flag file: while it runs the toggles are hidden.
+DRILL_STATE = "drill.json"
+
 
 class FlagFileError(ValueError):
     """The flag file cannot be used; the message names the file, the line and what is wrong."""

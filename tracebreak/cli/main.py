@@ -1,4 +1,4 @@
-"""The `tracebreak` command: up, request, trace, chaos, doctor, lint, wire, audit, load, store."""
+"""The `tracebreak` command: up, request, trace, chaos, drill, doctor, lint, wire, audit, load, store."""
 
 import argparse
 import os
@@ -16,6 +16,7 @@ from tracebreak.chaos.envoy_runtime import EnvoyAdminError
 from tracebreak.cli import request, up
 from tracebreak.cli.errors import UsageError
 from tracebreak.doctor import report as doctor_report
+from tracebreak.drill import command as drill_command
 from tracebreak.lint import command as lint_command
 from tracebreak.local.processes import StackError
 from tracebreak.local.stack import StackConfig
@@ -37,6 +38,9 @@ def parser() -> argparse.ArgumentParser:
     request.add_parsers(commands)
     flags = os.environ.get(Settings.variable("flags_file")) or StackConfig().flags_file
     chaos_command.add_parser(commands, Path(flags), endpoints.envoy_admin_url())
+    drill_command.add_parser(commands, Path(flags), endpoints.envoy_admin_url())
+    # Where a drill keeps its state: the doctor and the audit stay silent about signatures during one.
+    top.set_defaults(drill_folder=Path(flags).parent)
     doctor_report.add_parser(commands, endpoints.query_url())
     lint_command.add_parser(commands)
     audit_command.add_parser(commands, Path(flags))

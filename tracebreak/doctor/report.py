@@ -13,6 +13,7 @@ from rich.table import Table
 from tracebreak.doctor import signatures as sig
 from tracebreak.doctor.collect import Collected, collect
 from tracebreak.doctor.rules import Boundary, ErrorOrigin, Finding, Request, diagnose, error_origin
+from tracebreak.drill import state
 from tracebreak.traces import Trace, TraceQuery, parse_duration_us
 
 DEFAULT_SINCE = "10m"
@@ -139,6 +140,9 @@ def judge(query: TraceQuery, since_us: int, now_us: int, settle_us: int) -> dict
 
 
 def run(args: argparse.Namespace) -> int:
+    if state.silenced(args.drill_folder):
+        print(json.dumps({"silenced": state.SILENT}) if args.json else state.SILENT)
+        return 0
     fail_on = {name.strip() for name in (args.fail_on or "").split(",") if name.strip()}
     unknown = fail_on - set(sig.BY_NAME) - {"any"}
     if unknown:

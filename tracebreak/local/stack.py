@@ -63,6 +63,9 @@ class StackConfig:
             "OTEL_EXPORTER_OTLP_ENDPOINT": self.otlp_url,
             endpoints.EDGE_URL: self.edge_url,
             endpoints.QUERY_URL: self.query_url,
+            endpoints.ENVOY_ADMIN_URL: self.edge_admin_url,
+            # `chaos` and `drill` act on this stack's toggles; the doctor finds a drill's state beside them.
+            Settings.variable("flags_file"): str(self.flags_file.resolve()),
         }
 
     def port_flags(self) -> list[str]:

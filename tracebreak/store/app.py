@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tracebreak.doctor import report as doctor_report
+from tracebreak.drill import state as drill_state
 from tracebreak.store import jaeger
 from tracebreak.store.database import Database, SpanQuery
 from tracebreak.store.judges import Judges
@@ -196,9 +197,20 @@ async def _doctor(request: Request) -> Response:
             reader.close()
         if wanted:
             found["requests"] = [r for r in found["requests"] if r["request_id"] == wanted]
-        return found
+        panel: ChaosPanel = request.app.state.panel
+        return silent(found) if panel.flags and drill_state.silenced(panel.flags.parent) else found
 
     return JSONResponse(await asyncio.to_thread(judged))
+
+
+def silent(found: dict[str, Any]) -> dict[str, Any]:
+    """The verdicts without what names the answer, while a drill runs: whole or not, and the traces,
+    stay; the signatures, findings and error origins go."""
+    for verdict in found["requests"]:
+        verdict.update(signatures=[], findings=[], error_origin=None)
+    found["totals"]["by_signature"] = {}
+    found["silenced"] = drill_state.SILENT
+    return found
 
 
 DOCTOR_LOOKBACK_US = parse_duration_us(doctor_report.DEFAULT_SINCE)
@@ -247,8 +259,9 @@ QUERY_ROUTES = {
 def query_app(db: Database, panel: ChaosPanel | None = None) -> Starlette:
     """Jaeger's query API, the doctor, and the web view's pages (with the chaos panel, when given)."""
     api = [Route(path, _bad_request_as_jaeger(h)) for path, h in QUERY_ROUTES.items()]
-    app = Starlette(routes=[*api, *(panel or ChaosPanel()).routes(), *pages.routes()])
-    app.state.db = db
+    panel = panel or ChaosPanel()
+    app = Starlette(routes=[*api, *panel.routes(), *pages.routes()])
+    app.state.db, app.state.panel = db, panel
     # Long windows are judged on every core; whoever serves the app closes them (server.py).
     app.state.judges = Judges(db.path)
     return app

@@ -12,6 +12,7 @@ from starlette.routing import Route
 from tracebreak.chaos import command as chaos_command
 from tracebreak.chaos.catalogue import CATALOGUE, toggle, where_line
 from tracebreak.chaos.envoy_runtime import EnvoyAdminError
+from tracebreak.drill import state
 from tracebreak.web.guard import refusal
 
 OPTIONS = ("rate", "ms", "service")
@@ -32,9 +33,16 @@ class ChaosPanel:
     def _where(self) -> tuple[Path, str] | None:
         return None if self.flags is None or self.envoy_admin is None else (self.flags, self.envoy_admin)
 
+    def _drill(self) -> Response | None:
+        if self.flags is not None and state.running(self.flags.parent):
+            return _error(403, "a drill is running: the toggles stay hidden until `tracebreak drill stop`")
+        return None
+
     async def listing(self, request: Request) -> Response:
         if (where := self._where()) is None:
             return _error(404, OFF)
+        if (drilling := self._drill()) is not None:
+            return drilling
         values = chaos_command.current(*where)
         entries = [{**chaos_command.entry(t, values[t.name]), "line": where_line(t)} for t in CATALOGUE]
         return JSONResponse({"data": entries})
@@ -44,6 +52,8 @@ class ChaosPanel:
             return _error(404, OFF)
         if (why := refusal(request, self.allow_remote)) is not None:
             return _error(403, why)
+        if (drilling := self._drill()) is not None:
+            return drilling
         try:
             body = json.loads(await request.body() or b"{}")
             t = toggle(request.path_params["name"])

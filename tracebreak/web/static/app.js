@@ -160,7 +160,7 @@ function verdictCard(verdict) {
   }
   return el("div", { class: "card verdict broken" },
     el("p", {}, el("span", { class: "broken" }, "broken"),
-      `: ${verdict.trace_ids.length} traces — ${verdict.signatures.join(", ")}`),
+      `: ${verdict.trace_ids.length} traces — ${verdict.signatures.join(", ") || "the doctor is silent: a drill is running"}`),
     verdict.findings.map((f) => el("div", { class: "finding" },
       el("p", {}, el("b", { class: "signature" }, f.signature), " at ", el("span", { class: "boundary-name" }, boundaryText(f.boundary))),
       el("p", { class: "muted" }, `evidence: traces ${f.evidence.trace_ids.map(short).join(", ")}`,
@@ -248,7 +248,7 @@ async function searchPage() {
         el("td", {}, link(`/request/${r.request_id}`, r.request_id)),
         el("td", {}, r.start_us ? clock(r.start_us) : "?"), el("td", {}, r.duration_us ? ms(r.duration_us) : "?"),
         el("td", {}, r.status ?? "?"), el("td", { class: "fragments" }, r.trace_ids.length),
-        el("td", { class: r.whole ? "ok" : "broken" }, r.whole ? "whole" : r.signatures.join(", "))))));
+        el("td", { class: r.whole ? "ok" : "broken" }, r.whole ? "whole" : r.signatures.join(", ") || "broken")))));
 }
 
 function parseDuration(text) {

@@ -1,0 +1,94 @@
+"""`tracebreak drill` on the real local stack: a scripted trainee that reads the wire, the traces and
+the logs (never the doctor) scores full marks at each level; spending the doctor hint caps the score;
+a wrong answer scores nothing and names nothing; while a drill runs nothing names the toggles or the
+signatures; `stop` leaves every toggle off."""
+
+import json
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import cli
+from tests.e2e.drill_trainee import diagnose, log_offsets
+from tests.e2e.wire_support import capture_refused
+from tracebreak.chaos.catalogue import CATALOGUE
+from tracebreak.doctor import signatures
+
+pytestmark = pytest.mark.skipif(
+    capture_refused() is not None, reason=f"the trainee reads the wire: {capture_refused()}"
+)
+
+# Level -> a seed whose mix the trainee can see from the outside (tracebreak/drill/mix.py draws it).
+SEEDS = {1: 6, 2: 2, 3: 1}
+NAMES = [t.name for t in CATALOGUE] + [s.name for s in signatures.ALL]
+
+
+def drill(stack, *args: str, ok: tuple[int, ...] = (0,)) -> str:
+    done = cli(stack.config, "drill", *args, timeout_s=60)
+    assert done.returncode in ok, done.stdout + done.stderr
+    return done.stdout
+
+
+def scoreboard(stack) -> list[dict]:
+    return json.loads((stack.config.data_dir / "scoreboard.json").read_text())
+
+
+def stopped(stack) -> dict:
+    """`drill stop`: the scoreboard's new entry; every toggle off after it."""
+    drill(stack, "stop")
+    listed = json.loads(cli(stack.config, "chaos", "list", "--json").stdout)
+    assert {t["name"]: t["state"] for t in listed} == {t["name"]: "off" for t in listed}
+    return scoreboard(stack)[-1]
+
+
+@pytest.mark.parametrize("level", sorted(SEEDS))
+def test_a_trainee_who_reads_the_wire_the_traces_and_the_logs_scores_full_marks(
+    stack, client_telemetry, level
+):
+    offsets = log_offsets(stack)
+    drill(
+        stack, "start", "--level", str(level), "--seed", str(SEEDS[level]), "--trainee", f"scripted-{level}"
+    )
+    try:
+        found = diagnose(stack, client_telemetry, offsets)
+        for toggle, boundary in found.items():
+            drill(stack, "answer", toggle, "--boundary", boundary, ok=(0, 1))
+    finally:
+        entry = stopped(stack)
+    assert entry["score"] == 100, entry
+    assert sorted(found) == sorted(entry["breakers"])
+
+
+def test_while_a_drill_runs_nothing_names_the_answer(stack, client_telemetry):
+    drill(stack, "start", "--level", "2", "--seed", str(SEEDS[2]))
+    try:
+        said = [
+            cli(stack.config, "chaos", "list").stdout,
+            cli(stack.config, "doctor", "--since", "2m").stdout,
+            cli(stack.config, "audit", "--json", *stack.config.port_flags(), timeout_s=120).stdout,
+        ]
+        assert all("a drill is running" in text for text in said), said
+        web = httpx.get(f"{stack.config.query_url}/api/doctor", params={"lookback": "2m"}).json()
+        said.append(json.dumps(web))
+        assert web["silenced"] and not any(r["signatures"] for r in web["requests"])
+        panel = httpx.get(f"{stack.config.query_url}/api/chaos")
+        assert panel.status_code == 403
+        said.append(panel.text)
+        assert not any(name in text for text in said for name in NAMES), said
+    finally:
+        stopped(stack)
+
+
+def test_a_wrong_answer_scores_nothing_and_the_doctor_hint_caps_the_score(stack, client_telemetry):
+    drill(stack, "start", "--level", "1", "--seed", str(SEEDS[1]))  # uninstrumented-client
+    try:
+        wrong = drill(stack, "answer", "kafka-consumer-no-extract", ok=(1,))
+        assert "not what breaks the traces" in wrong and "uninstrumented-client" not in wrong
+        drill(stack, "hint", "--doctor")
+        doctor = json.loads(cli(stack.config, "doctor", "--since", "2m", "--settle", "1s", "--json").stdout)
+        named = {f["signature"] for r in doctor["requests"] for f in r["findings"]}
+        assert "uninstrumented-client" in named  # the doctor speaks once the hint is spent
+        drill(stack, "answer", "uninstrumented-client", "--boundary", "service-a->service-b")
+    finally:
+        entry = stopped(stack)
+    assert [a["points"] for a in entry["answers"]] == [0, 50] and entry["score"] == 50

@@ -1,0 +1,84 @@
+"""A drill's state, in a file beside the chaos flag file (the stack's data folder), so it survives
+the CLI exiting; and the scoreboard a host collects."""
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tracebreak.chaos.flagfile import DRILL_STATE
+
+STATE = DRILL_STATE
+SCOREBOARD = "scoreboard.json"
+
+
+@dataclass
+class Answer:
+    toggle: str
+    boundary: str | None
+    seconds: float
+    right: bool
+    boundary_right: bool | None
+    points: int
+
+
+@dataclass
+class Drill:
+    trainee: str
+    level: int
+    seed: int
+    breakers: dict[str, Any]
+    faults: dict[str, Any]
+    started: float = field(default_factory=time.time)
+    hints: int = 0
+    doctor: bool = False  # the last hint spent: the doctor speaks, the score is capped
+    answers: list[Answer] = field(default_factory=list)
+    load_pid: int | None = None
+
+    @property
+    def found(self) -> set[str]:
+        return {a.toggle for a in self.answers if a.right}
+
+    def save(self, folder: Path) -> None:
+        (folder / STATE).write_text(json.dumps(asdict(self), indent=2))
+
+    @classmethod
+    def load(cls, folder: Path) -> "Drill | None":
+        path = folder / STATE
+        if not path.exists():
+            return None
+        try:
+            document = json.loads(path.read_text())
+            answers = [Answer(**a) for a in document.pop("answers", [])]
+            return cls(**document, answers=answers)
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"{path} is not a drill's state ({error}); remove it to start afresh") from error
+
+
+SILENT = (
+    "a drill is running: the verdicts stay silent about signatures until `tracebreak drill hint "
+    "--doctor` (traces, spans, logs and the wire are all there to read)"
+)
+
+
+def silenced(folder: Path) -> bool:
+    """A drill runs here and its doctor hint is not spent: verdicts stay silent about signatures."""
+    try:
+        drill = Drill.load(folder)
+    except ValueError:
+        return True  # a state file that cannot be read: keep quiet rather than give the answer away
+    return drill is not None and not drill.doctor and drill.level > 1
+
+
+def running(folder: Path) -> bool:
+    return (folder / STATE).exists()
+
+
+def record(folder: Path, entry: dict[str, Any]) -> Path:
+    """Add a finished drill to the scoreboard (a JSON list the host collects)."""
+    path = folder / SCOREBOARD
+    board = json.loads(path.read_text()) if path.exists() else []
+    board.append(entry)
+    path.write_text(json.dumps(board, indent=2))
+    return path

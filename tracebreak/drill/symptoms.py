@@ -1,0 +1,24 @@
+"""What the trainee is told when a drill starts: the symptom each toggle makes, as an alert or a
+user's complaint reads, never its name."""
+
+SYMPTOMS = {
+    "orphan-background-task": "The number of traces doubled overnight; half of the new ones are a "
+    "single span.",
+    "uninstrumented-client": "Checkout traces end in service-a; service-b's traffic shows up as traces "
+    "of its own.",
+    "strip-traceparent-at-lb": "service-a's traces begin at service-a; the edge's spans stand alone.",
+    "silent-exception-recovery": "Some orders fail with 502, and no span in their traces says why.",
+    "kafka-consumer-no-extract": "Traces stop at service-b; service-c's work appears in traces nobody "
+    "asked for.",
+    "propagator-not-registered": "Since service-b's last deploy, every request's trace splits in two "
+    "or three.",
+    "sampler-not-parent-based": "About half the checkout traces stop early; the others are complete.",
+    "logs-without-trace-id": "The log search by trace id misses one service's lines entirely.",
+    "auth-error-rate": "Some customers are refused at checkout.",
+    "downstream-latency-ms": "Checkout got slower.",
+    "downstream-timeout": "Some orders fail.",
+}
+
+
+def page(toggles: list[str]) -> str:
+    return "\n".join(f"- {SYMPTOMS[name]}" for name in toggles)
