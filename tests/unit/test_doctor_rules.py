@@ -190,6 +190,16 @@ def test_a_call_to_a_service_that_is_down_is_not_a_sampling_hole():
     assert error_origin(request).span_id == "a-call"
 
 
+def test_a_proxy_call_that_failed_on_its_way_is_not_a_sampling_hole():
+    """Envoy marks a failed upstream call with its text `error` tag, not an OpenTelemetry status: A,
+    overloaded, never started the request, and that is a failure, not a sampler's hole."""
+    main = [span("client", None, "tracebreak-client", "internal", 0, 1000),
+            span("ingress", "client", "envoy", "server", 20, 980, **{"guid:x-request-id": RID}),
+            span("egress", "ingress", "envoy", "client", 30, 970, upstream_cluster="service-a", error="true")]  # fmt: skip
+    _, findings = verdict(Trace("main", main))
+    assert "sampler-not-parent-based" not in findings
+
+
 def test_traces_join_by_any_request_id_key_and_recent_ones_wait():
     ghost = Trace("ghost", [span("audit", None, "service-a", "internal", 970, 990, "ghost",
                                  **{"http.request.header.x-request-id": f'["{RID}"]'})])  # fmt: skip

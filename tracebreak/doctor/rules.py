@@ -292,7 +292,8 @@ def _receiver_only(request: Request, top: Span) -> bool:
 
 def _sampling_holes(request: Request, found: Any) -> None:
     for span in request.spans:
-        if not _remote_call(span) or span.tags.get("otel.status_code") == "ERROR":
+        # A call that failed may never have reached its callee (refused, timed out in a queue): no hole.
+        if not _remote_call(span) or span.failed:
             continue
         if request.has_child(span, ("server",)) or any(_within(span, top) for top in request.fragment_tops):
             continue
