@@ -11,7 +11,7 @@ from tracebreak.cli.examples.scenes import Effect, Scene, healthy, play
 LABS = "docs/labs"
 REQUEST = "tracebreak request 42"
 DOCTOR = "tracebreak doctor --since 1m --settle 0s"
-CLEAN_DOCTOR = "tracebreak doctor --since 5s --settle 0s"
+CLEAN_DOCTOR = "tracebreak doctor --since 10s --settle 0s"
 LOGS = (
     "grep -h {request_id} .tracebreak/logs/service-*.log"
     " | jq -c '{service: .\"service.name\", trace_id, message}'"
