@@ -66,7 +66,9 @@ class Runner:
         done = self.run(*args)
         if done.returncode not in (0, 1):
             raise RuntimeError(f"tracebreak {' '.join(args)} failed: {done.stderr}")
-        return transcript(f"tracebreak {shlex.join(args)}", done.stdout)
+        # The stack's own query port shown as the default one, where a reader's web view is.
+        printed = done.stdout.replace(self.config.query_url, StackConfig().query_url)
+        return transcript(f"tracebreak {shlex.join(args)}", printed)
 
     def shell(self, line: str) -> str:
         """A shell line a page shows (grep, jq over the JSON logs), run in the stack's data folder."""

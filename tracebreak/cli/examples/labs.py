@@ -101,7 +101,7 @@ TOTALS = re.compile(r"^<n> requests since")
 def doctor_view(signature: str | None, output: str) -> str:
     """What must not drift in the doctor's answer: the totals' shape and the lab's signature's line
     (other requests in the window, and their number, vary)."""
-    text = re.sub(r"\b\d+(\.\d+)?%?(?=[ ,)])", "<n>", normalized(output))
+    text = re.sub(r"\b\d+(\.\d+)?%?(?=[ ,)])", "<n>", normalized(output)).replace("<ms>", "<n>")
     lines = text.splitlines()
     keep = [lines[0]] + [line for line in lines if TOTALS.match(line)]
     keep += [line for line in lines if signature and line.startswith(f" {signature}: ")]
