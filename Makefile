@@ -55,7 +55,7 @@ docs: $(STAMP)
 	$(BIN)/python -m tracebreak.lint.docs
 	$(BIN)/python -m tracebreak.local.edge
 
-# Runs the commands README.md and docs/ quote (wire, audit, lint) on a local stack of its own and writes
+# Runs the commands README.md, docs/ and docs/labs/ quote on a local stack of its own and writes
 # their output into the pages; tests/e2e/test_examples.py fails when a quoted output drifts.
 examples: $(STAMP)
 	$(BIN)/python -m tracebreak.cli.examples

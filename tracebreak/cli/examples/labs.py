@@ -1,0 +1,132 @@
+"""The examples docs/labs/ quote: per lab, the incident's transcript (the toggle on, the request, its
+log lines, the doctor) and the fix verified (the toggle off, the request whole, the doctor clean)."""
+
+import json
+import re
+from functools import partial
+
+from tracebreak.cli.examples.framework import Example, Runner, normalized
+from tracebreak.cli.examples.scenes import Effect, Scene, healthy, play
+
+LABS = "docs/labs"
+REQUEST = "tracebreak request 42"
+DOCTOR = "tracebreak doctor --since 1m --settle 0s"
+CLEAN_DOCTOR = "tracebreak doctor --since 10s --settle 0s"
+LOGS = (
+    "grep -h {request_id} .tracebreak/logs/service-*.log"
+    " | jq -c '{service: .\"service.name\", trace_id, message}'"
+)
+PAGES = {
+    "orphan-background-task": f"{LABS}/01-orphan-background-task.md",
+    "uninstrumented-client": f"{LABS}/02-uninstrumented-client.md",
+    "strip-traceparent-at-lb": f"{LABS}/03-strip-traceparent-at-lb.md",
+    "silent-exception-recovery": f"{LABS}/04-silent-exception-recovery.md",
+    "kafka-consumer-no-extract": f"{LABS}/05-kafka-consumer-no-extract.md",
+    "propagator-not-registered": f"{LABS}/06-propagator-not-registered.md",
+    "sampler-not-parent-based": f"{LABS}/07-sampler-not-parent-based.md",
+    "logs-without-trace-id": f"{LABS}/08-logs-without-trace-id.md",
+}
+TOUR = f"{LABS}/00-a-healthy-trace.md"
+SAMPLING = f"{LABS}/09-sampling.md"
+SIGNATURE = {
+    "orphan-background-task": "ghost-span",
+    "uninstrumented-client": "uninstrumented-client",
+    "strip-traceparent-at-lb": "context-dropped-in-transit",
+    "silent-exception-recovery": "hidden-error-origin",
+    "kafka-consumer-no-extract": "consumer-not-extracting",
+    "propagator-not-registered": "propagator-not-registered",
+    "sampler-not-parent-based": "sampler-not-parent-based",
+    "logs-without-trace-id": "logs-without-trace-id",
+}
+
+
+def lacks(service: str, runner: Runner, request: dict) -> bool:
+    return bool(request) and service not in request.get("services", [service])
+
+
+def fewer_spans(runner: Runner, request: dict) -> bool:
+    return request.get("status") == 200 and 0 < request.get("spans", 0) < 14
+
+
+def failed(runner: Runner, request: dict) -> bool:
+    return request.get("status") == 502
+
+
+def log_lines(runner: Runner, request_id: str, service: str) -> list[dict]:
+    path = runner.config.data_dir / "logs" / f"{service}.log"
+    return [json.loads(line) for line in path.read_text().splitlines() if request_id in line]
+
+
+def b_logs_correlated(correlated: bool, runner: Runner, request: dict) -> bool:
+    lines = log_lines(runner, request.get("request_id") or "-", "service-b")
+    return bool(lines) and all((line.get("trace_id") not in (None, "0")) == correlated for line in lines)
+
+
+# What each breaker does to `tracebreak request 42 --json` (or its log lines) once it acts.
+EFFECT: dict[str, Effect] = {
+    "orphan-background-task": fewer_spans,
+    "uninstrumented-client": partial(lacks, "service-b"),
+    "strip-traceparent-at-lb": partial(lacks, "service-a"),
+    "silent-exception-recovery": failed,
+    "kafka-consumer-no-extract": fewer_spans,
+    "propagator-not-registered": partial(lacks, "service-b"),
+    "sampler-not-parent-based": partial(lacks, "service-b"),
+    "logs-without-trace-id": partial(b_logs_correlated, False),
+}
+# How a lab turns its breaker on, where `chaos on NAME` alone would not do.
+CHAOS_ON = {
+    "silent-exception-recovery": (  # it acts only on a failure: the database's timeout first
+        "tracebreak chaos on downstream-timeout",
+        "tracebreak chaos on silent-exception-recovery",
+    ),
+    "logs-without-trace-id": ("tracebreak chaos on logs-without-trace-id --service service-b",),
+}
+
+
+def incident(name: str) -> Scene:
+    on = CHAOS_ON.get(name, (f"tracebreak chaos on {name}",))
+    return Scene(f"{name}-incident", (*on, REQUEST, LOGS, DOCTOR), EFFECT[name])
+
+
+def fixed(name: str) -> Scene:
+    effect = partial(b_logs_correlated, True) if name == "logs-without-trace-id" else healthy
+    off = "tracebreak chaos reset" if name == "silent-exception-recovery" else f"tracebreak chaos off {name}"
+    return Scene(f"{name}-verify", (off, REQUEST, LOGS, CLEAN_DOCTOR), effect, True)
+
+
+TOUR_SCENE = Scene("tour", (REQUEST, LOGS, CLEAN_DOCTOR), healthy, True)
+TOTALS = re.compile(r"^<n> requests since")
+
+
+def doctor_view(signature: str | None, output: str) -> str:
+    """What must not drift in the doctor's answer: the totals' shape and the lab's signature's line
+    (other requests in the window, and their number, vary)."""
+    text = re.sub(r"\b\d+(\.\d+)?%?(?=[ ,)])", "<n>", normalized(output)).replace("<ms>", "<n>")
+    lines = text.splitlines()
+    keep = [lines[0]] + [line for line in lines if TOTALS.match(line)]
+    keep += [line for line in lines if signature and line.startswith(f" {signature}: ")]
+    return "\n".join(keep)
+
+
+def examples_of(scene: Scene, page: str, signature: str | None) -> list[Example]:
+    made = []
+    for n, step in enumerate(scene.steps):
+        comparable = partial(doctor_view, signature) if step.startswith("tracebreak doctor") else normalized
+        needs = ("jq",) if "| jq" in step else ()
+        made.append(Example(scene.key(n), (page,), partial(shown_step, scene, n), comparable, needs))
+    return made
+
+
+def shown_step(scene: Scene, n: int, runner: Runner) -> str:
+    return play(runner, scene)[scene.key(n)]
+
+
+def lab_examples() -> tuple[Example, ...]:
+    made = examples_of(TOUR_SCENE, TOUR, None)
+    for name, page in PAGES.items():
+        made += examples_of(incident(name), page, SIGNATURE[name])
+        made += examples_of(fixed(name), page, None)
+    return tuple(made)
+
+
+LAB_EXAMPLES = lab_examples()
