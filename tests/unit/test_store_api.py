@@ -14,13 +14,6 @@ from tracebreak.store.otlp import PROTOBUF
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = Database(tmp_path / "traces.db")
-    yield database
-    database.close()
-
-
-@pytest.fixture
 def ingest(db):
     return TestClient(ingest_app(db, max_body=64 * 1024))
 

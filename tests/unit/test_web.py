@@ -18,18 +18,10 @@ from tests.unit.spans import otlp_protobuf
 from tracebreak.chaos import flagfile
 from tracebreak.chaos.catalogue import toggle
 from tracebreak.store.app import ingest_app, query_app
-from tracebreak.store.database import Database
 from tracebreak.store.otlp import PROTOBUF
 from tracebreak.web.chaos_api import ChaosPanel
 
 LOOPBACK = ("127.0.0.1", 40000)
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = Database(tmp_path / "traces.db")
-    yield database
-    database.close()
 
 
 @pytest.fixture
