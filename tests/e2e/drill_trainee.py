@@ -36,11 +36,14 @@ def from_the_traces(stack, tel) -> dict[str, str]:
     query = TraceQuery(stack.config.query_url)
     found: dict[str, str] = {}
     try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:  # the last spans arrive within a second or two
+        deadline, seen = time.monotonic() + 15, -1
+        while time.monotonic() < deadline:  # until no new trace arrives between two looks
             traces = {t.trace_id: t for s in SERVICES for t in query.find(s, start=since_us, limit=1000)}
-            if len(traces) >= len(results):
+            spans = sum(len(t.spans) for t in traces.values())
+            if spans == seen and len(traces) >= len(results):
                 break
+            seen = spans
+            time.sleep(1)  # the services export every 200 ms: a second with nothing new is settled
         roots = [top for t in traces.values() for top in t.tops if top.parent_id is None]
         if any(r.service == "service-a" and r.operation == "audit order" for r in roots):
             found["orphan-background-task"] = "service-a"

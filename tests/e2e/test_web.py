@@ -22,23 +22,23 @@ def one_request(stack, tel, order: int = 5) -> str:
     return result.request_id
 
 
-def open_request(page, stack, request_id: str) -> None:
-    """The request's page, once the store has every fragment of it (reloaded until then)."""
+def open_request(page, stack, request_id: str, expected: str) -> None:
+    """The request's page, once it shows `expected` (a selector): its spans may still be on their way
+    (the page judges whatever has arrived), so it is reloaded until then."""
     deadline = time.monotonic() + 20
     while True:
         page.goto(f"{stack.config.query_url}/request/{request_id}")
         page.wait_for_selector(".verdict, .error")
-        if page.locator(".verdict").count() or time.monotonic() > deadline:
+        if page.locator(expected).count() or time.monotonic() > deadline:
             return
-        page.wait_for_timeout(300)  # the spans are still on their way: look again
+        page.wait_for_timeout(300)  # polling interval of a deadline-bounded wait
 
 
 def test_a_healthy_request_is_one_waterfall_every_span_named_in_full(stack, client_telemetry, page):
     request_id = one_request(stack, client_telemetry)
-    open_request(page, stack, request_id)
-    page.wait_for_selector(
-        ".fragment .row >> nth=13"
-    )  # the 14th span drawn (no script eval: the CSP forbids it)
+    open_request(page, stack, request_id, ".verdict.whole")
+    # The 14th span drawn (a selector: the page's CSP forbids the script evaluation a function needs).
+    page.wait_for_selector(".fragment .row >> nth=13")
     assert page.locator(".verdict.whole").inner_text().startswith("whole")
     assert page.locator(".fragment").count() == 1
     shown = page.locator(".fragment .row .label").all_inner_texts()
@@ -76,7 +76,7 @@ def test_a_ghost_span_shows_as_a_second_fragment_with_the_verdict_and_the_logs(s
 def test_a_stripped_gateway_is_marked_at_envoy_to_a(stack, client_telemetry, page):
     with toggled(stack, client_telemetry, "strip-traceparent-at-lb"):
         request_id = one_request(stack, client_telemetry, order=7)
-    open_request(page, stack, request_id)
+    open_request(page, stack, request_id, ".verdict.broken .finding")
     assert "envoy → service-a (HTTP)" in page.locator(".verdict.broken").inner_text()
     marker = page.locator(".row.boundary .marker").first.inner_text()
     assert "envoy → service-a" in marker
