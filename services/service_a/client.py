@@ -1,6 +1,7 @@
 """The client callers use to reach service A through the edge (`tracebreak request`, the tests):
 one traced request, as a real client would send it."""
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -55,3 +56,18 @@ async def traced_request(edge_url: str, order_id: str, token: str = DEMO_TOKEN) 
         return await request_order(edge_url, order_id, token)
     finally:
         await tel.shutdown()  # the client's own spans must reach the store before the trace is read
+
+
+class EdgeUnreachable(ConnectionError):
+    """The edge did not answer: no stack runs there."""
+
+
+def send_traced(edge_url: str, order_id: str, token: str = DEMO_TOKEN) -> RequestResult:
+    """`traced_request` from synchronous code (the CLI's commands); EdgeUnreachable, with what to do,
+    when the edge cannot be reached."""
+    try:
+        return asyncio.run(traced_request(edge_url, order_id, token))
+    except httpx.HTTPError as error:
+        raise EdgeUnreachable(
+            f"cannot reach the edge at {edge_url}: {error.__class__.__name__}. Is `tracebreak up` running?"
+        ) from error

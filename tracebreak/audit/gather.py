@@ -1,18 +1,14 @@
 """What the audit looks at, gathered once: one synthetic request (captured on the wire where tshark
 may), its traces and log lines in the backend, the services' source linted, the toggles in force."""
 
-import asyncio
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from services.service_a.client import RequestResult, traced_request
+from services.service_a.client import RequestResult, send_traced
 from tracebreak.audit import logs
 from tracebreak.chaos.command import current
-from tracebreak.demo import DEMO_TOKEN
 from tracebreak.doctor.collect import wait_for_requests
 from tracebreak.doctor.rules import Request
 from tracebreak.lint import LintResult, check
@@ -76,15 +72,9 @@ def _send(sources: Sources) -> Observed:
             sources.layout, sources.interface, sources.edge_url, sources.order_id
         )
         return Observed(sent, wire=wire)
-    except session.EdgeUnreachable:
-        raise
     except WireError as error:
         skipped = str(error)
-    try:
-        sent = asyncio.run(traced_request(sources.edge_url, sources.order_id, DEMO_TOKEN))
-    except httpx.HTTPError as error:
-        raise session.EdgeUnreachable(f"cannot reach the edge at {sources.edge_url}: {error!r}") from error
-    return Observed(sent, skipped={"wire": skipped})
+    return Observed(send_traced(sources.edge_url, sources.order_id), skipped={"wire": skipped})
 
 
 def _traces(sources: Sources, observed: Observed, since_us: int) -> Request | None:

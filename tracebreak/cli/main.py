@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from loadgen import cli as load_cli
+from services.service_a.client import EdgeUnreachable
 from tracebreak import endpoints
 from tracebreak.audit import command as audit_command
 from tracebreak.chaos import command as chaos_command
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         sys.exit(args.run(args))
     # ValueError covers the settings', the flag file's and the toggles' own errors.
-    except (UsageError, QueryError, EnvoyAdminError, WireError, ValueError) as error:
+    except (UsageError, QueryError, EnvoyAdminError, WireError, EdgeUnreachable, ValueError) as error:
         err.print(f"[red]error:[/] {error}")
         sys.exit(2)
     except StackError as error:

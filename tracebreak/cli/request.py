@@ -2,28 +2,17 @@
 stored trace, drawn)."""
 
 import argparse
-import asyncio
 import json
 from typing import Any
 
-import httpx
 from rich.console import Console
 
-from services.service_a.client import RequestResult, traced_request
+from services.service_a.client import RequestResult, send_traced
 from tracebreak import endpoints
 from tracebreak.cli import waterfall
 from tracebreak.cli.errors import UsageError
 from tracebreak.demo import DEMO_TOKEN
 from tracebreak.traces import Trace, TraceQuery
-
-
-def send(edge_url: str, order_id: str, token: str) -> RequestResult:
-    try:
-        return asyncio.run(traced_request(edge_url, order_id, token))
-    except httpx.HTTPError as error:
-        raise UsageError(
-            f"cannot reach the edge at {edge_url}: {error.__class__.__name__}. Is `tracebreak up` running?"
-        ) from error
 
 
 def _wait(args: argparse.Namespace, trace_id: str) -> Trace | None:
@@ -37,7 +26,7 @@ def _wait(args: argparse.Namespace, trace_id: str) -> Trace | None:
 
 
 def request(args: argparse.Namespace) -> int:
-    result = send(args.edge, args.order_id, args.token)
+    result = send_traced(args.edge, args.order_id, args.token)
     found = _wait(args, result.trace_id)
     if args.json:
         document: dict[str, Any] = {

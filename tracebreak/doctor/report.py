@@ -12,7 +12,15 @@ from rich.table import Table
 
 from tracebreak.doctor import signatures as sig
 from tracebreak.doctor.collect import Collected, collect
-from tracebreak.doctor.rules import Boundary, ErrorOrigin, Finding, Request, diagnose, error_origin
+from tracebreak.doctor.rules import (
+    Boundary,
+    ErrorOrigin,
+    Finding,
+    Request,
+    diagnose,
+    error_origin,
+    http_status,
+)
 from tracebreak.drill import state
 from tracebreak.traces import Trace, TraceQuery, parse_duration_us
 
@@ -50,7 +58,7 @@ class Verdict:
             # What a list of requests shows and filters on (the web view's search).
             "start_us": start_us,
             "duration_us": max(span.end_us for span in spans) - start_us,
-            "status": http_status(self.request.main),
+            "status": answered(self.request.main),
             "spans": len(spans),
             "services": sorted({span.service for span in spans}),
             "operations": sorted({span.operation for span in spans}),
@@ -62,19 +70,11 @@ class Verdict:
         }
 
 
-STATUS_TAGS = ("http.response.status_code", "http.status_code")  # current and older conventions
-
-
-def http_status(trace: Trace) -> int | None:
-    """The HTTP status the request was answered with: the first span of its trace that records one."""
-    for span in sorted(trace.spans, key=lambda s: s.start_us):
-        for tag in STATUS_TAGS:
-            if tag in span.tags:
-                try:
-                    return int(span.tags[tag])
-                except (TypeError, ValueError):
-                    return None
-    return None
+def answered(trace: Trace) -> int | None:
+    """The HTTP status the request was answered with: the first span of its trace that records one
+    (one pass, no sort: every request of a window is asked)."""
+    recorded = [(span.start_us, status) for span in trace.spans if (status := http_status(span)) is not None]
+    return min(recorded)[1] if recorded else None
 
 
 def examine(collected: Collected) -> list[Verdict]:

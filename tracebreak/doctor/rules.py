@@ -123,9 +123,14 @@ def _number(value: Any) -> int | None:
         return None
 
 
+def http_status(span: Span) -> int | None:
+    """The HTTP status a span records (the current convention's key, or the older one)."""
+    return _number(span.tags.get("http.response.status_code", span.tags.get("http.status_code")))
+
+
 def _rejected(span: Span) -> bool:
     """A server span that answered no on purpose (4xx/5xx, or a gRPC status other than OK)."""
-    status = _number(span.tags.get("http.response.status_code", span.tags.get("http.status_code")))
+    status = http_status(span)
     grpc_status = _number(span.tags.get("rpc.grpc.status_code"))
     return (status is not None and status >= 400) or (grpc_status is not None and grpc_status != 0)
 

@@ -58,7 +58,13 @@ FIELDS_ATTRIBUTE = "tracebreak.propagation.fields"
 
 def fields() -> str:
     """The global propagator's headers, comma-joined ("baggage,traceparent,tracestate"; "" for none)."""
-    return ",".join(sorted(propagate.get_global_textmap().fields))
+    return _joined(propagate.get_global_textmap())
+
+
+@functools.lru_cache(maxsize=8)
+def _joined(textmap: TextMapPropagator) -> str:
+    """Asked on every inbound span; the propagator changes only with its toggle."""
+    return ",".join(sorted(textmap.fields))
 
 
 def registered() -> bool:

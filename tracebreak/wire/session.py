@@ -1,23 +1,17 @@
 """A capture around one request the command sends itself, or around whatever flows for a while."""
 
-import asyncio
 import contextlib
 import uuid
 from pathlib import Path
 
 import httpx
 
-from services.service_a.client import RequestResult, traced_request
-from tracebreak.demo import DEMO_TOKEN
+from services.service_a.client import EdgeUnreachable, RequestResult, send_traced
 from tracebreak.wire import tshark
 from tracebreak.wire.hops import Layout, RequestWire, group
 from tracebreak.wire.packets import read
 
 MARKER_HEADER = "x-tracebreak-wire"
-
-
-class EdgeUnreachable(tshark.WireError):
-    """The stack is not there: nothing to capture."""
 
 
 MARKER_TIMEOUT_S = 10
@@ -29,12 +23,9 @@ def one_request(
     """Send one traced request through the edge with the capture running: its hops."""
     with tshark.live(interface, layout.ports, layout.decode_as()) as running:
         try:
-            result = asyncio.run(traced_request(edge_url, order_id, DEMO_TOKEN))
-        except httpx.HTTPError as error:
-            raise EdgeUnreachable(
-                f"cannot reach the edge at {edge_url}: {error.__class__.__name__}. Is `tracebreak up` "
-                "running? (Or watch traffic others send with --listen.)"
-            ) from error
+            result = send_traced(edge_url, order_id)
+        except EdgeUnreachable as error:
+            raise EdgeUnreachable(f"{error} (Or watch traffic others send with --listen.)") from error
         # The request's hops all come before its answer; a marker sent after it shows, once tshark
         # has printed it, that every packet before it has been decoded.
         marker = uuid.uuid4().hex
