@@ -4,6 +4,7 @@ a wrong answer scores nothing and names nothing; while a drill runs nothing name
 signatures; `stop` leaves every toggle off."""
 
 import json
+import time
 
 import httpx
 import pytest
@@ -59,7 +60,29 @@ def test_a_trainee_who_reads_the_wire_the_traces_and_the_logs_scores_full_marks(
     assert sorted(found) == sorted(entry["breakers"])
 
 
+def since(stack, offsets: dict[str, int]) -> str:
+    """The services' log lines written after `offsets`; the test fails if there are none."""
+    lines = []
+    for service, offset in offsets.items():
+        with stack.processes[service].log_path.open() as log:
+            log.seek(offset)
+            lines.append(log.read())
+    assert any(lines), "no log line written during the drill"
+    return "".join(lines)
+
+
+def traces_since(stack, start_us: int) -> str:
+    """What the query API gives a trainee about every service's traces since `start_us`."""
+    found = [
+        httpx.get(f"{stack.config.query_url}/api/traces", params={"service": s, "start": start_us}).text
+        for s in ("service-a", "service-b", "service-c")
+    ]
+    assert any('"spanID"' in text for text in found), "no span stored during the drill"
+    return "".join(found)
+
+
 def test_while_a_drill_runs_nothing_names_the_answer(stack, client_telemetry):
+    offsets, start_us = log_offsets(stack), time.time_ns() // 1000
     drill(stack, "start", "--level", "2", "--seed", str(SEEDS[2]))
     try:
         said = [
@@ -74,6 +97,7 @@ def test_while_a_drill_runs_nothing_names_the_answer(stack, client_telemetry):
         panel = httpx.get(f"{stack.config.query_url}/api/chaos")
         assert panel.status_code == 403
         said.append(panel.text)
+        said += [since(stack, offsets), traces_since(stack, start_us)]  # no hit named on a span or a line
         assert not any(name in text for text in said for name in NAMES), said
     finally:
         stopped(stack)

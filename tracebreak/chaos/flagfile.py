@@ -17,6 +17,9 @@ SCHEMA = "https://flagd.dev/schema/v0/flags.json"
 
 # A drill (tracebreak/drill) keeps its state beside the flag file: while it runs the toggles are hidden.
 DRILL_STATE = "drill.json"
+# Off while a drill runs: the services then keep quiet about which toggle hit a request (no
+# feature_flag event on the span, no log line); absent or on, they say it.
+ANNOUNCE_HITS = "announce-hits"
 
 
 class FlagFileError(ValueError):
@@ -95,6 +98,16 @@ def set_toggle(path: Path, name: str, value: Any | None) -> dict[str, Any]:
     document["flags"][t.name] = _flag(t, value)
     write(path, document)
     return document
+
+
+def set_announce_hits(path: Path, on: bool) -> None:
+    document = read(path)
+    document["flags"][ANNOUNCE_HITS] = {
+        "state": "ENABLED",
+        "variants": {"on": True, "off": False},
+        "defaultVariant": "on" if on else "off",
+    }
+    write(path, document)
 
 
 def write(path: Path, document: dict[str, Any]) -> None:

@@ -4,7 +4,7 @@ The flagd provider in FILE mode needs no daemon: it re-reads the file when its m
 200 ms here), and keeps its last good flags when the file is broken. Each time a toggle changes what
 a request does, the service says so on the span current at that line (`feature_flag.evaluation`,
 the semantic conventions' event) and in a log line carrying the request id: the ground truth of what
-was hit. `hits` records by itself; toggles that shape a whole process are recorded at each inbound
+was hit (kept quiet while a drill runs). `hits` records by itself; toggles that shape a whole process are recorded at each inbound
 boundary (tracebreak.runtime.boundary).
 """
 
@@ -94,7 +94,13 @@ class Chaos:
         """For toggles set to a service (or all): whether this one is chosen."""
         return ServiceChoice.chooses(self.value(t), self.service)
 
+    def announces_hits(self) -> bool:
+        """False while a drill runs: what hit a request is then the trainee's to find."""
+        return self._client is None or self._client.get_boolean_value(flagfile.ANNOUNCE_HITS, True)
+
     def record(self, t: Toggle, value: Any) -> None:
+        if not self.announces_hits():
+            return
         if not trace.get_current_span().get_span_context().is_valid:
             # No span yet (a consumer before its processing span): the inbound boundary records it,
             # so the line carries the trace the request's work runs in.

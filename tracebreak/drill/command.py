@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tracebreak import endpoints
 from tracebreak.chaos import command as chaos_command
+from tracebreak.chaos import flagfile
 from tracebreak.chaos.catalogue import toggle
 from tracebreak.drill import mix, score, state
 from tracebreak.drill.symptoms import page
@@ -36,6 +37,7 @@ def start(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else int(time.time()) % 100_000
     drawn = mix.draw(args.level, seed)
     chaos_command.reset_all(args.flags, args.envoy_admin)
+    flagfile.set_announce_hits(args.flags, False)  # `stop` writes the default flags back: on
     for name, value in drawn.toggles.items():
         chaos_command.apply(args.flags, args.envoy_admin, name, value)
     drill = state.Drill(args.trainee, args.level, seed, drawn.breakers, drawn.faults)
