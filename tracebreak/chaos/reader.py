@@ -4,8 +4,8 @@ The flagd provider in FILE mode needs no daemon: it re-reads the file when its m
 200 ms here), and keeps its last good flags when the file is broken. Each time a toggle changes what
 a request does, the service says so on the span current at that line (`feature_flag.evaluation`,
 the semantic conventions' event) and in a log line carrying the request id: the ground truth of what
-was hit (kept quiet while a drill runs). `hits` records by itself; toggles that shape a whole process are recorded at each inbound
-boundary (tracebreak.runtime.boundary).
+was hit (kept quiet while a drill runs). `hits` records by itself; toggles that shape a whole process
+are recorded at each inbound boundary (tracebreak.runtime.boundary).
 """
 
 import logging
