@@ -184,6 +184,10 @@ def draw(found: dict[str, Any], args: argparse.Namespace) -> None:
                 highlight=False,
                 soft_wrap=True,
             )
+    if not summary["requests"] and not summary["pending_requests"]:
+        console.print(f"no request since {args.since}: nothing to judge. Send one (`tracebreak request 42`) "
+                      "or look further back (--since).", highlight=False)  # fmt: skip
+        return
     console.print(
         f"{summary['requests']} requests since {args.since}: [bold]{summary['whole_percent']}% whole[/], "
         f"{summary['broken']} broken, {summary['fragments_per_request']} traces per request, "
