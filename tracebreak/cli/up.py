@@ -3,7 +3,9 @@
 import argparse
 import logging
 import os
+import shutil
 import signal
+import sys
 import time
 from dataclasses import fields
 from pathlib import Path
@@ -33,6 +35,15 @@ def _config(args: argparse.Namespace) -> StackConfig:
     )
 
 
+def _activate() -> str:
+    """Where `tracebreak` is not on the PATH (`make demo` runs it from .venv/bin): how to put it there."""
+    activate = Path(sys.executable).parent / "activate"
+    if shutil.which("tracebreak") or not activate.exists():
+        return ""
+    shown = activate.relative_to(Path.cwd()) if activate.is_relative_to(Path.cwd()) else activate
+    return f"in another terminal: source {shown}\n"
+
+
 def _addresses(config: StackConfig, out: Console) -> None:
     out.print(f"  [bold]web view[/]         {config.query_url}/   (requests, traces, service graph, chaos)")
     out.print(f"  edge (Envoy)     {config.edge_url}/orders/42   (Authorization: Bearer {DEMO_TOKEN})")
@@ -46,7 +57,7 @@ def _addresses(config: StackConfig, out: Console) -> None:
             f"OTEL_EXPORTER_OTLP_ENDPOINT={config.otlp_url} tracebreak request 42"
             f" --edge {config.edge_url} --traces {config.query_url}"
         )
-    out.print(f"\ntry: {try_it}")
+    out.print(f"\n{_activate()}try: {try_it}")
     out.print("then: tracebreak chaos on uninstrumented-client; tracebreak request; tracebreak doctor")
     out.print("(Ctrl-C stops everything)")
 
