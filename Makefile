@@ -56,9 +56,10 @@ docs: $(STAMP)
 	$(BIN)/python -m tracebreak.local.edge
 
 # Runs the commands README.md, docs/ and docs/labs/ quote on a local stack of its own and writes
-# their output into the pages; tests/e2e/test_examples.py fails when a quoted output drifts.
+# their output into the pages (only those named: make examples PAGES=docs/labs/10-3am-incident.md);
+# tests/e2e/test_examples.py fails when a quoted output drifts.
 examples: $(STAMP)
-	$(BIN)/python -m tracebreak.cli.examples
+	$(BIN)/python -m tracebreak.cli.examples $(PAGES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

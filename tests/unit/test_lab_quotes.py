@@ -1,10 +1,13 @@
 """The code and config the labs quote are their files' own lines now: each breaker's WRONG and RIGHT
-branches, from its `chaos: NAME` marker, and the collector's tail-sampling settings."""
+branches, from its `chaos: NAME` marker, the collector's tail-sampling settings and each scenario's
+toggles; and each incident's quoted doctor names the signatures its lab is about."""
+
+from functools import partial
 
 import pytest
 
 from tracebreak.chaos.catalogue import CATALOGUE, where_line
-from tracebreak.cli.examples import ROOT, quotes
+from tracebreak.cli.examples import EXAMPLES, ROOT, quotes
 from tracebreak.cli.examples.quotes import branches
 from tracebreak.markers import part
 
@@ -21,3 +24,15 @@ def test_every_breaker_is_quoted_with_both_branches_and_its_line(toggle):
     assert f"chaos: {toggle.name}" in quoted and "WRONG" in quoted and "# RIGHT" in quoted
     [text] = [text for markers, _, text in quotes() if f"code {toggle.name}:" in markers[0]]
     assert text.startswith(f"{toggle.where}:{where_line(toggle)}\n")
+
+
+# The doctor blocks of the labs' incidents, with the signatures each lab is about.
+DOCTORS = [
+    (e, e.comparable.args[0]) for e in EXAMPLES if isinstance(e.comparable, partial) and e.comparable.args[0]
+]
+
+
+@pytest.mark.parametrize(("example", "names"), DOCTORS, ids=[e.name for e, _ in DOCTORS])
+def test_each_incident_s_quoted_doctor_names_what_its_lab_is_about(example, names):
+    quoted = part((ROOT / example.pages[0]).read_text(), example.markers)
+    assert [n for n in names if f"\n  {n}: " not in quoted] == [], f"{example.pages[0]}: run `make examples`"

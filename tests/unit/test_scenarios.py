@@ -1,9 +1,14 @@
 """The scenarios, defined beside the catalogue: each names real toggles with values they take, has a
-page that names no cause, and promises signatures the doctor knows, one per breaker it holds."""
+page that names no cause, promises signatures the doctor knows, one per breaker it holds, and has
+its lab in the labs' index."""
+
+from pathlib import PurePosixPath
 
 import pytest
 
 from tracebreak.chaos.scenarios import SCENARIOS, UnknownScenario, scenario
+from tracebreak.cli.examples import ROOT
+from tracebreak.cli.examples.scenario_labs import SCENARIO_PAGES
 from tracebreak.doctor import signatures
 
 REQUIRED = {"3am-incident", "kafka-blind-spot", "gateway-allowlist", "sampling-holes", "dark-logs"}
@@ -34,3 +39,11 @@ def test_the_promised_signatures_are_the_breakers_own(chosen):
     assert chosen.signatures <= set(signatures.BY_NAME)
     breakers = {t.signature for t, _ in chosen.settings if t.kind == "breaker"}
     assert chosen.signatures == breakers
+
+
+def test_every_scenario_and_every_lab_has_its_page_in_the_labs_index():
+    index = (ROOT / "docs/labs/README.md").read_text()
+    assert set(SCENARIO_PAGES) == {s.name for s in SCENARIOS}
+    labs = sorted(p.name for p in (ROOT / "docs/labs").glob("[0-9][0-9]-*.md"))
+    assert {PurePosixPath(page).name for page in SCENARIO_PAGES.values()} <= set(labs)
+    assert [name for name in labs if f"]({name})" not in index] == []

@@ -74,9 +74,10 @@ SAMPLING_HOLES = Scenario(
 )
 DARK_LOGS = Scenario(
     name="dark-logs",
-    page="Users report 403s on checkout. The log search for the failing trace ids finds nothing.",
+    page="Since this morning's logging change, about a third of checkouts fail (HTTP 502). The log "
+    "search for the failing requests' trace ids finds nothing.",
     story="Logging is set up without trace-context injection in every service: the lines are there, "
-    "with no trace_id to find them by; and B's token store rejects some tokens.",
+    "with no trace_id to find them by; and B's token store fails on some requests.",
     settings=((LOGS_WITHOUT_TRACE_ID, "all"), (AUTH_ERROR_RATE, 0.3)),
     signatures=frozenset({"logs-without-trace-id"}),
 )

@@ -57,8 +57,10 @@ def log_lines(runner: Runner, request_id: str, service: str) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if request_id in line]
 
 
-def b_logs_correlated(correlated: bool, runner: Runner, request: dict) -> bool:
-    lines = log_lines(runner, request.get("request_id") or "-", "service-b")
+def logs_correlated(services: tuple[str, ...], correlated: bool, runner: Runner, request: dict) -> bool:
+    """Whether the services' log lines for the request carry a trace id (all of them, or none)."""
+    request_id = request.get("request_id") or "-"
+    lines = [line for service in services for line in log_lines(runner, request_id, service)]
     return bool(lines) and all((line.get("trace_id") not in (None, "0")) == correlated for line in lines)
 
 
@@ -71,7 +73,7 @@ EFFECT: dict[str, Effect] = {
     "kafka-consumer-no-extract": fewer_spans,
     "propagator-not-registered": partial(lacks, "service-b"),
     "sampler-not-parent-based": partial(lacks, "service-b"),
-    "logs-without-trace-id": partial(b_logs_correlated, False),
+    "logs-without-trace-id": partial(logs_correlated, ("service-b",), False),
 }
 # How a lab turns its breaker on, where `chaos on NAME` alone would not do.
 CHAOS_ON = {
@@ -83,35 +85,51 @@ CHAOS_ON = {
 }
 
 
+def chaos_on(name: str) -> tuple[str, ...]:
+    return CHAOS_ON.get(name, (f"tracebreak chaos on {name}",))
+
+
 def incident(name: str) -> Scene:
-    on = CHAOS_ON.get(name, (f"tracebreak chaos on {name}",))
-    return Scene(f"{name}-incident", (*on, REQUEST, LOGS, DOCTOR), EFFECT[name])
+    return Scene(f"{name}-incident", (*chaos_on(name), REQUEST, LOGS, DOCTOR), EFFECT[name])
+
+
+def origin_shown(runner: Runner, request: dict) -> bool:
+    """The timeout no longer swallowed: the request fails, and C's lines for it do not mention the toggle."""
+    lines = log_lines(runner, request.get("request_id") or "-", "service-c")
+    return failed(runner, request) and bool(lines) and not any("silent" in line["message"] for line in lines)
+
+
+VERIFY_EFFECT: dict[str, Effect] = {
+    "logs-without-trace-id": partial(logs_correlated, ("service-b",), True),
+    "silent-exception-recovery": origin_shown,
+}
+# The fault stays on while the fix is verified: the same timeout, now told; then it ends.
+VERIFY_AFTER = {"silent-exception-recovery": ("tracebreak chaos off downstream-timeout",)}
 
 
 def fixed(name: str) -> Scene:
-    effect = partial(b_logs_correlated, True) if name == "logs-without-trace-id" else healthy
-    off = "tracebreak chaos reset" if name == "silent-exception-recovery" else f"tracebreak chaos off {name}"
-    return Scene(f"{name}-verify", (off, REQUEST, LOGS, CLEAN_DOCTOR), effect, True)
+    steps = (f"tracebreak chaos off {name}", REQUEST, LOGS, CLEAN_DOCTOR, *VERIFY_AFTER.get(name, ()))
+    return Scene(f"{name}-verify", steps, VERIFY_EFFECT.get(name, healthy), True, given=chaos_on(name))
 
 
 TOUR_SCENE = Scene("tour", (REQUEST, LOGS, CLEAN_DOCTOR), healthy, True)
 TOTALS = re.compile(r"^<n> requests since")
 
 
-def doctor_view(signature: str | None, output: str) -> str:
-    """What must not drift in the doctor's answer: the totals' shape and the lab's signature's line
+def doctor_view(signatures: tuple[str, ...], output: str) -> str:
+    """What must not drift in the doctor's answer: the totals' shape and the lab's signatures' lines
     (other requests in the window, and their number, vary)."""
     text = re.sub(r"\b\d+(\.\d+)?%?(?=[ ,)])", "<n>", normalized(output)).replace("<ms>", "<n>")
     lines = text.splitlines()
     keep = [lines[0]] + [line for line in lines if TOTALS.match(line)]
-    keep += [line for line in lines if signature and line.startswith(f" {signature}: ")]
+    keep += sorted(line for line in lines if line.startswith(tuple(f" {s}: " for s in signatures)))
     return "\n".join(keep)
 
 
-def examples_of(scene: Scene, page: str, signature: str | None) -> list[Example]:
+def examples_of(scene: Scene, page: str, signatures: tuple[str, ...] = ()) -> list[Example]:
     made = []
     for n, step in enumerate(scene.steps):
-        comparable = partial(doctor_view, signature) if step.startswith("tracebreak doctor") else normalized
+        comparable = partial(doctor_view, signatures) if step.startswith("tracebreak doctor") else normalized
         needs = ("jq",) if "| jq" in step else ()
         made.append(Example(scene.key(n), (page,), partial(shown_step, scene, n), comparable, needs))
     return made
@@ -122,10 +140,10 @@ def shown_step(scene: Scene, n: int, runner: Runner) -> str:
 
 
 def lab_examples() -> tuple[Example, ...]:
-    made = examples_of(TOUR_SCENE, TOUR, None)
+    made = examples_of(TOUR_SCENE, TOUR)
     for name, page in PAGES.items():
-        made += examples_of(incident(name), page, SIGNATURE[name])
-        made += examples_of(fixed(name), page, None)
+        made += examples_of(incident(name), page, (SIGNATURE[name],))
+        made += examples_of(fixed(name), page)
     return tuple(made)
 
 

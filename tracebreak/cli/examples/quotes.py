@@ -3,8 +3,10 @@ its `chaos: NAME` marker to the end of the RIGHT branch, and the collector's tai
 Made from the files, without a stack; tests/unit/test_lab_quotes.py fails when a quote is stale."""
 
 import textwrap
+from pathlib import PurePosixPath
 
 from tracebreak.chaos.catalogue import CATALOGUE, Toggle, where_line
+from tracebreak.chaos.scenarios import SCENARIOS, Scenario
 from tracebreak.cli.examples.framework import ROOT, SCRIPT
 from tracebreak.markers import Markers, generated
 
@@ -54,6 +56,25 @@ def code_quotes(pages: dict[str, str]) -> list[Quoted]:
             text = f"{toggle.where}:{where_line(toggle)}\n```{language}\n{branches(toggle)}\n```"
             quotes.append((generated(f"code {toggle.name}", SCRIPT), pages[toggle.name], text))
     return quotes
+
+
+def what_it_turns_on(scenario: Scenario, breaker_pages: dict[str, str]) -> str:
+    """A scenario's story and toggles, each breaker with its lab's code (the reveal at a lab's end)."""
+    rows = ["| toggle | kind | setting | boundary | the code |", "| --- | --- | --- | --- | --- |"]
+    for t, value in scenario.settings:
+        page = breaker_pages.get(t.name)
+        code = f"[lab: the code]({PurePosixPath(page).name}#the-code)" if page else f"`{t.where}`"
+        rows.append(f"| `{t.name}` | {t.kind} | {t.setting.describe(value)} | {t.boundary} | {code} |")
+    return "\n".join([scenario.story, "", *rows])
+
+
+def scenario_quotes(pages: dict[str, str], breaker_pages: dict[str, str]) -> list[Quoted]:
+    """(markers, page, block) for every scenario whose lab page is in `pages` (name -> page)."""
+    return [
+        (generated(f"quote scenario {s.name}", SCRIPT), pages[s.name], what_it_turns_on(s, breaker_pages))
+        for s in SCENARIOS
+        if s.name in pages
+    ]
 
 
 def collector_quote(page: str) -> Quoted:

@@ -3,13 +3,15 @@ turn on seen to act before the rest runs; every toggle off and seen off after.""
 
 import re
 import shlex
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tracebreak.cli.examples.framework import Runner, request_json
+from tracebreak.cli.examples.framework import SETTLE_S, Runner, request_json
 
 Effect = Callable[[Runner, dict], bool]  # given `tracebreak request 42 --json`'s document
-REQUEST_ID = re.compile(r"request ([0-9a-f-]{36})")
+REQUEST = re.compile(r"trace ([0-9a-f]{32})\s+request ([0-9a-f-]{36})")
+LOGGED_TRACE = re.compile(r'"trace_id":"([0-9a-f]{32})"')
 WHOLE_SPANS = 14
 
 
@@ -20,9 +22,13 @@ def healthy(runner: Runner, request: dict) -> bool:
 @dataclass(frozen=True)
 class Scene:
     name: str
-    steps: tuple[str, ...]  # lines as the lab shows them; {request_id}: the last request's id
+    # Lines as the lab shows them; {request_id} and {trace_id}: the last request's, {other_trace_id}:
+    # the first other trace the log lines since name.
+    steps: tuple[str, ...]
     effect: Effect = healthy  # what the stack shows once the scene's toggles act
     doctor_clean: bool = False  # wait until the doctor's window holds no broken request
+    shows: Callable[[str], bool] | None = None  # the request to quote, where not every one shows it
+    given: tuple[str, ...] = ()  # run first, unquoted: the stack as the lab has left it (the incident on)
 
     def key(self, n: int) -> str:
         """The example name of the n-th step's block."""
@@ -38,22 +44,34 @@ def play(runner: Runner, scene: Scene) -> dict[str, str]:
 
 def _played(runner: Runner, scene: Scene) -> dict[str, str]:
     shown: dict[str, str] = {}
-    last_toggle = max((n for n, s in enumerate(scene.steps) if s.startswith("tracebreak chaos")), default=-1)
-    request_id = ""
+    # The toggles the scene opens with act before the rest runs (a toggle may also close it).
+    first = next(n for n, step in enumerate(scene.steps) if not step.startswith("tracebreak chaos"))
+    ids: dict[str, str] = {}
     try:
+        for line in scene.given:
+            run_line(runner, line)
         for n, step in enumerate(scene.steps):
-            line = step.replace("{request_id}", request_id)
-            if n == last_toggle + 1:
+            line = step
+            for name, value in ids.items():
+                line = line.replace(f"{{{name}}}", value)
+            if n == first:
                 settle(runner, scene.effect)
             if scene.doctor_clean and line.startswith("tracebreak doctor"):
                 runner.until((*shlex.split(line)[1:], "--json"), no_broken)
-            shown[scene.key(n)] = run_line(runner, line)
-            if line.startswith("tracebreak request") and (found := REQUEST_ID.search(shown[scene.key(n)])):
-                request_id = found.group(1)
+            shown[scene.key(n)] = run_line(runner, line, scene.shows)
+            ids.update(named_ids(shown[scene.key(n)], ids.get("trace_id")))
     finally:
         runner.run("chaos", "reset")
         settle(runner, healthy)
     return shown
+
+
+def named_ids(output: str, trace_id: str | None) -> dict[str, str]:
+    """What a step's output gives later steps: a request's ids, or a trace its log lines name."""
+    if found := REQUEST.search(output):
+        return {"trace_id": found.group(1), "request_id": found.group(2)}
+    others = [t for t in LOGGED_TRACE.findall(output) if t != trace_id]
+    return {"other_trace_id": others[0]} if others else {}
 
 
 def no_broken(output: str) -> bool:
@@ -61,10 +79,17 @@ def no_broken(output: str) -> bool:
     return totals.get("requests", 0) > 0 and totals.get("broken") == 0
 
 
-def run_line(runner: Runner, line: str) -> str:
-    if line.startswith("tracebreak "):
-        return runner.shown(*shlex.split(line)[1:])
-    return runner.shell(line)
+def run_line(runner: Runner, line: str, shows: Callable[[str], bool] | None = None) -> str:
+    if not line.startswith("tracebreak "):
+        return runner.shell(line)
+    args = shlex.split(line)[1:]
+    if shows is None or args[0] != "request":
+        return runner.shown(*args)
+    deadline = time.monotonic() + SETTLE_S
+    while not shows(transcript := runner.shown(*args)):  # a share of the requests shows it
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no `{line}` showed the incident within {SETTLE_S} s")
+    return transcript
 
 
 def settle(runner: Runner, effect: Effect) -> None:
