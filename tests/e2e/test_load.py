@@ -18,9 +18,9 @@ from tracebreak.runtime.ports import Ports
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def loadgen(stack, *args):
+def loadgen(stack, *args, entry: tuple[str, ...] = ("loadgen",)):
     return subprocess.Popen(
-        [sys.executable, "-m", "loadgen", *args],
+        [sys.executable, "-m", *entry, *args],
         env={**os.environ, **stack.config.client_env()},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -30,8 +30,23 @@ def loadgen(stack, *args):
 
 def test_a_run_sends_on_rate_traces_every_request_and_reports(stack, tmp_path):
     report_path, plot_path = tmp_path / "report.json", tmp_path / "plot.html"
-    run_ = loadgen(stack, "--rps", "20", "--duration", "3s", "--refused-share", "0.2", "--seed", "1",
-                   "--check-traces", "--report", str(report_path), "--plot", str(plot_path))  # fmt: skip
+    run_ = loadgen(
+        stack,
+        "--rps",
+        "20",
+        "--duration",
+        "3s",
+        "--refused-share",
+        "0.2",
+        "--seed",
+        "1",
+        "--check-traces",
+        "--report",
+        str(report_path),
+        "--plot",
+        str(plot_path),
+        entry=("tracebreak.cli", "load"),
+    )  # as `tracebreak load`; the Ctrl-C test runs `-m loadgen`
     _, errors = run_.communicate(timeout=120)
     assert run_.returncode == 0, errors
     report = json.loads(report_path.read_text())

@@ -40,11 +40,12 @@ def parser() -> argparse.ArgumentParser:
     flags = os.environ.get(Settings.variable("flags_file")) or StackConfig().flags_file
     chaos_command.add_parser(commands, Path(flags), endpoints.envoy_admin_url())
     drill_command.add_parser(commands, Path(flags), endpoints.envoy_admin_url())
-    # Where a drill keeps its state: the doctor and the audit stay silent about signatures during one.
-    top.set_defaults(drill_folder=Path(flags).parent)
     doctor_report.add_parser(commands, endpoints.query_url())
     lint_command.add_parser(commands)
     audit_command.add_parser(commands, Path(flags))
+    # Where a drill keeps its state: the doctor and the audit stay silent about signatures during one.
+    for name in ("doctor", "audit"):
+        commands.choices[name].set_defaults(drill_folder=Path(flags).parent)
     load_cli.add_parser(commands)
     wire_command.add_parser(commands)
     store = commands.add_parser("store", help="run the embedded trace store alone")
