@@ -263,6 +263,11 @@ def test_log_lines_with_the_request_id_but_no_trace_id_are_named_by_service():
     findings = {f.signature.name: f for f in diagnose(request)}
     assert set(findings) == {"logs-without-trace-id"}
     assert str(findings["logs-without-trace-id"].boundary) == "service-b (logs)"
+    assert findings["logs-without-trace-id"].as_dict()["evidence"] == {
+        "trace_ids": [],
+        "span_ids": [],
+        "log_lines": 1,
+    }
 
 
 def test_the_rules_never_read_what_only_tracebreak_writes():

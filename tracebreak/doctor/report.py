@@ -173,7 +173,7 @@ def draw(found: dict[str, Any], args: argparse.Namespace) -> None:
             table.add_column(column, overflow="fold")
         for request in broken[: args.show]:
             for finding in request["findings"]:
-                evidence = f"traces {', '.join(t[:8] for t in finding['evidence']['trace_ids'])}"
+                evidence = _evidence(finding["evidence"])
                 table.add_row(request["request_id"][:8], finding["signature"], _boundary(finding["boundary"]),
                               evidence, finding["fix"])  # fmt: skip
         console.print(table)
@@ -198,6 +198,12 @@ def draw(found: dict[str, Any], args: argparse.Namespace) -> None:
     for name, count in summary["by_signature"].items():
         if count:
             console.print(f"  {name}: {count} requests — {sig.BY_NAME[name].meaning}")
+
+
+def _evidence(evidence: dict[str, Any]) -> str:
+    if evidence["trace_ids"]:
+        return f"traces {', '.join(t[:8] for t in evidence['trace_ids'])}"
+    return f"{evidence.get('log_lines', 0)} log lines without trace_id"
 
 
 def _boundary(boundary: dict[str, str]) -> str:

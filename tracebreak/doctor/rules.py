@@ -47,6 +47,7 @@ class Finding:
     boundary: Boundary
     trace_ids: list[str] = field(default_factory=list)
     span_ids: list[str] = field(default_factory=list)
+    log_lines: int = 0  # the request's log lines without a trace id (logs-without-trace-id)
 
     @property
     def fix(self) -> str:
@@ -61,7 +62,7 @@ class Finding:
                 "to": self.boundary.target,
                 "protocol": self.boundary.protocol,
             },
-            "evidence": {"trace_ids": self.trace_ids, "span_ids": self.span_ids},
+            "evidence": {"trace_ids": self.trace_ids, "span_ids": self.span_ids, "log_lines": self.log_lines},
             "fix": self.fix,
         }
 
@@ -194,12 +195,13 @@ class Request:
 def diagnose(request: Request) -> list[Finding]:
     findings: dict[tuple[str, Boundary], Finding] = {}
 
-    def found(signature: sig.Signature, boundary: Boundary, *spans: Span) -> None:
+    def found(signature: sig.Signature, boundary: Boundary, *spans: Span) -> Finding:
         finding = findings.setdefault((signature.name, boundary), Finding(signature, boundary))
         for span in spans:
             if span.trace_id not in finding.trace_ids:
                 finding.trace_ids.append(span.trace_id)
             finding.span_ids.append(span.span_id)
+        return finding
 
     linked = {span_id for span in request.spans for span_id in span.links}
     for top in request.fragment_tops:
@@ -217,7 +219,7 @@ def diagnose(request: Request) -> list[Finding]:
     for record in request.logs:
         if not str(record.get("traceID") or "").strip("0"):
             service = str(record.get("serviceName") or "unknown")
-            found(sig.LOGS_WITHOUT_TRACE_ID, Boundary(service, service, "logs"))
+            found(sig.LOGS_WITHOUT_TRACE_ID, Boundary(service, service, "logs")).log_lines += 1
     return list(findings.values())
 
 

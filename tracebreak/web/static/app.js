@@ -41,6 +41,9 @@ const clock = (us) => new Date(us / 1000).toLocaleTimeString([], { hour12: false
 const short = (id) => id.slice(0, 8);
 const link = (href, text) => el("a", { href }, text);
 const boundaryText = (b) => `${b.from} → ${b.to} (${b.protocol})`;
+const evidenceText = (e) => !e.trace_ids.length
+  ? `evidence: ${e.log_lines || 0} log lines without trace_id`
+  : `evidence: traces ${e.trace_ids.map(short).join(", ")}` + (e.span_ids.length ? `; spans ${e.span_ids.map(short).join(", ")}` : "");
 
 function lookbackUs(text) {
   const n = parseFloat(text);
@@ -163,8 +166,7 @@ function verdictCard(verdict) {
       `: ${verdict.trace_ids.length} traces — ${verdict.signatures.join(", ") || "the doctor is silent: a drill is running"}`),
     verdict.findings.map((f) => el("div", { class: "finding" },
       el("p", {}, el("b", { class: "signature" }, f.signature), " at ", el("span", { class: "boundary-name" }, boundaryText(f.boundary))),
-      el("p", { class: "muted" }, `evidence: traces ${f.evidence.trace_ids.map(short).join(", ")}`,
-        f.evidence.span_ids.length ? `; spans ${f.evidence.span_ids.map(short).join(", ")}` : ""),
+      el("p", { class: "muted" }, evidenceText(f.evidence)),
       el("p", { class: "fix" }, el("b", {}, "fix: "), f.fix))));
 }
 
