@@ -46,7 +46,7 @@ ORDER_FAILURES = {
     404: "order_not_found: C's database has no such order",
     422: "malformed_input: the order id is not a 64-bit integer",
     500: "internal_error: an unexpected failure in A",
-    502: "enrichment_failed: C answered with a failure, or B with an empty order",
+    502: "enrichment_failed: C answered with a failure, B with an empty order, or B failed on its own",
     503: "auth_unavailable: B cannot be reached, or cannot hand the request to the broker",
     504: "deadline_exceeded: no reply from C within B's deadline, or no answer from B within A's",
 }

@@ -84,10 +84,12 @@ class Runner:
                 raise RuntimeError(f"tracebreak {' '.join(args)} did not show the toggle within {SETTLE_S} s")
 
     def with_toggle(self, name: str, args: tuple[str, ...], effect: Callable[[str], bool]) -> str:
-        on = self.run("chaos", "on", name)
+        """The command's transcript with the toggle on (the page says it is on: a lab has turned it on
+        before, the other docs say so in their prose)."""
+        self.run("chaos", "on", name)
         try:
             self.until((*args, "--json"), effect)
-            return "\n".join([f"$ tracebreak chaos on {name}", on.stdout.strip(), self.shown(*args)])
+            return self.shown(*args)
         finally:
             self.run("chaos", "reset")
             self.until(("wire", "--json"), whole)  # off, and seen off, before the next example
