@@ -304,6 +304,7 @@ def test_a_caller_that_timed_out_waiting_says_why_itself():
              for s in healthy()]  # fmt: skip
     request, findings = verdict(Trace("main", spans))
     assert findings == {} and error_origin(request).span_id == "b"
+    assert error_origin(request).reason == "DEADLINE_EXCEEDED"  # not gRPC's "Locally aborted."
 
 
 def test_the_error_tag_written_as_text_counts_as_a_failure():

@@ -371,9 +371,10 @@ def error_origin(request: Request) -> ErrorOrigin | None:
         return None
     span = max(deepest, key=lambda s: s.start_us)  # the one furthest downstream, where it began
     exception = next((e for e in span.events if e.get("event") == "exception"), None)
-    reason = (
-        f"{exception.get('exception.type')}: {exception.get('exception.message')}"
-        if exception
-        else str(span.tags.get("otel.status_description", "status ERROR"))
-    )
+    description = span.tags.get("otel.status_description")
+    # grpc.aio's abort() unwinds with AbortError("Locally aborted."): the reason is in the status.
+    if exception and not (description and str(exception.get("exception.type")).endswith("AbortError")):
+        reason = f"{exception.get('exception.type')}: {exception.get('exception.message')}"
+    else:
+        reason = str(description or "status ERROR")
     return ErrorOrigin(span.service, span.operation, span.span_id, span.trace_id, reason)
