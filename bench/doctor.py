@@ -8,7 +8,6 @@ ids up to the number of requests asked for.
 """
 
 import argparse
-import gc
 import os
 import tempfile
 import time
@@ -16,18 +15,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.doctor_data import PHASES, capture, fill
+from bench.doctor_data import AGE_US, PHASES, capture, fill
 from bench.table import markdown
 from tracebreak.doctor import report
 from tracebreak.doctor.collect import SEARCH_LIMIT, collect, join, read_logs, traced
 from tracebreak.local.parts import trace_store
 from tracebreak.runtime.ports import Ports
+from tracebreak.store.doctor import no_cycle_collection
 from tracebreak.traces import Trace, TraceQuery
 
 TARGET = 5_000  # requests judged a second
 BEFORE = (2_168, 16.5)  # requests, seconds: `tracebreak doctor --since 30m` before this benchmark existed
 SETTLE_US = 6_000_000
-AGE_US = 60_000_000  # the newest copy's last span: settled
 FAST_RUNS = 3
 WARM_UP_RUNS = 3
 
@@ -98,11 +97,10 @@ def _measure(query_url: str) -> list[tuple[str, int, float]]:
             for _ in range(FAST_RUNS if path is in_store else 1):
                 # This process keeps every verdict for the comparison below: the collector would
                 # scan them on every decode, a cost of the benchmark's, not of the doctor's.
-                gc.disable()
-                started = time.perf_counter()
-                found = path(query, since_us, now_us)
-                times.append(time.perf_counter() - started)
-                gc.enable()
+                with no_cycle_collection():
+                    started = time.perf_counter()
+                    found = path(query, since_us, now_us)
+                    times.append(time.perf_counter() - started)
             results.append((name, found["totals"]["requests"], min(times)))
             del found["totals"]["took_seconds"]
             verdicts.append(found)

@@ -28,6 +28,7 @@ PHASES: tuple[tuple[str, float] | None, ...] = (
     ("sampler-not-parent-based", 0.3),
     ("downstream-timeout", 0.2),
 )
+AGE_US = 60_000_000  # how old the newest copy's last span is: settled
 RATE = 30  # requests a second while capturing: well within what the local stack holds
 # A trace id, a span id or a request id (Envoy's x-request-id is a UUID), in any stored text.
 ID = re.compile(

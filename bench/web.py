@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.doctor_data import capture, fill
+from bench.doctor_data import AGE_US, capture, fill
 from bench.table import markdown
 from tracebreak.chaos import flagfile
 from tracebreak.local.parts import trace_store
@@ -89,7 +89,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data:
         captured = capture(40, Path(data) / "capture")
-        held = fill(captured, args.spans // SPANS_PER_REQUEST, Path(data) / "traces.db", 60_000_000)
+        held = fill(captured, args.spans // SPANS_PER_REQUEST, Path(data) / "traces.db", AGE_US)
         rows = _measure(Path(data), args.loads)
     _report(held, rows)
 

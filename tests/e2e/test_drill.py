@@ -13,6 +13,7 @@ from tests.e2e.conftest import cli
 from tests.e2e.drill_trainee import diagnose, log_offsets
 from tests.e2e.wire_support import capture_refused
 from tracebreak.chaos.catalogue import CATALOGUE
+from tracebreak.demo import SERVICES
 from tracebreak.doctor import signatures
 
 pytestmark = pytest.mark.skipif(
@@ -75,7 +76,7 @@ def traces_since(stack, start_us: int) -> str:
     """What the query API gives a trainee about every service's traces since `start_us`."""
     found = [
         httpx.get(f"{stack.config.query_url}/api/traces", params={"service": s, "start": start_us}).text
-        for s in ("service-a", "service-b", "service-c")
+        for s in SERVICES
     ]
     assert any('"spanID"' in text for text in found), "no span stored during the drill"
     return "".join(found)

@@ -41,8 +41,7 @@ def add_parser(commands: argparse._SubParsersAction, flags_default: Path) -> Non
 
 
 def run(args: argparse.Namespace) -> int:
-    if state.silenced(args.drill_folder):
-        print(json.dumps({"silenced": state.SILENT}) if args.json else state.SILENT)
+    if state.said_silent(args.drill_folder, args.json):
         return 0
     sources = gather.Sources(
         edge_url=args.edge,

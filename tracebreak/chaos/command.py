@@ -34,21 +34,18 @@ def entry(t: Toggle, value: Any) -> dict[str, Any]:
     return {"name": t.name, **{fact: getattr(t, fact) for fact in facts}, **described}
 
 
-DRILL = "a drill is running here: the toggles stay hidden until `tracebreak drill reveal` or `drill stop`"
-
-
 def drill_running(args: argparse.Namespace) -> bool:
-    return (Path(args.flags).parent / flagfile.DRILL_STATE).exists()
+    return flagfile.drill_running(Path(args.flags))
 
 
 def refuse_during_drill(args: argparse.Namespace) -> None:
     if drill_running(args):
-        raise ValueError(f"{DRILL}; the drill's toggles are not to be changed by hand")
+        raise ValueError(f"{flagfile.DRILL_HIDDEN}; the drill's toggles are not to be changed by hand")
 
 
 def list_toggles(args: argparse.Namespace) -> int:
     if drill_running(args):
-        print(json.dumps({"drill": DRILL}) if args.json else DRILL)
+        print(json.dumps({"drill": flagfile.DRILL_HIDDEN}) if args.json else flagfile.DRILL_HIDDEN)
         return 0
     values = current(args.flags, args.envoy_admin)
     if args.json:

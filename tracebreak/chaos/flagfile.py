@@ -17,6 +17,8 @@ SCHEMA = "https://flagd.dev/schema/v0/flags.json"
 
 # A drill (tracebreak/drill) keeps its state beside the flag file: while it runs the toggles are hidden.
 DRILL_STATE = "drill.json"
+DRILL_HIDDEN = "a drill is running here: the toggles stay hidden until `tracebreak drill stop`"
+
 # Off while a drill runs: the services then keep quiet about which toggle hit a request (no
 # feature_flag event on the span, no log line); absent or on, they say it.
 ANNOUNCE_HITS = "announce-hits"
@@ -98,6 +100,10 @@ def set_toggle(path: Path, name: str, value: Any | None) -> dict[str, Any]:
     document["flags"][t.name] = _flag(t, value)
     write(path, document)
     return document
+
+
+def drill_running(flags: Path) -> bool:
+    return (flags.parent / DRILL_STATE).exists()
 
 
 def set_announce_hits(path: Path, on: bool) -> None:

@@ -140,8 +140,7 @@ def judge(query: TraceQuery, since_us: int, now_us: int, settle_us: int) -> dict
 
 
 def run(args: argparse.Namespace) -> int:
-    if state.silenced(args.drill_folder):
-        print(json.dumps({"silenced": state.SILENT}) if args.json else state.SILENT)
+    if state.said_silent(args.drill_folder, args.json):
         return 0
     fail_on = {name.strip() for name in (args.fail_on or "").split(",") if name.strip()}
     unknown = fail_on - set(sig.BY_NAME) - {"any"}

@@ -32,7 +32,7 @@ def current(args: argparse.Namespace) -> state.Drill:
 
 
 def start(args: argparse.Namespace) -> int:
-    if state.running(folder(args)):
+    if flagfile.drill_running(args.flags):
         raise ValueError("a drill is already running: `tracebreak drill stop` ends it")
     seed = args.seed if args.seed is not None else int(time.time()) % 100_000
     drawn = mix.draw(args.level, seed)

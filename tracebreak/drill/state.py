@@ -62,6 +62,14 @@ SILENT = (
 )
 
 
+def said_silent(folder: Path, as_json: bool) -> bool:
+    """Print the silence and say so where a drill keeps the verdicts quiet (the doctor, `audit`)."""
+    if not silenced(folder):
+        return False
+    print(json.dumps({"silenced": SILENT}) if as_json else SILENT)
+    return True
+
+
 def silenced(folder: Path) -> bool:
     """A drill runs here and its doctor hint is not spent: verdicts stay silent about signatures."""
     try:
@@ -69,10 +77,6 @@ def silenced(folder: Path) -> bool:
     except ValueError:
         return True  # a state file that cannot be read: keep quiet rather than give the answer away
     return drill is not None and not drill.doctor and drill.level > 1
-
-
-def running(folder: Path) -> bool:
-    return (folder / STATE).exists()
 
 
 def record(folder: Path, entry: dict[str, Any]) -> Path:

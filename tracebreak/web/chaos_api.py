@@ -10,9 +10,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tracebreak.chaos import command as chaos_command
+from tracebreak.chaos import flagfile
 from tracebreak.chaos.catalogue import CATALOGUE, toggle, where_line
 from tracebreak.chaos.envoy_runtime import EnvoyAdminError
-from tracebreak.drill import state
 from tracebreak.web.guard import refusal
 
 OPTIONS = ("rate", "ms", "service")
@@ -34,8 +34,8 @@ class ChaosPanel:
         return None if self.flags is None or self.envoy_admin is None else (self.flags, self.envoy_admin)
 
     def _drill(self) -> Response | None:
-        if self.flags is not None and state.running(self.flags.parent):
-            return _error(403, "a drill is running: the toggles stay hidden until `tracebreak drill stop`")
+        if self.flags is not None and flagfile.drill_running(self.flags):
+            return _error(403, flagfile.DRILL_HIDDEN)
         return None
 
     async def listing(self, request: Request) -> Response:

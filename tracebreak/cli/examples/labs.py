@@ -5,8 +5,9 @@ import json
 import re
 from functools import partial
 
+from tracebreak.chaos.catalogue import toggle
 from tracebreak.cli.examples.framework import Example, Runner, normalized
-from tracebreak.cli.examples.scenes import Effect, Scene, healthy, play
+from tracebreak.cli.examples.scenes import WHOLE_SPANS, Effect, Scene, healthy, play
 
 LABS = "docs/labs"
 REQUEST = "tracebreak request 42"
@@ -28,16 +29,6 @@ PAGES = {
 }
 TOUR = f"{LABS}/00-a-healthy-trace.md"
 SAMPLING = f"{LABS}/09-sampling.md"
-SIGNATURE = {
-    "orphan-background-task": "ghost-span",
-    "uninstrumented-client": "uninstrumented-client",
-    "strip-traceparent-at-lb": "context-dropped-in-transit",
-    "silent-exception-recovery": "hidden-error-origin",
-    "kafka-consumer-no-extract": "consumer-not-extracting",
-    "propagator-not-registered": "propagator-not-registered",
-    "sampler-not-parent-based": "sampler-not-parent-based",
-    "logs-without-trace-id": "logs-without-trace-id",
-}
 
 
 def lacks(service: str, runner: Runner, request: dict) -> bool:
@@ -45,7 +36,7 @@ def lacks(service: str, runner: Runner, request: dict) -> bool:
 
 
 def fewer_spans(runner: Runner, request: dict) -> bool:
-    return request.get("status") == 200 and 0 < request.get("spans", 0) < 14
+    return request.get("status") == 200 and 0 < request.get("spans", 0) < WHOLE_SPANS
 
 
 def failed(runner: Runner, request: dict) -> bool:
@@ -107,8 +98,12 @@ VERIFY_EFFECT: dict[str, Effect] = {
 VERIFY_AFTER = {"silent-exception-recovery": ("tracebreak chaos off downstream-timeout",)}
 
 
+def off(*names: str) -> tuple[str, ...]:
+    return tuple(f"tracebreak chaos off {name}" for name in names)
+
+
 def fixed(name: str) -> Scene:
-    steps = (f"tracebreak chaos off {name}", REQUEST, LOGS, CLEAN_DOCTOR, *VERIFY_AFTER.get(name, ()))
+    steps = (*off(name), REQUEST, LOGS, CLEAN_DOCTOR, *VERIFY_AFTER.get(name, ()))
     return Scene(f"{name}-verify", steps, VERIFY_EFFECT.get(name, healthy), True, given=chaos_on(name))
 
 
@@ -142,7 +137,7 @@ def shown_step(scene: Scene, n: int, runner: Runner) -> str:
 def lab_examples() -> tuple[Example, ...]:
     made = examples_of(TOUR_SCENE, TOUR)
     for name, page in PAGES.items():
-        made += examples_of(incident(name), page, (SIGNATURE[name],))
+        made += examples_of(incident(name), page, (str(toggle(name).signature),))
         made += examples_of(fixed(name), page)
     return tuple(made)
 

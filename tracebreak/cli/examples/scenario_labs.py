@@ -3,7 +3,6 @@ shows the incident, its log lines (and the other trace they name, where they nam
 then the breakers fixed, a fault left on where the fix makes it visible, and the doctor clean."""
 
 import re
-from collections.abc import Callable
 from functools import partial
 
 from tracebreak.chaos.scenarios import SCENARIOS
@@ -18,8 +17,10 @@ from tracebreak.cli.examples.labs import (
     fewer_spans,
     lacks,
     logs_correlated,
+    off,
 )
-from tracebreak.cli.examples.scenes import Effect, Scene, healthy
+from tracebreak.cli.examples.scenes import Effect, Scene, Shows, healthy
+from tracebreak.demo import SERVICES
 
 SCENARIO_PAGES = {
     "3am-incident": f"{LABS}/10-3am-incident.md",
@@ -29,9 +30,7 @@ SCENARIO_PAGES = {
     "dark-logs": f"{LABS}/14-dark-logs.md",
 }
 RESET = "tracebreak chaos reset"
-Shows = Callable[[str], bool] | None  # which request transcript to quote, where not every one shows it
 PIVOT = "tracebreak trace {other_trace_id}"  # the trace the log lines name besides the request's
-SERVICES = ("service-a", "service-b", "service-c")
 LOOKUP = "grep -h {trace_id} .tracebreak/logs/service-*.log"  # the log search by the trace's id
 B_SPAN = re.compile(r"^\s+service-b\s", re.MULTILINE)
 
@@ -47,10 +46,6 @@ def told(transcript: str) -> bool:
 
 def without_b(transcript: str) -> bool:
     return B_SPAN.search(transcript) is None
-
-
-def off(*names: str) -> tuple[str, ...]:
-    return tuple(f"tracebreak chaos off {name}" for name in names)
 
 
 def on(name: str) -> str:

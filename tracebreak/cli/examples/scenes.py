@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from tracebreak.cli.examples.framework import SETTLE_S, Runner, request_json
 
 Effect = Callable[[Runner, dict], bool]  # given `tracebreak request 42 --json`'s document
+Shows = Callable[[str], bool] | None  # which request transcript to quote, where not every one shows it
 REQUEST = re.compile(r"trace ([0-9a-f]{32})\s+request ([0-9a-f-]{36})")
 LOGGED_TRACE = re.compile(r'"trace_id":"([0-9a-f]{32})"')
 WHOLE_SPANS = 14
@@ -27,7 +28,7 @@ class Scene:
     steps: tuple[str, ...]
     effect: Effect = healthy  # what the stack shows once the scene's toggles act
     doctor_clean: bool = False  # wait until the doctor's window holds no broken request
-    shows: Callable[[str], bool] | None = None  # the request to quote, where not every one shows it
+    shows: Shows = None
     given: tuple[str, ...] = ()  # run first, unquoted: the stack as the lab has left it (the incident on)
 
     def key(self, n: int) -> str:
@@ -79,7 +80,7 @@ def no_broken(output: str) -> bool:
     return totals.get("requests", 0) > 0 and totals.get("broken") == 0
 
 
-def run_line(runner: Runner, line: str, shows: Callable[[str], bool] | None = None) -> str:
+def run_line(runner: Runner, line: str, shows: Shows = None) -> str:
     if not line.startswith("tracebreak "):
         return runner.shell(line)
     args = shlex.split(line)[1:]
