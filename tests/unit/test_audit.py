@@ -1,5 +1,6 @@
-"""The audit's judgement without a stack: the collector's tail sampling (item 6), and lint findings
-weighed against the chaos toggles (a breaker's WRONG branch counts only while it is on)."""
+"""The audit's judgement without a stack: the collector's tail sampling (item 6), lint findings
+weighed against the chaos toggles (a breaker's WRONG branch counts only while it is on), and each
+item judged on what its component received (a service handed nothing is blocked, not failed)."""
 
 import os
 import socket
@@ -9,10 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from tracebreak.audit import collector
+from services.service_a.client import RequestResult
+from tracebreak.audit import collector, command, items
 from tracebreak.audit.checklist import SAMPLING, TASKS, Result
+from tracebreak.audit.gather import Observed
 from tracebreak.audit.static import weigh
+from tracebreak.doctor.rules import Request
 from tracebreak.lint import Finding, LintResult
+from tracebreak.runtime.propagation import FIELDS_ATTRIBUTE
+from tracebreak.traces import Span, Trace
+from tracebreak.wire.hops import HOPS, Hop, RequestWire
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,3 +94,123 @@ def test_without_a_stack_it_says_so_and_exits_2():
     said = " ".join(result.stderr.split())
     assert result.returncode == 2 and f"cannot reach the edge at http://127.0.0.1:{port}" in said
     assert "Traceback" not in result.stderr
+
+
+# Each item judged on what its component received: synthetic requests, as a breaker leaves them.
+RID = "rid-1"
+FIELDS = "baggage,traceparent,tracestate"  # what a service's propagators handle, on its inbound span
+PROTOCOLS = {1: "HTTP/1.1", 2: "HTTP/1.1", 3: "gRPC", 4: "Kafka produce", 5: "Kafka fetch"}
+TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+
+
+def span(trace: str, span_id: str, parent: str | None, service: str, kind: str, **tags: str) -> Span:
+    return Span(trace, span_id, parent, service, span_id, kind, 0, 1, tags)  # named by its id
+
+
+def edge(trace: str = "main") -> list[Span]:
+    return [
+        span(trace, "client", None, "tracebreak-client", "internal"),
+        span(trace, "http", "client", "tracebreak-client", "client"),
+        span(trace, "ingress", "http", "envoy", "server"),
+        span(trace, "egress", "ingress", "envoy", "client"),
+    ]
+
+
+def a_to_c(a: str, b: str, c: str, b_fields: str = FIELDS, a_parent: str | None = "egress") -> list[Span]:
+    """A, B and C's spans, each service's in the trace it was handed (or started)."""
+    return [
+        span(a, "a", a_parent, "service-a", "server", **{FIELDS_ATTRIBUTE: FIELDS}),
+        span(a, "a-call", "a", "service-a", "client"),
+        span(b, "b", "a-call" if b == a else None, "service-b", "server", **{FIELDS_ATTRIBUTE: b_fields}),
+        span(b, "send", "b", "service-b", "producer"),
+        span(c, "enrichment.requests process", "send" if c == b else None, "service-c", "consumer",
+             **{FIELDS_ATTRIBUTE: FIELDS}),
+    ]  # fmt: skip
+
+
+def capture(*missing: int) -> RequestWire:
+    """The request's hops into A, B and C, without a traceparent on those numbered `missing`."""
+    hops = [
+        Hop(n, *HOPS[n], PROTOCOLS[n], RID, float(n), None if n in missing else TRACEPARENT, None, None,
+            trace_id=None if n in missing else "main")
+        for n in PROTOCOLS
+    ]  # fmt: skip
+    return RequestWire(RID, hops)
+
+
+def observed(spans: list[Span], wire: RequestWire | None, **lint: object) -> Observed:
+    traces = {}
+    for s in spans:
+        traces.setdefault(s.trace_id, []).append(s)
+    request = Request(RID, [Trace(trace_id, found) for trace_id, found in traces.items()])
+    return Observed(
+        RequestResult(200, "main", RID, None),
+        wire=wire,
+        request=request,
+        lint=LintResult(findings=list(lint.get("findings", [])), files=3) if lint else None,  # type: ignore[call-overload]
+        toggles=lint.get("toggles"),  # type: ignore[arg-type]
+        skipped={} if wire else {"wire": "no capture"},
+    )
+
+
+# propagator-not-registered: B extracts nothing from A and injects nothing into the record for C.
+NO_PROPAGATOR = [*edge(), *a_to_c("main", "b-own", "c-own", b_fields="")]
+
+
+def test_a_consumer_handed_no_traceparent_is_blocked_by_the_hop_that_carried_none():
+    seen = observed(NO_PROPAGATOR, capture(4, 5))
+    kafka = items.kafka(seen)
+    assert kafka.status == "BLOCKED" and kafka.blocked_by == [1] and kafka.boundaries == [], kafka
+    assert kafka.evidence == [
+        "service-c's 'enrichment.requests process' starts trace c-own: nothing arrived to extract: "
+        "broker -> service-c (Kafka fetch) carried no traceparent (see item 1)"
+    ]
+    assert kafka.as_dict()["status"] == "BLOCKED" and kafka.as_dict()["fix"] is None
+    # Item 1 names the break; item 2 fails the service that received context and kept none.
+    assert items.wire(seen).boundaries == ["service-b -> broker"]
+    roots = items.roots(seen)
+    assert roots.status == "FAIL" and roots.boundaries == ["service-b"] and roots.blocked_by == [1]
+
+
+def test_without_a_capture_the_senders_propagators_tell_that_it_sent_nothing():
+    propagator = Finding("TB601", "tracebreak/runtime/propagation.py", 38, 9, "no propagator", "fix")
+    seen = observed(NO_PROPAGATOR, None, findings=[propagator], toggles={"propagator-not-registered": True})
+    kafka = items.kafka(seen)
+    assert kafka.status == "BLOCKED" and kafka.blocked_by == [7]
+    assert (
+        "nothing arrived to extract: service-b's propagators inject no traceparent (see item 7)"
+        in (kafka.evidence[0])
+    )
+    propagators = items.propagators(seen)
+    # The traces' "every boundary" and the breaker's "all boundaries" are one place, named once.
+    assert propagators.status == "FAIL" and propagators.boundaries == ["service-b (every boundary)"]
+
+
+def test_a_callee_the_gateway_handed_nothing_is_no_root_of_its_own():
+    stripped = [*edge(), *a_to_c("a-own", "a-own", "a-own", a_parent=None)]
+    on_wire = observed(stripped, capture(2))
+    roots = items.roots(on_wire)
+    assert roots.status == "BLOCKED" and roots.blocked_by == [1] and roots.boundaries == []
+    assert "envoy -> service-a (HTTP/1.1) carried no traceparent (see item 1)" in roots.evidence[0]
+    # Without a capture: A's server span extracted with a propagator that reads traceparent, and got none.
+    in_traces = observed(stripped, None)
+    assert items.roots(in_traces).blocked_by == [1]
+    wire = items.wire(in_traces)
+    assert wire.status == "FAIL" and wire.boundaries == ["envoy -> service-a"]
+    assert wire.evidence[-1].startswith("no traceparent reached service-a: service-a's server span")
+
+
+def test_a_consumer_that_was_handed_the_context_and_dropped_it_fails():
+    received = span("main", "receive", "send", "service-c", "consumer")  # the instrumentation's span
+    dropped = [*edge(), *a_to_c("main", "main", "c-own"), received]
+    for wire in (capture(), None):
+        kafka = items.kafka(observed(dropped, wire))
+        assert kafka.status == "FAIL" and kafka.boundaries == ["service-b -> service-c (Kafka)"], wire
+        assert items.roots(observed(dropped, wire)).boundaries == ["service-c"]
+
+
+def test_the_text_says_what_blocks_an_item(capsys):
+    command.draw([items.kafka(observed(NO_PROPAGATOR, capture(4, 5)))], RID)
+    said = capsys.readouterr().out
+    assert "BLOCKED 4. Kafka consumers" in said and "blocked by: item 1" in said and "fix:" not in said
+    assert said.splitlines()[-1] == "0 pass, 0 fail, 1 blocked, 0 skip"

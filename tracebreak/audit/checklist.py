@@ -3,7 +3,9 @@
 from dataclasses import dataclass, field
 from typing import Literal
 
-Status = Literal["PASS", "FAIL", "SKIP"]
+# BLOCKED: what the item looks at broke only because an earlier break left it nothing to judge (a
+# consumer that received no traceparent has nothing to extract): the item that names that break fails.
+Status = Literal["PASS", "FAIL", "BLOCKED", "SKIP"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,23 @@ class Result:
     status: Status
     evidence: list[str] = field(default_factory=list)
     boundaries: list[str] = field(default_factory=list)  # where it fails: "service-a -> service-b"
+    blocked_by: list[int] = field(default_factory=list)  # the items that name what it could not judge
+
+    def fail(self, evidence: str, boundary: str) -> None:
+        """Fail the item at `boundary`, named once: "service-b (every boundary)" and the toggle's
+        "service-b (all boundaries)" are one place."""
+        self.status = "FAIL"
+        self.evidence.append(evidence)
+        if all(_place(boundary) != _place(named) for named in self.boundaries):
+            self.boundaries.append(boundary)
+
+    def block(self, evidence: str, by: int) -> None:
+        """What was seen is the consequence of the break item `by` names: no FAIL of this item's own."""
+        if self.status != "FAIL":
+            self.status = "BLOCKED"
+        self.evidence.append(evidence)
+        if by not in self.blocked_by:
+            self.blocked_by.append(by)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -29,8 +48,14 @@ class Result:
             "status": self.status,
             "evidence": self.evidence,
             "boundaries": self.boundaries,
+            "blocked_by": self.blocked_by,
             "fix": self.item.fix if self.status == "FAIL" else None,
         }
+
+
+def _place(boundary: str) -> str:
+    """A boundary without its qualifier: "service-a -> service-b (gRPC)" is at "service-a -> service-b"."""
+    return boundary.split(" (")[0]
 
 
 WIRE = Item(

@@ -6,7 +6,6 @@ from typing import Any
 import yaml
 
 from tracebreak.audit.checklist import Result
-from tracebreak.audit.static import fail
 
 # The article's three: every error trace, every slow trace, a share of the rest.
 POLICIES = {"status_code": "errors", "latency": "slow traces", "probabilistic": "a share of the rest"}
@@ -23,13 +22,12 @@ def judge(result: Result, path: Path | None) -> Result:
     try:
         config = yaml.safe_load(path.read_text())
     except (OSError, yaml.YAMLError) as error:
-        fail(result, f"cannot read {path} as YAML: {error}", "the collector")
+        result.fail(f"cannot read {path} as YAML: {error}", "the collector")
         return result
     processors = _traces_processors(config if isinstance(config, dict) else {})
     tail = [name for name in processors if name.split("/")[0] == "tail_sampling"]
     if not tail:
-        fail(
-            result,
+        result.fail(
             f"the traces pipeline in {path} has no tail_sampling processor: {processors}",
             "the collector",
         )
@@ -38,7 +36,7 @@ def judge(result: Result, path: Path | None) -> Result:
     kinds = {policy.get("type") for policy in settings.get("policies") or [] if isinstance(policy, dict)}
     lacking = [f"{kind} ({why})" for kind, why in POLICIES.items() if kind not in kinds]
     if lacking:
-        fail(result, f"{tail[0]} keeps no policy for {', '.join(lacking)}", "the collector")
+        result.fail(f"{tail[0]} keeps no policy for {', '.join(lacking)}", "the collector")
     else:
         wait = settings.get("decision_wait", "30s (the default)")
         result.evidence.append(

@@ -1,4 +1,4 @@
-"""`tracebreak audit`: the eight checklist items, PASS / FAIL / SKIP with evidence and the fix."""
+"""`tracebreak audit`: the eight checklist items, PASS / FAIL / BLOCKED / SKIP with evidence and the fix."""
 
 import argparse
 import json
@@ -10,7 +10,7 @@ from tracebreak.audit.checklist import Result
 from tracebreak.drill import state
 from tracebreak.wire.command import add_stack_arguments, layout
 
-COLOURS = {"PASS": "green", "FAIL": "red", "SKIP": "yellow"}
+COLOURS = {"PASS": "green", "FAIL": "red", "BLOCKED": "cyan", "SKIP": "yellow"}
 
 
 def add_parser(commands: argparse._SubParsersAction, flags_default: Path) -> None:
@@ -78,5 +78,8 @@ def draw(results: list[Result], request_id: str | None) -> None:
         if result.status == "FAIL":
             out.print(f"      [bold]boundary:[/] {'; '.join(result.boundaries)}", highlight=False)
             out.print(f"      [bold]fix:[/] {result.item.fix}", highlight=False)
+        if result.status == "BLOCKED":
+            blockers = ", ".join(f"item {number}" for number in result.blocked_by)
+            out.print(f"      [bold]blocked by:[/] {blockers}", highlight=False)
     counts = {status: sum(r.status == status for r in results) for status in COLOURS}
     out.print(", ".join(f"{n} {status.lower()}" for status, n in counts.items()))

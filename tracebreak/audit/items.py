@@ -4,11 +4,11 @@ from collections.abc import Callable
 
 from tracebreak.audit import checklist as c
 from tracebreak.audit import collector, logs
+from tracebreak.audit.arrivals import INBOUND, arrival, nothing_arrived, propagated
 from tracebreak.audit.gather import Observed
-from tracebreak.audit.static import fail, weigh
+from tracebreak.audit.static import weigh
 from tracebreak.demo import CLIENT_SERVICE, SERVICES
 from tracebreak.doctor.rules import Request
-from tracebreak.runtime.propagation import FIELDS_ATTRIBUTE
 from tracebreak.traces import Span, Trace
 from tracebreak.wire.hops import MALFORMED
 
@@ -28,17 +28,28 @@ def _new(item: c.Item, observed: Observed, *needs: str) -> c.Result:
 def wire(observed: Observed) -> c.Result:
     result = _new(c.WIRE, observed, "wire", "lint")
     if observed.wire is not None:
-        sent = [hop for hop in observed.wire.hops if hop.source != "broker"]  # a fetch repeats its produce
+        # A fetch repeats its produce: it counts only where the produce was not captured.
+        seen = {hop.order for hop in observed.wire.hops}
+        sent = [hop for hop in observed.wire.hops if hop.source != "broker" or hop.order - 1 not in seen]
         for hop in sent:
             if hop.traceparent is None or hop.verdict == MALFORMED:
                 name = f"{hop.source} -> {hop.target}"
-                fail(result, f"no traceparent on {name} ({hop.protocol}), request {hop.request_id}", name)
+                result.fail(f"no traceparent on {name} ({hop.protocol}), request {hop.request_id}", name)
         if result.status == "PASS":
             result.evidence.append(
                 f"{len(sent)} calls of request {observed.wire.request_id}: each carries a traceparent"
             )
+    _lost_in_the_traces(result, observed)
     weigh(result, observed.lint, {"gateway", "grpc", "http"}, observed.toggles)
     return result
+
+
+def _lost_in_the_traces(result: c.Result, observed: Observed) -> None:
+    """The calls the capture did not show, where the traces show that nothing reached the callee."""
+    for service, inbound in INBOUND.items():
+        got = arrival(observed, service)
+        if got.carried is False and got.cause == c.WIRE.number and not got.on_wire:
+            result.fail(f"no traceparent reached {service}: {got.why}", inbound.boundary)
 
 
 def roots(observed: Observed) -> c.Result:
@@ -48,10 +59,9 @@ def roots(observed: Observed) -> c.Result:
         return _no_traces(result, observed)
     for trace in request.traces:
         for top in trace.tops:
-            if top.service in SERVICES:
-                fail(
-                    result, f"{top.service} starts trace {trace.trace_id} with '{top.operation}'", top.service
-                )
+            said = f"{top.service} starts trace {trace.trace_id} with '{top.operation}'"
+            if top.service in SERVICES and not nothing_arrived(result, observed, top, said):
+                result.fail(said, top.service)
     if result.status == "PASS":
         result.evidence.append(f"request {request.request_id}: its traces start at {_starts(request.traces)}")
     return result
@@ -63,7 +73,7 @@ def _starts(traces: list[Trace]) -> str:
 
 def _no_traces(result: c.Result, observed: Observed) -> c.Result:
     if "traces" not in observed.skipped:
-        fail(result, f"request {observed.sent.request_id} did not reach the backend", "every service")
+        result.fail(f"request {observed.sent.request_id} did not reach the backend", "every service")
     return result
 
 
@@ -84,21 +94,17 @@ def kafka(observed: Observed) -> c.Result:
                 and span.kind == "consumer"
                 and span.operation.endswith(" process")
             ):
-                _consumed(result, span, produced)
+                _consumed(result, observed, span, produced)
     weigh(result, observed.lint, {"kafka"}, observed.toggles)
     return result
 
 
-def _consumed(result: c.Result, span: Span, produced: set[str]) -> None:
+def _consumed(result: c.Result, observed: Observed, span: Span, produced: set[str]) -> None:
+    said = f"service-c's '{span.operation}' starts trace {span.trace_id}"
     if span.trace_id in produced:
         result.evidence.append(f"service-c's '{span.operation}' continues service-b's trace {span.trace_id}")
-    else:
-        boundary = "service-b -> service-c (Kafka)"
-        fail(
-            result,
-            f"service-c's '{span.operation}' starts trace {span.trace_id}; service-b sent {sorted(produced)}",
-            boundary,
-        )
+    elif not nothing_arrived(result, observed, span, said):
+        result.fail(f"{said}; service-b sent {sorted(produced)}", "service-b -> service-c (Kafka)")
 
 
 def log_lines(observed: Observed) -> c.Result:
@@ -110,16 +116,15 @@ def log_lines(observed: Observed) -> c.Result:
         for service, lines in sorted(by_service.items()):
             dark = [line for line in lines if logs.empty(line["trace_id"])]
             if dark:
-                fail(
-                    result,
+                result.fail(
                     f"{service}: {len(dark)} of {_lines(len(lines))} without a trace_id",
                     f"{service}'s logs",
                 )
             else:
                 result.evidence.append(f"{service}: {_lines(len(lines))}, each with a trace_id")
         if not by_service:
-            fail(
-                result, f"no log line of request {observed.sent.request_id} was found", "every service's logs"
+            result.fail(
+                f"no log line of request {observed.sent.request_id} was found", "every service's logs"
             )
     weigh(result, observed.lint, {"logging"}, observed.toggles)
     return result
@@ -135,19 +140,13 @@ def sampling(observed: Observed) -> c.Result:
 
 def propagators(observed: Observed) -> c.Result:
     result = _new(c.PROPAGATORS, observed, "traces", "lint")
-    reported: dict[str, set[str]] = {}
-    for span in observed.request.spans if observed.request else []:
-        if FIELDS_ATTRIBUTE in span.tags:
-            reported.setdefault(span.service, set()).update(
-                filter(None, str(span.tags[FIELDS_ATTRIBUTE]).split(","))
-            )
+    reported = propagated(observed.request.spans if observed.request else [])
     for service, fields in sorted(reported.items()):
         if fields >= NEEDED_FIELDS:
             result.evidence.append(f"{service} propagates {', '.join(sorted(fields))}")
         else:
             lacking = ", ".join(sorted(NEEDED_FIELDS - fields))
-            fail(
-                result,
+            result.fail(
                 f"{service}'s propagators handle no {lacking}: it injects and extracts nothing of it",
                 f"{service} (every boundary)",
             )
@@ -176,19 +175,21 @@ def _one_trace(result: c.Result, request: Request) -> None:
         return
     if len(request.traces) > 1:
         ids = ", ".join(t.trace_id for t in request.traces)
-        fail(
-            result,
+        result.fail(
             f"request {request.request_id} is {len(request.traces)} traces: {ids}",
             _first_gap(missing) or "every service",
         )
     if missing:
-        fail(result, f"trace {request.main.trace_id} lacks {', '.join(missing)}", _first_gap(missing) or "")
+        result.fail(f"trace {request.main.trace_id} lacks {', '.join(missing)}", _first_gap(missing) or "")
 
 
 def _first_gap(missing: list[str]) -> str | None:
-    """Where the chain leaves the main trace: the last service in it -> the first one not."""
+    """Where the chain leaves the main trace: the last service in it -> the first one not (the
+    client alone, where its own spans are what is missing)."""
     first = next((CHAIN.index(s) for s in missing), None)
-    return f"{CHAIN[first - 1]} -> {CHAIN[first]}" if first else None
+    if first is None:
+        return None
+    return f"{CHAIN[first - 1]} -> {CHAIN[first]}" if first else CHAIN[0]
 
 
 CHECKS: tuple[Callable[[Observed], c.Result], ...] = (

@@ -24,13 +24,13 @@ def weigh(
         where = f"{finding.path}:{finding.line} {finding.rule}"
         toggle = gate(finding)
         if toggle is None:
-            fail(result, f"{where}: {finding.message}", finding.path)
+            result.fail(f"{where}: {finding.message}", finding.path)
             continue
         value = (toggles or {}).get(toggle.name)
         if value is None:
             result.evidence.append(f"{where}: the WRONG branch of {toggle.name}, whose state is unknown")
         elif value != toggle.setting.off:
-            fail(result, f"{where}: the WRONG branch of {toggle.name}, which is on: it runs", toggle.boundary)
+            result.fail(f"{where}: the WRONG branch of {toggle.name}, which is on: it runs", toggle.boundary)
         else:
             result.evidence.append(
                 f"{where}: the WRONG branch of {toggle.name}, off (deliberate, not running)"
@@ -38,10 +38,3 @@ def weigh(
     if not found:
         names = ", ".join(sorted(families))
         result.evidence.append(f"lint ({names}): nothing found in {lint.files} files")
-
-
-def fail(result: Result, evidence: str, boundary: str) -> None:
-    result.status = "FAIL"
-    result.evidence.append(evidence)
-    if boundary not in result.boundaries:
-        result.boundaries.append(boundary)
