@@ -1,8 +1,9 @@
 """`tracebreak audit` on the real local stack: seven items pass and item 6 is skipped when it is
 healthy; with each breaker on at rate 1, the item the article would catch it with fails and names
-the boundary."""
+the boundary, and a service that was handed nothing to extract is blocked by that item, not failed."""
 
 import json
+from collections.abc import Callable
 
 import pytest
 
@@ -22,7 +23,10 @@ CAUGHT_BY = {
 }
 
 
-def audit(stack) -> tuple[int, dict[int, dict]]:
+Audit = tuple[int, dict[int, dict]]
+
+
+def audit(stack) -> Audit:
     config = stack.config
     args = ["audit", "--json", "--flags", str(config.flags_file), "--envoy-admin", config.edge_admin_url]
     result = cli(config, *args, *stack.config.port_flags(), timeout_s=120)
@@ -45,20 +49,67 @@ def test_a_healthy_stack_passes_seven_items_and_skips_the_collector(stack):
     assert any("off (deliberate, not running)" in line for line in items[3]["evidence"])
 
 
+@pytest.fixture(scope="module")
+def audited(stack, client_telemetry) -> Callable[[str], Audit]:
+    """The audit with a breaker on at rate 1, run once per breaker for every test that reads it."""
+    runs: dict[str, Audit] = {}
+
+    def with_breaker(breaker: str) -> Audit:
+        if breaker in runs:
+            return runs[breaker]
+        if breaker == "silent-exception-recovery":  # it acts only when the database times out
+            set_toggle(stack, breaker, 1.0)
+            try:
+                runs[breaker] = audit(stack)
+            finally:
+                set_toggle(stack, breaker, None)
+        else:
+            with toggled(stack, client_telemetry, breaker):
+                runs[breaker] = audit(stack)
+        return runs[breaker]
+
+    return with_breaker
+
+
 @pytest.mark.parametrize("breaker", list(CAUGHT_BY))
-def test_each_breaker_fails_the_item_that_catches_it(stack, client_telemetry, breaker):
+def test_each_breaker_fails_the_item_that_catches_it(audited, breaker):
     number, boundary = CAUGHT_BY[breaker]
-    if breaker == "silent-exception-recovery":  # it acts only when the database times out
-        set_toggle(stack, breaker, 1.0)
-        try:
-            code, items = audit(stack)
-        finally:
-            set_toggle(stack, breaker, None)
-    else:
-        with toggled(stack, client_telemetry, breaker):
-            code, items = audit(stack)
+    code, items = audited(breaker)
     assert code == 1
     item = items[number]
     assert item["status"] == "FAIL", item
     assert boundary in item["boundaries"], item
     assert item["fix"]
+
+
+def test_a_consumer_handed_no_traceparent_is_blocked_not_failed(audited):
+    """B registers no propagator: the record reaches C without a traceparent, so C had nothing to
+    extract. Item 4 is blocked by item 1, which fails B's produce; item 2 fails B's root, not C's."""
+    _, items = audited("propagator-not-registered")
+    kafka = items[4]
+    assert kafka["status"] == "BLOCKED" and kafka["blocked_by"] == [1], kafka
+    assert kafka["boundaries"] == [] and kafka["fix"] is None
+    assert any(
+        "nothing arrived to extract: broker -> service-c (Kafka fetch) carried no traceparent (see item 1)"
+        in line
+        for line in kafka["evidence"]
+    ), kafka
+    assert items[1]["status"] == "FAIL" and items[1]["boundaries"] == ["service-b -> broker"], items[1]
+    assert items[2]["status"] == "FAIL" and items[2]["boundaries"] == ["service-b"], items[2]
+    assert items[7]["boundaries"] == ["service-b (every boundary)"]  # once, not once per source
+
+
+@pytest.mark.parametrize(
+    ("breaker", "callee"), [("strip-traceparent-at-lb", "service-a"), ("uninstrumented-client", "service-b")]
+)
+def test_a_callee_handed_no_traceparent_is_no_root_of_its_own(audited, breaker, callee):
+    """Envoy strips A's header, or A's client injects none into B's: item 1 fails that hop alone,
+    and the callee's new trace blocks item 2 instead of failing it."""
+    _, items = audited(breaker)
+    assert items[1]["boundaries"] == [CAUGHT_BY[breaker][1]], items[1]
+    roots = items[2]
+    assert roots["status"] == "BLOCKED" and roots["blocked_by"] == [1], roots
+    assert any(
+        line.startswith(f"{callee} starts trace") and "(see item 1)" in line for line in roots["evidence"]
+    )
+    assert items[4]["status"] == "PASS", items[4]

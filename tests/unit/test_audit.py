@@ -138,17 +138,18 @@ def capture(*missing: int) -> RequestWire:
     return RequestWire(RID, hops)
 
 
-def observed(spans: list[Span], wire: RequestWire | None, **lint: object) -> Observed:
-    traces = {}
+def observed(
+    spans: list[Span], wire: RequestWire | None, findings: list[Finding] | None = None, toggles=None
+) -> Observed:
+    traces: dict[str, list[Span]] = {}
     for s in spans:
         traces.setdefault(s.trace_id, []).append(s)
-    request = Request(RID, [Trace(trace_id, found) for trace_id, found in traces.items()])
     return Observed(
         RequestResult(200, "main", RID, None),
         wire=wire,
-        request=request,
-        lint=LintResult(findings=list(lint.get("findings", [])), files=3) if lint else None,  # type: ignore[call-overload]
-        toggles=lint.get("toggles"),  # type: ignore[arg-type]
+        request=Request(RID, [Trace(trace_id, found) for trace_id, found in traces.items()]),
+        lint=LintResult(findings=findings, files=3) if findings else None,
+        toggles=toggles,
         skipped={} if wire else {"wire": "no capture"},
     )
 
@@ -174,7 +175,7 @@ def test_a_consumer_handed_no_traceparent_is_blocked_by_the_hop_that_carried_non
 
 def test_without_a_capture_the_senders_propagators_tell_that_it_sent_nothing():
     propagator = Finding("TB601", "tracebreak/runtime/propagation.py", 38, 9, "no propagator", "fix")
-    seen = observed(NO_PROPAGATOR, None, findings=[propagator], toggles={"propagator-not-registered": True})
+    seen = observed(NO_PROPAGATOR, None, [propagator], {"propagator-not-registered": True})
     kafka = items.kafka(seen)
     assert kafka.status == "BLOCKED" and kafka.blocked_by == [7]
     assert (
