@@ -9,28 +9,17 @@ from tests.e2e.wire_support import capture_refused
 from tracebreak.cli.examples import EXAMPLES, ROOT, Runner, block
 from tracebreak.markers import part
 
-NEEDS_TSHARK = {
-    "wire",
-    "audit",
-    "wire-consumer-no-extract",
-    "wire-stripped",
-    "wire-uninstrumented-client",
-    "audit-uninstrumented-client",
-}
-
 
 @pytest.fixture(scope="module")
 def runner(stack):
     """One runner for the module: a lab's transcript is played once, its blocks compared one by one."""
-    return Runner(stack.config)
+    return Runner(stack.config, refused=capture_refused())
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
 def test_the_quoted_output_is_what_the_command_prints_now(runner, example):
-    if example.name in NEEDS_TSHARK and capture_refused():
+    if "tshark" in example.needs and capture_refused():
         pytest.skip(f"{capture_refused()}")
-    if example.name == "grep-grpc" and shutil.which("tcpdump") is None:
-        pytest.skip("tcpdump is not installed (Debian: apt-get install -y tcpdump)")
     if missing := [tool for tool in example.needs if shutil.which(tool) is None]:
         pytest.skip(f"{', '.join(missing)} not installed (Debian: apt-get install -y {' '.join(missing)})")
     now = example.comparable(block(example.make(runner)))

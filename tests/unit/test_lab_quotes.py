@@ -2,8 +2,6 @@
 branches, from its `chaos: NAME` marker, the collector's tail-sampling settings and each scenario's
 toggles; and each incident's quoted doctor names the signatures its lab is about."""
 
-from functools import partial
-
 import pytest
 
 from tracebreak.chaos.catalogue import CATALOGUE, where_line
@@ -27,9 +25,7 @@ def test_every_breaker_is_quoted_with_both_branches_and_its_line(toggle):
 
 
 # The doctor blocks of the labs' incidents, with the signatures each lab is about.
-DOCTORS = [
-    (e, e.comparable.args[0]) for e in EXAMPLES if isinstance(e.comparable, partial) and e.comparable.args[0]
-]
+DOCTORS = [(e, e.about) for e in EXAMPLES if e.about]
 
 
 @pytest.mark.parametrize(("example", "names"), DOCTORS, ids=[e.name for e, _ in DOCTORS])

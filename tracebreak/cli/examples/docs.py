@@ -9,10 +9,9 @@ from tracebreak.lint import docs as lint_docs
 from tracebreak.runtime.ports import Ports
 
 LABS = "docs/labs"
+TSHARK = ("tshark",)  # the wire's capture, which the audit also reads
 TOUR = f"{LABS}/00-a-healthy-trace.md"
 UNINSTRUMENTED = f"{LABS}/02-uninstrumented-client.md"
-STRIPPED = f"{LABS}/03-strip-traceparent-at-lb.md"
-NO_EXTRACT = f"{LABS}/05-kafka-consumer-no-extract.md"
 
 
 def wire(runner: Runner) -> str:
@@ -25,10 +24,6 @@ def wire_consumer_no_extract(runner: Runner) -> str:
 
 def wire_stripped(runner: Runner) -> str:
     return runner.with_toggle("strip-traceparent-at-lb", ("wire",), broken)
-
-
-def wire_uninstrumented(runner: Runner) -> str:
-    return runner.with_toggle("uninstrumented-client", ("wire",), broken)
 
 
 def audit(runner: Runner) -> str:
@@ -71,11 +66,12 @@ def grepped(output: str) -> str:
 
 DOCS = (
     Example("lint", ("README.md",), lint),
-    Example("wire", ("README.md", "docs/wire.md", TOUR), wire),
-    Example("audit", ("README.md", "docs/audit.md", TOUR), audit),
-    Example("grep-grpc", ("docs/wire.md",), grep_grpc, grepped),
-    Example("wire-consumer-no-extract", ("docs/wire.md", NO_EXTRACT), wire_consumer_no_extract),
-    Example("wire-stripped", ("docs/wire.md", STRIPPED), wire_stripped),
-    Example("wire-uninstrumented-client", (UNINSTRUMENTED,), wire_uninstrumented),
-    Example("audit-uninstrumented-client", ("docs/audit.md", UNINSTRUMENTED), audit_uninstrumented),
+    Example("wire", ("README.md", "docs/wire.md", TOUR), wire, needs=TSHARK),
+    Example("audit", ("README.md", "docs/audit.md", TOUR), audit, needs=TSHARK),
+    Example("grep-grpc", ("docs/wire.md",), grep_grpc, grepped, ("tcpdump",)),
+    Example("wire-consumer-no-extract", ("docs/wire.md",), wire_consumer_no_extract, needs=TSHARK),
+    Example("wire-stripped", ("docs/wire.md",), wire_stripped, needs=TSHARK),
+    Example(
+        "audit-uninstrumented-client", ("docs/audit.md", UNINSTRUMENTED), audit_uninstrumented, needs=TSHARK
+    ),
 )

@@ -45,8 +45,9 @@ def normalized(text: str) -> str:
 class Runner:
     """`tracebreak` as a reader types it, run against one stack (its ports added where needed)."""
 
-    def __init__(self, config: StackConfig) -> None:
+    def __init__(self, config: StackConfig, refused: str | None = None) -> None:
         self.config = config
+        self.refused = refused  # why `tracebreak wire` cannot capture here, if it cannot
         self.scenes: dict[str, dict[str, str]] = {}  # a lab's transcripts, made once per runner
         self.env = {
             **os.environ,
@@ -122,6 +123,7 @@ class Example:
     make: Callable[[Runner], str]
     comparable: Callable[[str], str] = normalized
     needs: tuple[str, ...] = ()  # programs besides tracebreak it runs
+    about: tuple[str, ...] = ()  # the signatures a lab's doctor block must name
 
     @property
     def markers(self) -> tuple[str, str]:

@@ -7,7 +7,7 @@ from functools import partial
 
 from tracebreak.chaos.catalogue import toggle
 from tracebreak.cli.examples.framework import Example, Runner, normalized
-from tracebreak.cli.examples.scenes import WHOLE_SPANS, Effect, Scene, healthy, play
+from tracebreak.cli.examples.scenes import WHOLE_SPANS, WIRE, Effect, Scene, Shows, healthy, play
 
 LABS = "docs/labs"
 REQUEST = "tracebreak request 42"
@@ -80,8 +80,18 @@ def chaos_on(name: str) -> tuple[str, ...]:
     return CHAOS_ON.get(name, (f"tracebreak chaos on {name}",))
 
 
+def unsampled(wire: str) -> bool:
+    """A capture in which a service decided not to sample: flags 00 downstream of it."""
+    return " 00 " in wire
+
+
+# Which capture a lab quotes, where not every request shows its break on the wire.
+WIRE_SHOWS: dict[str, Shows] = {"sampler-not-parent-based": unsampled}
+
+
 def incident(name: str) -> Scene:
-    return Scene(f"{name}-incident", (*chaos_on(name), REQUEST, LOGS, DOCTOR), EFFECT[name])
+    steps = (*chaos_on(name), WIRE, REQUEST, LOGS, DOCTOR)
+    return Scene(f"{name}-incident", steps, EFFECT[name], wire_shows=WIRE_SHOWS.get(name))
 
 
 def origin_shown(runner: Runner, request: dict) -> bool:
@@ -111,22 +121,33 @@ TOUR_SCENE = Scene("tour", (REQUEST, LOGS, CLEAN_DOCTOR), healthy, True)
 TOTALS = re.compile(r"^<n> requests since")
 
 
-def doctor_view(signatures: tuple[str, ...], output: str) -> str:
-    """What must not drift in the doctor's answer: the totals' shape and the lab's signatures' lines
-    (other requests in the window, and their number, vary)."""
+SIGNATURE_LINE = re.compile(r"^ [a-z][a-z-]+: <n> requests? ")
+
+
+def doctor_view(output: str) -> str:
+    """What must not drift in the doctor's answer: the totals' shape and the line of every signature
+    it names (a request left over from another lab adds one); how many requests it judged varies."""
     text = re.sub(r"\b\d+(\.\d+)?%?(?=[ ,)])", "<n>", normalized(output)).replace("<ms>", "<n>")
     lines = text.splitlines()
     keep = [lines[0]] + [line for line in lines if TOTALS.match(line)]
-    keep += sorted(line for line in lines if line.startswith(tuple(f" {s}: " for s in signatures)))
-    return "\n".join(keep)
+    return "\n".join(keep + sorted(line for line in lines if SIGNATURE_LINE.match(line)))
 
 
 def examples_of(scene: Scene, page: str, signatures: tuple[str, ...] = ()) -> list[Example]:
     made = []
     for n, step in enumerate(scene.steps):
-        comparable = partial(doctor_view, signatures) if step.startswith("tracebreak doctor") else normalized
-        needs = ("jq",) if "| jq" in step else ()
-        made.append(Example(scene.key(n), (page,), partial(shown_step, scene, n), comparable, needs))
+        doctor = step.startswith("tracebreak doctor")
+        needs = ("jq",) if "| jq" in step else ("tshark",) if step == WIRE else ()
+        made.append(
+            Example(
+                scene.key(n),
+                (page,),
+                partial(shown_step, scene, n),
+                doctor_view if doctor else normalized,
+                needs,
+                signatures if doctor else (),
+            )
+        )
     return made
 
 

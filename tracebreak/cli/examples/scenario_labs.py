@@ -18,8 +18,9 @@ from tracebreak.cli.examples.labs import (
     lacks,
     logs_correlated,
     off,
+    unsampled,
 )
-from tracebreak.cli.examples.scenes import Effect, Scene, Shows, healthy
+from tracebreak.cli.examples.scenes import WIRE, Effect, Scene, Shows, healthy
 from tracebreak.demo import SERVICES
 
 SCENARIO_PAGES = {
@@ -53,7 +54,8 @@ def on(name: str) -> str:
 
 
 def incident(name: str, steps: tuple[str, ...], effect: Effect, shows: Shows = None) -> Scene:
-    return Scene(name, (on(name), *steps), effect, shows=shows)
+    """The scenario on, the capture of one request (its first step, as the article's), then `steps`."""
+    return Scene(name, (on(name), WIRE, *steps), effect, shows=shows, wire_shows=WIRE_SHOWS.get(name))
 
 
 def verify(name: str, steps: tuple[str, ...], effect: Effect = healthy, shows: Shows = None) -> Scene:
@@ -61,6 +63,7 @@ def verify(name: str, steps: tuple[str, ...], effect: Effect = healthy, shows: S
     return Scene(f"{name}-verify", steps, effect, True, shows, given=(on(name),))
 
 
+WIRE_SHOWS: dict[str, Shows] = {"sampling-holes": unsampled}
 # Per scenario: the incident and its verification, as the lab shows them.
 SCENES: dict[str, tuple[Scene, Scene]] = {
     "3am-incident": (
@@ -77,11 +80,11 @@ SCENES: dict[str, tuple[Scene, Scene]] = {
     ),
     "gateway-allowlist": (
         incident("gateway-allowlist", (REQUEST, LOGS, PIVOT, DOCTOR), partial(lacks, "service-a")),
-        verify("gateway-allowlist", (*off("strip-traceparent-at-lb"), REQUEST, CLEAN_DOCTOR)),
+        verify("gateway-allowlist", (*off("strip-traceparent-at-lb"), REQUEST, CLEAN_DOCTOR, RESET)),
     ),
     "sampling-holes": (
         incident("sampling-holes", (REQUEST, LOGS, DOCTOR), partial(lacks, "service-b"), without_b),
-        verify("sampling-holes", (*off("sampler-not-parent-based"), REQUEST, CLEAN_DOCTOR)),
+        verify("sampling-holes", (*off("sampler-not-parent-based"), REQUEST, CLEAN_DOCTOR, RESET)),
     ),
     "dark-logs": (
         incident(
@@ -89,7 +92,7 @@ SCENES: dict[str, tuple[Scene, Scene]] = {
         ),
         verify(
             "dark-logs",
-            (*off("logs-without-trace-id"), REQUEST, LOGS, CLEAN_DOCTOR, *off("auth-error-rate")),
+            (*off("logs-without-trace-id"), REQUEST, LOGS, CLEAN_DOCTOR, RESET),
             partial(logs_correlated, SERVICES, True),
             failing,
         ),

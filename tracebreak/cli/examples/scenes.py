@@ -12,6 +12,8 @@ from tracebreak.cli.examples.framework import SETTLE_S, Runner, request_json
 Effect = Callable[[Runner, dict], bool]  # given `tracebreak request 42 --json`'s document
 Shows = Callable[[str], bool] | None  # which request transcript to quote, where not every one shows it
 REQUEST = re.compile(r"trace ([0-9a-f]{32})\s+request ([0-9a-f-]{36})")
+WIRE = "tracebreak wire"
+UNSEEN = "not seen on the wire"
 LOGGED_TRACE = re.compile(r'"trace_id":"([0-9a-f]{32})"')
 WHOLE_SPANS = 14
 
@@ -29,6 +31,7 @@ class Scene:
     effect: Effect = healthy  # what the stack shows once the scene's toggles act
     doctor_clean: bool = False  # wait until the doctor's window holds no broken request
     shows: Shows = None
+    wire_shows: Shows = None  # which `tracebreak wire` to quote, besides one that saw every hop
     given: tuple[str, ...] = ()  # run first, unquoted: the stack as the lab has left it (the incident on)
 
     def key(self, n: int) -> str:
@@ -59,7 +62,7 @@ def _played(runner: Runner, scene: Scene) -> dict[str, str]:
                 settle(runner, scene.effect)
             if scene.doctor_clean and line.startswith("tracebreak doctor"):
                 runner.until((*shlex.split(line)[1:], "--json"), no_broken)
-            shown[scene.key(n)] = run_line(runner, line, scene.shows)
+            shown[scene.key(n)] = run_line(runner, line, scene.wire_shows if line == WIRE else scene.shows)
             ids.update(named_ids(shown[scene.key(n)], ids.get("trace_id")))
     finally:
         runner.run("chaos", "reset")
@@ -84,12 +87,21 @@ def run_line(runner: Runner, line: str, shows: Shows = None) -> str:
     if not line.startswith("tracebreak "):
         return runner.shell(line)
     args = shlex.split(line)[1:]
+    if line == WIRE:
+        if runner.refused:  # no capture here: the step is left out, its example skipped
+            return ""
+        return retried(runner, args, lambda out: UNSEEN not in out and (shows is None or shows(out)))
     if shows is None or args[0] != "request":
         return runner.shown(*args)
+    return retried(runner, args, shows)
+
+
+def retried(runner: Runner, args: list[str], shows: Callable[[str], bool]) -> str:
+    """The first transcript that shows what the page quotes it for."""
     deadline = time.monotonic() + SETTLE_S
     while not shows(transcript := runner.shown(*args)):  # a share of the requests shows it
         if time.monotonic() > deadline:
-            raise RuntimeError(f"no `{line}` showed the incident within {SETTLE_S} s")
+            raise RuntimeError(f"no `tracebreak {shlex.join(args)}` showed the incident within {SETTLE_S} s")
     return transcript
 
 
