@@ -17,6 +17,7 @@ from tracebreak.web.guard import refusal
 
 OFF = "lab mode needs the store started with --chaos-flags (the flag file, beside which it is kept)"
 LONGEST_ID = 200
+NAMING = ("signature", "fix")  # what a held finding leaves out
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,8 @@ class LabPanel:
         for verdict in found["requests"]:
             is_held = not verdict["whole"] and verdict["request_id"] not in state.revealed
             verdict["lab"] = {"held": is_held, "revealed": len(state.revealed)}
-            if is_held:
-                where = [{"boundary": f["boundary"], "evidence": f["evidence"]} for f in verdict["findings"]]
+            if is_held:  # where the context was lost stays, for the page's marks; what names it goes
+                where = [{k: v for k, v in f.items() if k not in NAMING} for f in verdict["findings"]]
                 verdict.update(signatures=[], findings=where)
         found["totals"]["by_signature"] = {}
         found["lab"] = mode.HELD
