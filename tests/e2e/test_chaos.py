@@ -2,6 +2,7 @@
 
 import json
 import time
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -221,3 +222,36 @@ def test_a_toggle_that_shapes_a_request_is_recorded_on_its_span(stack, client_te
     assert [(e["feature_flag.key"], e["feature_flag.result.variant"]) for e in evaluations] == [
         ("uninstrumented-client", "on")
     ]
+
+
+def doctor_until(stack, since: str, seen: Callable[[dict[str, dict]], bool]) -> dict[str, dict]:
+    """`tracebreak doctor --since SINCE --json`, asked again until `seen` holds of its verdicts by
+    request id (or 20 s have passed): the requests' spans arrive in their services' next export."""
+    deadline = time.monotonic() + 20
+    while True:
+        done = cli(stack.config, "doctor", "--since", since, "--settle", "0s", "--json")
+        assert done.returncode == 0, done.stderr
+        verdicts = {r["request_id"]: r for r in json.loads(done.stdout)["requests"]}
+        if seen(verdicts) or time.monotonic() > deadline:
+            return verdicts
+
+
+def test_doctor_since_reset_leaves_out_the_broken_request_sent_before_the_reset(stack, client_telemetry):
+    set_toggle(stack, "orphan-background-task", 1.0)
+    try:
+        wait_until_hit(stack, client_telemetry, "orphan-background-task", hit=True)
+        [before] = send_many(stack, client_telemetry, [11])
+    finally:
+        reset = cli(stack.config, "chaos", "reset")
+    assert reset.returncode == 0 and "`tracebreak doctor --since reset` judges only" in reset.stdout
+    [after] = send_many(stack, client_telemetry, [12])
+    # The window by duration holds the earlier lab's leftover, broken: what a reset keeps out.
+    wide = doctor_until(
+        stack,
+        "1m",
+        lambda v: after.request_id in v and not v.get(before.request_id, {"whole": True})["whole"],
+    )
+    assert not wide[before.request_id]["whole"] and after.request_id in wide
+    clean = doctor_until(stack, "reset", lambda v: after.request_id in v)
+    assert after.request_id in clean and before.request_id not in clean
+    wait_until_hit(stack, client_telemetry, "orphan-background-task", hit=False)

@@ -1,6 +1,7 @@
 """The web view on the real local stack, in a real browser (Debian's chromium through Playwright):
 a request's fragments side by side with the doctor's verdict and its logs, a whole request, the
-boundary a gateway broke, and the chaos panel, which only its own page may use."""
+boundary a gateway broke, the chaos panel, which only its own page may use, and lab mode, in which
+the verdict waits for a counted click and no service says which toggle hit a request."""
 
 import json
 import time
@@ -9,7 +10,7 @@ import httpx
 import pytest
 
 from tests.e2e.browser_support import browser_missing, screenshot
-from tests.e2e.chaos_support import set_toggle, toggled
+from tests.e2e.chaos_support import ground_truth, judge, set_toggle, toggled
 from tests.e2e.conftest import cli, send_many
 from tracebreak.doctor import signatures
 
@@ -145,3 +146,57 @@ def test_the_commands_print_the_page_of_what_they_show(stack, client_telemetry):
         if page in doctor.stdout or time.monotonic() > deadline:
             break
     assert page in doctor.stdout, doctor.stdout
+
+
+def lab(stack, action: str) -> str:
+    done = cli(stack.config, "lab", action)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def sent_until(stack, tel, whole: bool) -> str:
+    """Requests sent one by one until the doctor judges one whole (or broken): the id of that one.
+    The flag file is polled, so this is also how to know the services read its newest version."""
+    deadline = time.monotonic() + 30
+    while True:
+        request_id = one_request(stack, tel, order=11)
+        verdict = judge(stack, {request_id}, time.time_ns() // 1000 - 5_000_000).get(request_id)
+        if verdict is not None and verdict.whole == whole:
+            return request_id
+        assert time.monotonic() < deadline, f"no request judged {'whole' if whole else 'broken'} in 30 s"
+
+
+def test_in_lab_mode_the_page_holds_the_verdict_until_asked_and_no_hit_is_announced(
+    stack, client_telemetry, page
+):
+    fix = signatures.GHOST_SPAN.fix.split("{")[0][:30]
+    lab(stack, "on")
+    set_toggle(stack, "orphan-background-task", 1.0)  # written after lab mode: in force, so is lab mode
+    try:
+        request_id = sent_until(stack, client_telemetry, whole=False)
+        assert request_id not in ground_truth(stack)  # no service said which toggle hit it
+        deadline = time.monotonic() + 20
+        while True:  # the request's log lines reach the store in the services' next export
+            open_request(page, stack, request_id, ".verdict.held")
+            if page.locator("table.log tr").count() >= 3 or time.monotonic() > deadline:
+                break
+            page.wait_for_timeout(500)  # polling interval of a deadline-bounded wait
+        held = page.locator("#main").inner_text()
+        assert page.locator(".fragment").count() == 2
+        assert "context lost here" in page.locator(".fragment.lost .row.boundary .marker").inner_text()
+        assert page.locator("table.log tr").count() >= 3 and "hit this request" not in held
+        assert "ghost-span" not in held and fix not in held and "0 verdicts shown on asking" in held
+        screenshot(page, "request-lab-mode-held")
+        page.locator("button.reveal").click()
+        page.wait_for_selector(".verdict.broken .finding")
+        shown = page.locator(".verdict.broken").inner_text()
+        assert "ghost-span" in shown and fix in shown and "1 verdict shown on asking" in shown
+        assert lab(stack, "status") == "lab mode on: 1 verdict shown on asking\n"
+        url = f"{stack.config.query_url}/api/lab/reveal/another-request"
+        assert httpx.post(url, json={}, headers={"Origin": "http://evil.example"}).status_code == 403
+        assert lab(stack, "status") == "lab mode on: 1 verdict shown on asking\n"  # not counted
+        screenshot(page, "request-lab-mode-shown")
+    finally:
+        assert "lab mode off, 1 verdict shown on asking" in lab(stack, "off")
+        set_toggle(stack, "orphan-background-task", None)
+        sent_until(stack, client_telemetry, whole=True)  # both read: the next test starts clean

@@ -41,7 +41,7 @@ def add_parser(commands: argparse._SubParsersAction, flags_default: Path) -> Non
 
 
 def run(args: argparse.Namespace) -> int:
-    if state.said_silent(args.drill_folder, args.json):
+    if state.said_silent(args.data_folder, args.json):
         return 0
     sources = gather.Sources(
         edge_url=args.edge,

@@ -8,7 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from tracebreak.chaos import envoy_runtime, flagfile, scenarios
+from tracebreak.chaos import envoy_runtime, flagfile, resets, scenarios
 from tracebreak.chaos.catalogue import CATALOGUE, Toggle, toggle
 
 
@@ -88,8 +88,9 @@ def switch(args: argparse.Namespace) -> int:
 
 
 def reset_all(flags: Path, envoy_admin: str) -> list[str]:
-    """Every toggle off: the flag file, and Envoy's runtime (what could not be reached, said)."""
-    flagfile.write(flags, flagfile.default_flags())
+    """Every toggle off: the flag file, and Envoy's runtime (what could not be reached, said); the
+    moment recorded, for `doctor --since reset`."""
+    flagfile.write_defaults(flags)
     problems = []
     for t in CATALOGUE:
         if t.envoy_runtime_key:
@@ -97,6 +98,7 @@ def reset_all(flags: Path, envoy_admin: str) -> list[str]:
                 envoy_runtime.set_rate(envoy_admin, t.envoy_runtime_key, None)
             except envoy_runtime.EnvoyAdminError as error:
                 problems.append(str(error))
+    resets.record(flags.parent)
     return problems
 
 
@@ -104,6 +106,8 @@ def reset(args: argparse.Namespace) -> int:
     refuse_during_drill(args)
     problems = reset_all(args.flags, args.envoy_admin)
     print("every toggle off" + (f" in the flag file; Envoy: {problems[0]}" if problems else ""))
+    moment = resets.clock(resets.last(args.flags.parent))
+    print(f"clean from {moment}: `tracebreak doctor --since reset` judges only the requests sent from now on")
     return 0
 
 
@@ -163,7 +167,9 @@ def add_parser(commands: argparse._SubParsersAction, flags_default: Path, admin_
     off = actions.add_parser("off", help="turn a toggle off")
     off.add_argument("name")
     off.set_defaults(run=switch)
-    actions.add_parser("reset", help="turn every toggle off").set_defaults(run=reset)
+    actions.add_parser(
+        "reset", help="turn every toggle off and record the moment (`tracebreak doctor --since reset`)"
+    ).set_defaults(run=reset)
     scenario = actions.add_parser(
         "scenario", help="switch a scenario on (every other toggle off), or list them"
     )

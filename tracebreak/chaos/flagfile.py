@@ -19,8 +19,12 @@ SCHEMA = "https://flagd.dev/schema/v0/flags.json"
 DRILL_STATE = "drill.json"
 DRILL_HIDDEN = "a drill is running here: the toggles stay hidden until `tracebreak drill stop`"
 
-# Off while a drill runs: the services then keep quiet about which toggle hit a request (no
-# feature_flag event on the span, no log line); absent or on, they say it.
+# Lab mode (tracebreak/lab) keeps its state beside the flag file too: while it is on the web view holds
+# each verdict until asked, and the services keep quiet about hits.
+LAB_MODE = "lab-mode.json"
+
+# Off while a drill runs or lab mode is on: the services then keep quiet about which toggle hit a
+# request (no feature_flag event on the span, no log line); absent or on, they say it.
 ANNOUNCE_HITS = "announce-hits"
 
 
@@ -34,6 +38,14 @@ def default_flags() -> dict[str, Any]:
         "$schema": SCHEMA,
         "flags": {t.name: _flag(t, None) for t in CATALOGUE if t.envoy_runtime_key is None},
     }
+
+
+def write_defaults(path: Path) -> None:
+    """Every toggle off, in one write; the services stay quiet about hits while lab mode is on."""
+    document = default_flags()
+    if lab_mode_on(path):
+        document["flags"][ANNOUNCE_HITS] = _announce_flag(False)
+    write(path, document)
 
 
 def _flag(t: Toggle, value: Any | None) -> dict[str, Any]:
@@ -106,14 +118,19 @@ def drill_running(flags: Path) -> bool:
     return (flags.parent / DRILL_STATE).exists()
 
 
+def lab_mode_on(flags: Path) -> bool:
+    return (flags.parent / LAB_MODE).exists()
+
+
 def set_announce_hits(path: Path, on: bool) -> None:
     document = read(path)
-    document["flags"][ANNOUNCE_HITS] = {
-        "state": "ENABLED",
-        "variants": {"on": True, "off": False},
-        "defaultVariant": "on" if on else "off",
-    }
+    document["flags"][ANNOUNCE_HITS] = _announce_flag(on)
     write(path, document)
+
+
+def _announce_flag(on: bool) -> dict[str, Any]:
+    variant = "on" if on else "off"
+    return {"state": "ENABLED", "variants": {"on": True, "off": False}, "defaultVariant": variant}
 
 
 def write(path: Path, document: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""The `tracebreak` command: up, request, trace, chaos, drill, doctor, lint, wire, audit, load, store."""
+"""The `tracebreak` command: up, request, trace, chaos, drill, lab, doctor, lint, wire, audit, load, store."""
 
 import argparse
 import os
@@ -18,6 +18,7 @@ from tracebreak.cli import request, up
 from tracebreak.cli.errors import UsageError
 from tracebreak.doctor import report as doctor_report
 from tracebreak.drill import command as drill_command
+from tracebreak.lab import command as lab_command
 from tracebreak.lint import command as lint_command
 from tracebreak.local.processes import StackError
 from tracebreak.local.stack import StackConfig
@@ -40,12 +41,14 @@ def parser() -> argparse.ArgumentParser:
     flags = os.environ.get(Settings.variable("flags_file")) or StackConfig().flags_file
     chaos_command.add_parser(commands, Path(flags), endpoints.envoy_admin_url())
     drill_command.add_parser(commands, Path(flags), endpoints.envoy_admin_url())
+    lab_command.add_parser(commands, Path(flags))
     doctor_report.add_parser(commands, endpoints.query_url())
     lint_command.add_parser(commands)
     audit_command.add_parser(commands, Path(flags))
-    # Where a drill keeps its state: the doctor and the audit stay silent about signatures during one.
+    # The stack's folder, beside the flag file: the doctor and the audit stay silent about signatures
+    # while a drill keeps its state there, and the doctor finds the last reset there (`--since reset`).
     for name in ("doctor", "audit"):
-        commands.choices[name].set_defaults(drill_folder=Path(flags).parent)
+        commands.choices[name].set_defaults(data_folder=Path(flags).parent)
     load_cli.add_parser(commands)
     wire_command.add_parser(commands)
     store = commands.add_parser("store", help="run the embedded trace store alone")
@@ -62,7 +65,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(args.run(args))
     # ValueError covers the settings', the flag file's and the toggles' own errors.
     except (UsageError, QueryError, EnvoyAdminError, WireError, EdgeUnreachable, ValueError) as error:
-        err.print(f"[red]error:[/] {error}")
+        # One line however long, piped or not: a reader's grep finds it whole.
+        err.print(f"[red]error:[/] {error}", soft_wrap=True)
         sys.exit(2)
     except StackError as error:
         err.print(f"[red]the local stack did not start:[/] {error}")

@@ -5,10 +5,14 @@ import time
 from dataclasses import dataclass
 
 from tracebreak.doctor.rules import Request, callee_names, request_ids
-from tracebreak.traces import QueryError, Trace, TraceQuery
+from tracebreak.traces import QueryError, Span, Trace, TraceQuery
 
 HTTP_ROUTE = re.compile(r"[A-Z]+ /\S*")  # an HTTP server span's name: its method and route template
 SEARCH_LIMIT = 1_000_000  # every trace in the window: the doctor needs all the fragments
+# Every fragment of a request begins within this of the request's start: within A's 5 s deadline for
+# B (B waits 3 s for C; the audit task starts before the answer). Read this far before a moment, a
+# window holds whole every request that was in flight then.
+FRAGMENT_SPREAD_US = 10_000_000
 
 
 @dataclass
@@ -16,6 +20,18 @@ class Collected:
     requests: list[Request]
     pending: list[Request]  # still receiving spans: judged on a later run
     unjoined: list[Trace]  # carrying no request id: not judged per request
+
+    def began_within(self, low: float, high: float = float("inf")) -> "Collected":
+        """Only what began at `low` or later and before `high`: requests by their first span."""
+
+        def began(spans: list[Span]) -> bool:
+            return low <= min(span.start_us for span in spans) < high
+
+        return Collected(
+            [r for r in self.requests if began(r.spans)],
+            [r for r in self.pending if began(r.spans)],
+            [t for t in self.unjoined if began(t.spans)],
+        )
 
 
 def collect(query: TraceQuery, since_us: int, now_us: int, settle_us: int) -> Collected:

@@ -5,13 +5,15 @@ import json
 import time
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+from tracebreak.chaos import resets
 from tracebreak.doctor import signatures as sig
-from tracebreak.doctor.collect import Collected, collect
+from tracebreak.doctor.collect import FRAGMENT_SPREAD_US, Collected, collect
 from tracebreak.doctor.rules import (
     Boundary,
     ErrorOrigin,
@@ -122,25 +124,47 @@ def document(
     return {"source": source, "requests": requests, "totals": summary}
 
 
-def window_params(since_us: int, until_us: int, settle_us: int) -> dict[str, Any]:
+def window_params(
+    since_us: int, until_us: int, settle_us: int, began_us: int | None = None
+) -> dict[str, Any]:
     """The window and settle time as the store's `/api/doctor` takes them."""
-    return {"start": since_us, "end": until_us, "settle": f"{settle_us}us"}
+    began = {} if began_us is None else {"began_after": began_us}
+    return {"start": since_us, "end": until_us, "settle": f"{settle_us}us", **began}
 
 
-def judge(query: TraceQuery, since_us: int, now_us: int, settle_us: int) -> dict[str, Any]:
-    """The verdict over a window: tracebreak's store judges where the spans are (no JSON round trip);
-    any other source (a real Jaeger) is read through Jaeger's API, each trace once, and judged here."""
+def window_start(since: str, folder: Path, now_us: int) -> tuple[int, int | None]:
+    """Where `--since` starts the window, and the moment its requests must have begun at (None: any
+    request with a span in the window). `reset`: the last `tracebreak chaos reset`, the window read
+    from before it so that a request in flight then is seen whole, and left out."""
+    if since == resets.SINCE_RESET:
+        began_us = resets.last(folder)
+        return began_us - FRAGMENT_SPREAD_US, began_us
+    try:
+        return now_us - parse_duration_us(since), None
+    except ValueError as error:
+        raise ValueError(f"--since: {error}; or reset (since the last `tracebreak chaos reset`)") from None
+
+
+def judge(
+    query: TraceQuery, since_us: int, now_us: int, settle_us: int, began_us: int | None = None
+) -> dict[str, Any]:
+    """The verdict over a window (with `began_us`, on the requests that began then or later only):
+    tracebreak's store judges where the spans are (no JSON round trip); any other source (a real
+    Jaeger) is read through Jaeger's API, each trace once, and judged here."""
     started = time.monotonic()
-    found = query.judged(window_params(since_us, now_us, settle_us))
+    found = query.judged(window_params(since_us, now_us, settle_us, began_us))
     if found is None:
-        found = verdict(collect(query, since_us, now_us, settle_us), query.base_url, 0)
+        collected = collect(query, since_us, now_us, settle_us)
+        if began_us is not None:
+            collected = collected.began_within(began_us)
+        found = verdict(collected, query.base_url, 0)
     found["source"] = query.base_url
     found["totals"]["took_seconds"] = round(time.monotonic() - started, 3)
     return found
 
 
 def run(args: argparse.Namespace) -> int:
-    if state.said_silent(args.drill_folder, args.json):
+    if state.said_silent(args.data_folder, args.json):
         return 0
     fail_on = {name.strip() for name in (args.fail_on or "").split(",") if name.strip()}
     unknown = fail_on - set(sig.BY_NAME) - {"any"}
@@ -149,9 +173,10 @@ def run(args: argparse.Namespace) -> int:
             f"--fail-on: unknown signature(s) {', '.join(sorted(unknown))}; known: {', '.join(sig.BY_NAME)}"
         )
     now_us = time.time_ns() // 1000
+    since_us, began_us = window_start(args.since, args.data_folder, now_us)
     query = TraceQuery(args.source, timeout_s=60)
     try:
-        found = judge(query, now_us - parse_duration_us(args.since), now_us, parse_duration_us(args.settle))
+        found = judge(query, since_us, now_us, parse_duration_us(args.settle), began_us)
     finally:
         query.close()
     if args.json:
@@ -212,7 +237,10 @@ def _boundary(boundary: dict[str, str]) -> str:
 def add_parser(commands: argparse._SubParsersAction, source_default: str) -> None:
     doctor = commands.add_parser("doctor", help="find fractured traces and name what broke them")
     doctor.add_argument(
-        "--since", default=DEFAULT_SINCE, help="how far back to look, e.g. 90s, 10m, 2h (default 10m)"
+        "--since",
+        default=DEFAULT_SINCE,
+        help="how far back to look, e.g. 90s, 10m, 2h (default 10m); or reset: only the requests sent"
+        " since the last `tracebreak chaos reset` (one in flight then is left out)",
     )
     doctor.add_argument(
         "--source", default=source_default, help="Jaeger query API: the store or a real Jaeger"

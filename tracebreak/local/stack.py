@@ -164,7 +164,7 @@ class Stack:
     ) -> None:
         self.check_ports()
         self.write_envoy_config()
-        flagfile.write(self.config.flags_file, flagfile.default_flags())  # every stack starts with chaos off
+        flagfile.write_defaults(self.config.flags_file)  # every stack starts with chaos off
         try:
             if self.config.external_broker:
                 self.create_topics(timeout_s)

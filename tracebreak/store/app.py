@@ -27,6 +27,7 @@ from tracebreak.store.otlp import JSON, PROTOBUF, PayloadError, decode_logs, dec
 from tracebreak.traces import MAX_INT64, parse_duration_us
 from tracebreak.web import pages
 from tracebreak.web.chaos_api import ChaosPanel
+from tracebreak.web.lab_api import LabPanel
 
 log = logging.getLogger("tracebreak.store")
 
@@ -180,10 +181,13 @@ async def _doctor(request: Request) -> Response:
     --json` prints. The window as for /api/traces (start and end in µs, or a lookback; 10m by default);
     `settle` (a duration, 6s by default) leaves the requests with younger spans pending. With
     `request` (an x-request-id), the verdict on that one request, whatever its age; with `limit`, on
-    about the newest `limit` requests of the window (a page lists a screenful, not a day)."""
+    about the newest `limit` requests of the window (a page lists a screenful, not a day); with
+    `began_after` (µs), on the requests that began then or later only. The web view's pages ask with
+    `page=1`: in lab mode the verdicts they get are held until the trainee asks for one."""
     params, db = request.query_params, _db(request)
     wanted = params.get("request")
     start_us, end_us = _request_window(db, wanted) if wanted else _window(params, DOCTOR_LOOKBACK_US)
+    began = _int(params, "began_after", 0) or float("-inf")
     if params.get("limit"):
         start_us = db.newest_roots_from(start_us, end_us, _int(params, "limit", 0))
     settle = params.get("settle") or ("0s" if wanted else doctor_report.DEFAULT_SETTLE)
@@ -192,13 +196,16 @@ async def _doctor(request: Request) -> Response:
     def judged() -> dict[str, Any]:
         reader = db.reader()  # a connection of its own: judging a long window must not stop ingest
         try:
-            found = request.app.state.judges.judge(reader, start_us, end_us, settle_us, source)
+            found = request.app.state.judges.judge(reader, start_us, end_us, settle_us, source, began)
         finally:
             reader.close()
         if wanted:
             found["requests"] = [r for r in found["requests"] if r["request_id"] == wanted]
         panel: ChaosPanel = request.app.state.panel
-        return silent(found) if panel.flags and drill_state.silenced(panel.flags.parent) else found
+        if panel.flags and drill_state.silenced(panel.flags.parent):
+            return silent(found)
+        lab: LabPanel = request.app.state.lab
+        return lab.held(found) if params.get("page") and lab.on() else found
 
     return JSONResponse(await asyncio.to_thread(judged))
 
@@ -260,8 +267,9 @@ def query_app(db: Database, panel: ChaosPanel | None = None) -> Starlette:
     """Jaeger's query API, the doctor, and the web view's pages (with the chaos panel, when given)."""
     api = [Route(path, _bad_request_as_jaeger(h)) for path, h in QUERY_ROUTES.items()]
     panel = panel or ChaosPanel()
-    app = Starlette(routes=[*api, *panel.routes(), *pages.routes()])
-    app.state.db, app.state.panel = db, panel
+    lab = LabPanel(panel.flags, panel.allow_remote)
+    app = Starlette(routes=[*api, *panel.routes(), *lab.routes(), *pages.routes()])
+    app.state.db, app.state.panel, app.state.lab = db, panel, lab
     # Long windows are judged on every core; whoever serves the app closes them (server.py).
     app.state.judges = Judges(db.path)
     return app

@@ -15,12 +15,16 @@ from tracebreak.store.database import Reader
 from tracebreak.traces import Span, Trace, events_of, links_of, tags_of
 
 
-def judge(reader: Reader, start_us: int, end_us: int, settle_us: int, source: str) -> dict[str, Any]:
+def judge(
+    reader: Reader, start_us: int, end_us: int, settle_us: int, source: str, began: float = float("-inf")
+) -> dict[str, Any]:
     """What `tracebreak doctor --json` prints for the window; requests with spans younger than
-    `settle_us` (from now) are still arriving, and counted as pending."""
+    `settle_us` (from now) are still arriving, and counted as pending; with `began`, only the
+    requests that began then or later."""
     started = time.monotonic()
     with no_cycle_collection():
-        return verdict(collect(reader, start_us, end_us, settle_us), source, time.monotonic() - started)
+        collected = collect(reader, start_us, end_us, settle_us).began_within(began)
+        return verdict(collected, source, time.monotonic() - started)
 
 
 @contextlib.contextmanager

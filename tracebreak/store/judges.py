@@ -10,16 +10,17 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from tracebreak.doctor.collect import FRAGMENT_SPREAD_US
 from tracebreak.doctor.report import document, examine
 from tracebreak.store import doctor
 from tracebreak.store.database import Reader, read_only
 
 # A slice reads this far past its inner edges, so a request that began in it has every trace it
-# holds: every fragment of a request here begins within A's 5 s deadline for B (B waits 3 s for C;
-# the audit task starts before the answer). A request whose fragments began further apart than this,
-# across a cut, would be judged short of them.
-MARGIN_US = 10_000_000
+# holds. A request whose fragments began further apart than this, across a cut, would be judged
+# short of them.
+MARGIN_US = FRAGMENT_SPREAD_US
 SPLIT_AT_SPANS = 20_000  # fewer spans in the window: one piece
+INF = float("inf")
 
 _reader: Reader | None = None  # a worker's own read-only connection
 
@@ -43,12 +44,9 @@ def part(
     """The requests that began within `keep`, judged over `window`: their JSON, how many are still
     arriving, and how many traces carry no request id."""
     with doctor.no_cycle_collection():
-        collected = doctor.collect(reader, *window, settle_us)
-        requests = [v.as_dict() for v in examine(collected)]
-    mine = [r for r in requests if keep[0] <= r["start_us"] < keep[1]]
-    pending = sum(keep[0] <= min(s.start_us for s in r.spans) < keep[1] for r in collected.pending)
-    unjoined = sum(keep[0] <= min(s.start_us for s in t.spans) < keep[1] for t in collected.unjoined)
-    return mine, pending, unjoined
+        mine = doctor.collect(reader, *window, settle_us).began_within(*keep)
+        requests = [v.as_dict() for v in examine(mine)]
+    return requests, len(mine.pending), len(mine.unjoined)
 
 
 def _work(window: tuple[int, int], keep: tuple[float, float], settle_us: int) -> tuple[list, int, int]:
@@ -65,15 +63,19 @@ class Judges:
         self._pool: ProcessPoolExecutor | None = None
 
     def judge(
-        self, reader: Reader, start_us: int, end_us: int, settle_us: int, source: str
+        self, reader: Reader, start_us: int, end_us: int, settle_us: int, source: str, began: float = -INF
     ) -> dict[str, Any]:
+        """The window's verdict; with `began`, on the requests that began then or later only."""
         started = time.monotonic()
         spans = reader.spans_between(start_us, end_us)
         if self.workers < 2 or spans < self.split_at:
-            return doctor.judge(reader, start_us, end_us, settle_us, source)
+            return doctor.judge(reader, start_us, end_us, settle_us, source, began)
         # Cut where an equal share of the window's spans lies on each side, however bursty the traffic.
         cuts = [reader.nth_start(start_us, end_us, spans * i // self.workers) for i in range(1, self.workers)]
-        parts = [self.pool().submit(_work, *cut, settle_us) for cut in slices(start_us, end_us, cuts)]
+        parts = [
+            self.pool().submit(_work, window, (max(low, began), high), settle_us)
+            for window, (low, high) in slices(start_us, end_us, cuts)
+        ]
         requests, pending, unjoined = [], 0, 0
         for future in parts:
             mine, waiting, loose = future.result()
@@ -101,7 +103,7 @@ def slices(start_us: int, end_us: int, cuts: list[int]) -> list[tuple[tuple[int,
     edges, n = [start_us, *cuts, end_us], len(cuts) + 1
     found = []
     for i in range(n):
-        keep = (edges[i] if i else float("-inf"), edges[i + 1] if i < n - 1 else float("inf"))
+        keep = (edges[i] if i else -INF, edges[i + 1] if i < n - 1 else INF)
         window = (max(start_us, edges[i] - MARGIN_US), min(end_us, edges[i + 1] + MARGIN_US))
         found.append((window, keep))
     return found

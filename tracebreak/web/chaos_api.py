@@ -35,12 +35,12 @@ class ChaosPanel:
 
     def _drill(self) -> Response | None:
         if self.flags is not None and flagfile.drill_running(self.flags):
-            return _error(403, flagfile.DRILL_HIDDEN)
+            return failure(403, flagfile.DRILL_HIDDEN)
         return None
 
     async def listing(self, request: Request) -> Response:
         if (where := self._where()) is None:
-            return _error(404, OFF)
+            return failure(404, OFF)
         if (drilling := self._drill()) is not None:
             return drilling
         values = chaos_command.current(*where)
@@ -49,9 +49,9 @@ class ChaosPanel:
 
     async def switch(self, request: Request) -> Response:
         if (where := self._where()) is None:
-            return _error(404, OFF)
+            return failure(404, OFF)
         if (why := refusal(request, self.allow_remote)) is not None:
-            return _error(403, why)
+            return failure(403, why)
         if (drilling := self._drill()) is not None:
             return drilling
         try:
@@ -60,12 +60,12 @@ class ChaosPanel:
             value = t.parse(**{o: body.get(o) for o in OPTIONS}) if body.get("on") else None
             chaos_command.apply(*where, t.name, value)
         except (ValueError, AttributeError) as error:
-            return _error(400, str(error))
+            return failure(400, str(error))
         except EnvoyAdminError as error:
-            return _error(502, str(error))
+            return failure(502, str(error))
         return JSONResponse({"data": chaos_command.entry(t, t.setting.off if value is None else value)})
 
 
-def _error(status: int, message: str) -> Response:
+def failure(status: int, message: str) -> Response:
     """Jaeger's error shape, as the rest of the API answers."""
     return JSONResponse({"data": None, "errors": [{"code": status, "msg": message}]}, status_code=status)

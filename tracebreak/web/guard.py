@@ -1,4 +1,5 @@
-"""Who may change the stack from a page: a browser on this machine, on this page's own origin.
+"""Who may change the stack from a page (the chaos panel's switches, lab mode's asks for a verdict):
+a browser on this machine, on this page's own origin.
 
 A page of another site could otherwise flip toggles from a tab the trainee left open (a cross-site
 request forgery). Three checks, each enough alone for today's browsers: the client is on loopback
@@ -17,7 +18,7 @@ def refusal(request: Request, allow_remote: bool) -> str | None:
     """Why the request may not change the stack, or None."""
     host = request.client.host if request.client else ""
     if not allow_remote and not _loopback(host):
-        return f"the chaos panel answers only on loopback, not to {host or 'an unknown client'}"
+        return f"the web view takes changes only on loopback, not from {host or 'an unknown client'}"
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         return "send JSON (Content-Type: application/json)"
     site = request.headers.get("sec-fetch-site")

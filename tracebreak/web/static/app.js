@@ -154,9 +154,11 @@ function logTable(lines, t0) {
 
 // ---------- the doctor ----------
 
-const doctor = (params) => api("/api/doctor", params);
+// page=1: in lab mode (`tracebreak lab on`) the store holds each verdict until it is asked for.
+const doctor = (params) => api("/api/doctor", { ...params, page: 1 });
 
 function verdictCard(verdict) {
+  if (verdict.lab?.held) return heldCard(verdict);
   if (verdict.whole) {
     return el("div", { class: "card verdict whole" }, el("span", { class: "ok" }, "whole"),
       `: one trace, ${verdict.spans ?? "every"} spans across ${(verdict.services || []).join(", ")}`);
@@ -167,7 +169,29 @@ function verdictCard(verdict) {
     verdict.findings.map((f) => el("div", { class: "finding" },
       el("p", {}, el("b", { class: "signature" }, f.signature), " at ", el("span", { class: "boundary-name" }, boundaryText(f.boundary))),
       el("p", { class: "muted" }, evidenceText(f.evidence)),
-      el("p", { class: "fix" }, el("b", {}, "fix: "), f.fix))));
+      el("p", { class: "fix" }, el("b", {}, "fix: "), f.fix))),
+    verdict.lab ? el("p", { class: "muted" }, `lab mode: ${asked(verdict.lab)}`) : null);
+}
+
+const asked = (lab) => `${lab.revealed} ${lab.revealed === 1 ? "verdict" : "verdicts"} shown on asking`;
+
+// Lab mode: the fragments, the marks and the logs are there to read; the signature and the fix wait
+// for a click, counted (`tracebreak lab status`) as a drill counts its hints.
+function heldCard(verdict) {
+  const said = el("span", { class: "error" });
+  const ask = async () => {
+    try {
+      await api(`/api/lab/reveal/${encodeURIComponent(verdict.request_id)}`, {}, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+      await render();
+    } catch (error) {
+      said.textContent = error.message;
+    }
+  };
+  return el("div", { class: "card verdict broken held" },
+    el("p", {}, el("span", { class: "broken" }, "broken"),
+      `: ${verdict.trace_ids.length} traces — lab mode holds the doctor's verdict: read the fragments, the marks and the logs first`),
+    el("button", { class: "reveal", onclick: ask }, "show the doctor's verdict"),
+    el("span", { class: "muted" }, ` counted: ${asked(verdict.lab)} so far `), said);
 }
 
 // ---------- pages ----------
@@ -184,7 +208,7 @@ async function requestPage(requestId) {
     .filter((l) => l.attributes?.request_id === requestId).sort((a, b) => a.timestamp - b.timestamp);
   const marks = new Map();
   for (const f of verdict.findings) {
-    for (const id of f.evidence.span_ids) marks.set(id, `context lost here: ${boundaryText(f.boundary)} — ${f.signature}`);
+    for (const id of f.evidence.span_ids) marks.set(id, `context lost here: ${boundaryText(f.boundary)}${f.signature ? ` — ${f.signature}` : ""}`);
   }
   show(
     el("h1", {}, "request ", el("code", {}, requestId)),
