@@ -11,7 +11,9 @@ from tracebreak.cli.examples.scenes import WHOLE_SPANS, WIRE, Effect, Scene, Sho
 
 LABS = "docs/labs"
 REQUEST = "tracebreak request 42"
-DOCTOR = "tracebreak doctor --since 1m --settle 0s"
+# A lab starts clean on a stack other labs have used: the reset marks the moment its doctor judges from.
+RESET = "tracebreak chaos reset"
+DOCTOR = "tracebreak doctor --since reset --settle 0s"
 CLEAN_DOCTOR = "tracebreak doctor --since 10s --settle 0s"
 LOGS = (
     "grep -h {request_id} .tracebreak/logs/service-*.log"
@@ -90,7 +92,7 @@ WIRE_SHOWS: dict[str, Shows] = {"sampler-not-parent-based": unsampled}
 
 
 def incident(name: str) -> Scene:
-    steps = (*chaos_on(name), WIRE, REQUEST, LOGS, DOCTOR)
+    steps = (RESET, *chaos_on(name), WIRE, REQUEST, LOGS, DOCTOR)
     return Scene(f"{name}-incident", steps, EFFECT[name], wire_shows=WIRE_SHOWS.get(name))
 
 
@@ -117,7 +119,7 @@ def fixed(name: str) -> Scene:
     return Scene(f"{name}-verify", steps, VERIFY_EFFECT.get(name, healthy), True, given=chaos_on(name))
 
 
-TOUR_SCENE = Scene("tour", (REQUEST, LOGS, CLEAN_DOCTOR), healthy, True)
+TOUR_SCENE = Scene("tour", (RESET, REQUEST, LOGS, DOCTOR), healthy, True)
 TOTALS = re.compile(r"^<n> requests since")
 
 

@@ -13,6 +13,7 @@ from tracebreak.cli.examples.labs import (
     LABS,
     LOGS,
     REQUEST,
+    RESET,
     examples_of,
     fewer_spans,
     lacks,
@@ -30,7 +31,6 @@ SCENARIO_PAGES = {
     "sampling-holes": f"{LABS}/13-sampling-holes.md",
     "dark-logs": f"{LABS}/14-dark-logs.md",
 }
-RESET = "tracebreak chaos reset"
 PIVOT = "tracebreak trace {other_trace_id}"  # the trace the log lines name besides the request's
 LOOKUP = "grep -h {trace_id} .tracebreak/logs/service-*.log"  # the log search by the trace's id
 B_SPAN = re.compile(r"^\s+service-b\s", re.MULTILINE)
