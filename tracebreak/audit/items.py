@@ -9,6 +9,7 @@ from tracebreak.audit.static import fail, weigh
 from tracebreak.demo import CLIENT_SERVICE, SERVICES
 from tracebreak.doctor.rules import Request
 from tracebreak.runtime.propagation import FIELDS_ATTRIBUTE
+from tracebreak.terminal import counted
 from tracebreak.traces import Span, Trace
 from tracebreak.wire.hops import MALFORMED
 
@@ -35,7 +36,8 @@ def wire(observed: Observed) -> c.Result:
                 fail(result, f"no traceparent on {name} ({hop.protocol}), request {hop.request_id}", name)
         if result.status == "PASS":
             result.evidence.append(
-                f"{len(sent)} calls of request {observed.wire.request_id}: each carries a traceparent"
+                f"{counted(len(sent), 'call')} of request {observed.wire.request_id}: each carries a "
+                "traceparent"
             )
     weigh(result, observed.lint, {"gateway", "grpc", "http"}, observed.toggles)
     return result
@@ -112,21 +114,17 @@ def log_lines(observed: Observed) -> c.Result:
             if dark:
                 fail(
                     result,
-                    f"{service}: {len(dark)} of {_lines(len(lines))} without a trace_id",
+                    f"{service}: {len(dark)} of {counted(len(lines), 'log line')} without a trace_id",
                     f"{service}'s logs",
                 )
             else:
-                result.evidence.append(f"{service}: {_lines(len(lines))}, each with a trace_id")
+                result.evidence.append(f"{service}: {counted(len(lines), 'log line')}, each with a trace_id")
         if not by_service:
             fail(
                 result, f"no log line of request {observed.sent.request_id} was found", "every service's logs"
             )
     weigh(result, observed.lint, {"logging"}, observed.toggles)
     return result
-
-
-def _lines(n: int) -> str:
-    return f"{n} log line{'s' * (n != 1)}"
 
 
 def sampling(observed: Observed) -> c.Result:
