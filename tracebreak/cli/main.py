@@ -43,7 +43,7 @@ def parser() -> argparse.ArgumentParser:
     doctor_report.add_parser(commands, endpoints.query_url())
     lint_command.add_parser(commands)
     audit_command.add_parser(commands, Path(flags))
-    # Where a drill keeps its state: the doctor and the audit stay silent about signatures during one.
+    # Where a drill keeps its state: during one the doctor and the audit judge nothing.
     for name in ("doctor", "audit"):
         commands.choices[name].set_defaults(drill_folder=Path(flags).parent)
     load_cli.add_parser(commands)

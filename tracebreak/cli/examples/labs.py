@@ -5,7 +5,7 @@ import json
 import re
 from functools import partial
 
-from tracebreak.chaos.catalogue import toggle
+from tracebreak.chaos.catalogue import CATALOGUE, lab_page, toggle
 from tracebreak.cli.examples.framework import Example, Runner, normalized
 from tracebreak.cli.examples.scenes import WHOLE_SPANS, Effect, Scene, healthy, play
 
@@ -17,16 +17,8 @@ LOGS = (
     "grep -h {request_id} .tracebreak/logs/service-*.log"
     " | jq -c '{service: .\"service.name\", trace_id, message}'"
 )
-PAGES = {
-    "orphan-background-task": f"{LABS}/01-orphan-background-task.md",
-    "uninstrumented-client": f"{LABS}/02-uninstrumented-client.md",
-    "strip-traceparent-at-lb": f"{LABS}/03-strip-traceparent-at-lb.md",
-    "silent-exception-recovery": f"{LABS}/04-silent-exception-recovery.md",
-    "kafka-consumer-no-extract": f"{LABS}/05-kafka-consumer-no-extract.md",
-    "propagator-not-registered": f"{LABS}/06-propagator-not-registered.md",
-    "sampler-not-parent-based": f"{LABS}/07-sampler-not-parent-based.md",
-    "logs-without-trace-id": f"{LABS}/08-logs-without-trace-id.md",
-}
+# The lab of each breaker, as docs/labs/ names it (tests/unit/test_catalogue.py: every breaker has one).
+PAGES = {t.name: page for t in CATALOGUE if t.kind == "breaker" and (page := lab_page(t))}
 TOUR = f"{LABS}/00-a-healthy-trace.md"
 SAMPLING = f"{LABS}/09-sampling.md"
 
