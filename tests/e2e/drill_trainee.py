@@ -1,12 +1,14 @@
 """A scripted trainee: it diagnoses from what a trainee sees — the wire, the traces through the query
-API, the JSON logs — never from the doctor's verdict, and names each breaker with its boundary."""
+API, the JSON logs — never from the doctor's verdict, and names each breaker with its boundary and
+each fault of C's database it sees in the spans."""
 
 import json
 import time
+from collections.abc import Iterable
 
 from tests.e2e.conftest import cli, send_many
 from tracebreak.demo import SERVICES
-from tracebreak.traces import TraceQuery
+from tracebreak.traces import Trace, TraceQuery
 
 LOST_HOPS = {  # a hop without traceparent -> what does that, and the boundary to name
     "envoy -> service-a": ("strip-traceparent-at-lb", "envoy->service-a"),
@@ -14,6 +16,8 @@ LOST_HOPS = {  # a hop without traceparent -> what does that, and the boundary t
     "service-b -> broker": ("propagator-not-registered", "service-b"),
 }
 WIRE_LOOKS = 6  # a breaker at half rate shows on one request in two
+DATABASE = ("service-c", "SELECT orders")
+SLOW_US = 250_000  # C's database answers in 20 ms; the latency fault makes it 320
 
 
 def from_the_wire(stack) -> dict[str, str]:
@@ -56,8 +60,20 @@ def from_the_traces(stack, tel) -> dict[str, str]:
         failed = [r for r in results if r.status >= 500]
         if failed and not any(s.failed for t in traces.values() for s in t.spans if s.service == "service-c"):
             found["silent-exception-recovery"] = "service-c"
+        found.update(database_faults(traces.values()))
     finally:
         query.close()
+    return found
+
+
+def database_faults(traces: Iterable[Trace]) -> dict[str, str]:
+    """The incident under the tracing, where C's database spans show it: failed, or slow."""
+    lookups = [s for t in traces for s in t.spans if (s.service, s.operation) == DATABASE]
+    found = {}
+    if any(s.failed for s in lookups):
+        found["downstream-timeout"] = "service-c"
+    if any(s.duration_us >= SLOW_US and not s.failed for s in lookups):
+        found["downstream-latency-ms"] = "service-c"
     return found
 
 

@@ -1,7 +1,9 @@
 """`tracebreak drill` on the real local stack: a scripted trainee that reads the wire, the traces and
-the logs (never the doctor) scores full marks at each level; spending the doctor hint caps the score;
-a wrong answer scores nothing and names nothing; while a drill runs nothing names the toggles or the
-signatures; `stop` leaves every toggle off."""
+the logs (never the doctor) and names the breakers and the faults scores full marks at each level;
+once every breaker is found its hints are free and fit the mix, the doctor speaks, and `reveal` names
+each breaker's lab; spending the doctor hint caps the score; a wrong answer scores nothing and names
+nothing; while a drill runs nothing names the toggles or the signatures; `stop` leaves every toggle
+off."""
 
 import json
 import time
@@ -12,7 +14,7 @@ import pytest
 from tests.e2e.conftest import cli
 from tests.e2e.drill_trainee import diagnose, log_offsets
 from tests.e2e.wire_support import capture_refused
-from tracebreak.chaos.catalogue import CATALOGUE
+from tracebreak.chaos.catalogue import CATALOGUE, ROOT
 from tracebreak.demo import SERVICES
 from tracebreak.doctor import signatures
 
@@ -20,8 +22,11 @@ pytestmark = pytest.mark.skipif(
     capture_refused() is not None, reason=f"the trainee reads the wire: {capture_refused()}"
 )
 
-# Level -> a seed whose mix the trainee can see from the outside (tracebreak/drill/mix.py draws it).
-SEEDS = {1: 6, 2: 2, 3: 1}
+# Level -> a seed whose mix the trainee can see from the outside (tracebreak/drill/mix.py draws it):
+# 1 uninstrumented-client; 2 logs-without-trace-id in service-c and downstream-latency-ms;
+# 3 strip-traceparent-at-lb, kafka-consumer-no-extract at half rate and downstream-timeout.
+SEEDS = {1: 6, 2: 9, 3: 1}
+SPLITS = {1: True, 2: False, 3: True}  # whether the mix splits a request into traces
 NAMES = [t.name for t in CATALOGUE] + [s.name for s in signatures.ALL]
 
 
@@ -55,10 +60,26 @@ def test_a_trainee_who_reads_the_wire_the_traces_and_the_logs_scores_full_marks(
         found = diagnose(stack, client_telemetry, offsets)
         for toggle, boundary in found.items():
             drill(stack, "answer", toggle, "--boundary", boundary, ok=(0, 1))
+        solved(stack, level)
     finally:
         entry = stopped(stack)
     assert entry["score"] == 100, entry
-    assert sorted(found) == sorted(entry["breakers"])
+    assert sorted(found) == sorted([*entry["breakers"], *entry["faults"]])
+    assert (entry["hints"], entry["free_hints"]) == (0, 2)
+
+
+def solved(stack, level: int) -> None:
+    """Every breaker found: the hints are free and fit the mix, the doctor judges, `reveal` names labs."""
+    hints = [drill(stack, "hint"), drill(stack, "hint")]
+    assert all("free now that every breaker is found" in said for said in hints), hints
+    assert ("more than one trace" in hints[1].lower()) == SPLITS[level], hints[1]
+    doctor = json.loads(cli(stack.config, "doctor", "--since", "2m", "--json").stdout)
+    assert "silenced" not in doctor and doctor["requests"]
+    labs = [line.split(";")[0].removeprefix("read: ") for line in drill(stack, "reveal").splitlines()
+            if line.startswith("read: ")]  # fmt: skip
+    assert len(labs) == (2 if level == 3 else 1) and all(
+        (ROOT / lab).is_file() and lab.startswith("docs/labs/") for lab in labs
+    ), labs
 
 
 def since(stack, offsets: dict[str, int]) -> str:
@@ -109,6 +130,8 @@ def test_a_wrong_answer_scores_nothing_and_the_doctor_hint_caps_the_score(stack,
     try:
         wrong = drill(stack, "answer", "kafka-consumer-no-extract", ok=(1,))
         assert "not what breaks the traces" in wrong and "uninstrumented-client" not in wrong
+        no_fault = drill(stack, "answer", "auth-error-rate", ok=(1,))
+        assert "not part of this incident" in no_fault and "uninstrumented-client" not in no_fault
         drill(stack, "hint", "--doctor")
         doctor = json.loads(cli(stack.config, "doctor", "--since", "2m", "--settle", "1s", "--json").stdout)
         named = {f["signature"] for r in doctor["requests"] for f in r["findings"]}
@@ -116,4 +139,4 @@ def test_a_wrong_answer_scores_nothing_and_the_doctor_hint_caps_the_score(stack,
         drill(stack, "answer", "uninstrumented-client", "--boundary", "service-a->service-b")
     finally:
         entry = stopped(stack)
-    assert [a["points"] for a in entry["answers"]] == [0, 50] and entry["score"] == 50
+    assert [a["points"] for a in entry["answers"]] == [0, 0, 50] and entry["score"] == 50

@@ -68,6 +68,7 @@ def test_a_ghost_span_shows_as_a_second_fragment_with_the_verdict_and_the_logs(s
     page.wait_for_selector(".verdict")
     assert page.locator(".fragment").count() == 2
     assert page.locator(".fragment.lost .row.boundary").count() == 1  # the ghost span, marked
+    assert "· 1 span ·" in page.locator(".fragment.lost .title").inner_text()  # one, in the singular
     verdict = page.locator(".verdict.broken").inner_text()
     assert "ghost-span" in verdict and signatures.GHOST_SPAN.fix.split("{")[0][:30] in verdict
     assert page.locator("table.log tr").count() >= 4  # a header and the request's lines

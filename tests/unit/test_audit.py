@@ -61,9 +61,9 @@ def test_a_collector_without_tail_sampling_fails_and_says_what_is_missing(tmp_pa
 AUDIT_TASK = Finding("TB101", "services/service_a/audit.py", 29, 16, "a task in a fresh context", "fix")
 
 
-def weighed(findings: list[Finding], toggles: dict | None) -> Result:
+def weighed(findings: list[Finding], toggles: dict | None, files: int = 3) -> Result:
     result = Result(TASKS, "PASS")
-    weigh(result, LintResult(findings=findings, files=3), {"task", "executor"}, toggles)
+    weigh(result, LintResult(findings=findings, files=files), {"task", "executor"}, toggles)
     return result
 
 
@@ -82,6 +82,7 @@ def test_a_finding_anywhere_else_fails_the_item():
     assert result.status == "FAIL" and result.boundaries == ["worker/jobs.py"]
     clean = weighed([], {})
     assert clean.status == "PASS" and clean.evidence == ["lint (executor, task): nothing found in 3 files"]
+    assert weighed([], {}, files=1).evidence == ["lint (executor, task): nothing found in 1 file"]
 
 
 def test_without_a_stack_it_says_so_and_exits_2():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tracebreak.chaos import docs
-from tracebreak.chaos.catalogue import BY_NAME, CATALOGUE, Toggle
+from tracebreak.chaos.catalogue import BY_NAME, CATALOGUE, Toggle, lab_page
 from tracebreak.doctor import signatures
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,6 +109,16 @@ def test_call_sites_name_toggles_by_their_constant():
     for path in CODE:
         for number, line in enumerate(path.read_text().splitlines(), 1):
             assert not calls.search(line), f"{path.relative_to(ROOT)}:{number}: a toggle named by a string"
+
+
+@pytest.mark.parametrize("t", CATALOGUE, ids=lambda t: t.name)
+def test_each_breaker_has_its_lab_and_a_fault_none(t):
+    page = lab_page(t)
+    if t.kind == "fault":
+        assert page is None
+    else:
+        assert re.fullmatch(rf"docs/labs/\d\d-{t.name}\.md", str(page)) and (ROOT / str(page)).is_file()
+    assert lab_page(t, ROOT / "elsewhere") is None  # the docs not at hand: no page named
 
 
 def test_the_docs_tables_are_the_catalogues():

@@ -38,3 +38,10 @@ def test_the_tree_shows_every_span_and_names_a_missing_parent():
     }
     assert row["request order"] < row["AuthorizeOrder"]
     assert trace.roots == [trace.spans[0]] and trace.unresolved == [trace.spans[3]]
+
+
+def test_a_trace_of_one_span_says_so_in_the_singular():
+    ghost = Trace("t" * 32, [span("a", None, "service-a", "audit order", 0, 1000)])
+    console = Console(record=True, width=160)
+    waterfall.draw(ghost, console)
+    assert f"trace {'t' * 32}  (1 span, 1.0 ms)" in console.export_text()

@@ -9,6 +9,7 @@ from tracebreak.audit.gather import Observed
 from tracebreak.audit.static import weigh
 from tracebreak.demo import CLIENT_SERVICE, SERVICES
 from tracebreak.doctor.rules import Request
+from tracebreak.terminal import counted
 from tracebreak.traces import Span, Trace
 from tracebreak.wire.hops import MALFORMED
 
@@ -37,7 +38,8 @@ def wire(observed: Observed) -> c.Result:
                 result.fail(f"no traceparent on {name} ({hop.protocol}), request {hop.request_id}", name)
         if result.status == "PASS":
             result.evidence.append(
-                f"{len(sent)} calls of request {observed.wire.request_id}: each carries a traceparent"
+                f"{counted(len(sent), 'call')} of request {observed.wire.request_id}: each carries a "
+                "traceparent"
             )
     _lost_in_the_traces(result, observed)
     weigh(result, observed.lint, {"gateway", "grpc", "http"}, observed.toggles)
@@ -117,21 +119,17 @@ def log_lines(observed: Observed) -> c.Result:
             dark = [line for line in lines if logs.empty(line["trace_id"])]
             if dark:
                 result.fail(
-                    f"{service}: {len(dark)} of {_lines(len(lines))} without a trace_id",
+                    f"{service}: {len(dark)} of {counted(len(lines), 'log line')} without a trace_id",
                     f"{service}'s logs",
                 )
             else:
-                result.evidence.append(f"{service}: {_lines(len(lines))}, each with a trace_id")
+                result.evidence.append(f"{service}: {counted(len(lines), 'log line')}, each with a trace_id")
         if not by_service:
             result.fail(
                 f"no log line of request {observed.sent.request_id} was found", "every service's logs"
             )
     weigh(result, observed.lint, {"logging"}, observed.toggles)
     return result
-
-
-def _lines(n: int) -> str:
-    return f"{n} log line{'s' * (n != 1)}"
 
 
 def sampling(observed: Observed) -> c.Result:

@@ -6,6 +6,7 @@ from typing import Any
 from tracebreak.audit.checklist import Result
 from tracebreak.chaos.catalogue import CATALOGUE, Toggle
 from tracebreak.lint import RULES, Finding, LintResult
+from tracebreak.terminal import counted
 
 
 def gate(finding: Finding) -> Toggle | None:
@@ -37,4 +38,4 @@ def weigh(
             )
     if not found:
         names = ", ".join(sorted(families))
-        result.evidence.append(f"lint ({names}): nothing found in {lint.files} files")
+        result.evidence.append(f"lint ({names}): nothing found in {counted(lint.files, 'file')}")

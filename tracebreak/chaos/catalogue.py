@@ -210,6 +210,13 @@ def where_line(t: Toggle, root: Path = ROOT) -> int | None:
     return next((n for n, line in enumerate(lines, start=1) if f"{t.marker}." in line), None)
 
 
+def lab_page(t: Toggle, root: Path = ROOT) -> str | None:
+    """The lab on the toggle, `docs/labs/NN-NAME.md` as the folder holds it; None where there is none
+    (a fault) or the docs are not at hand."""
+    found = sorted((root / "docs" / "labs").glob(f"[0-9][0-9]-{t.name}.md"))
+    return found[0].relative_to(root).as_posix() if found else None
+
+
 def toggle(name: str) -> Toggle:
     try:
         return BY_NAME[name]

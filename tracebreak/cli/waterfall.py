@@ -6,6 +6,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tracebreak.demo import CLIENT_SERVICE
+from tracebreak.terminal import counted
 from tracebreak.traces import Span, Trace
 
 BAR_WIDTH = 20
@@ -50,7 +51,7 @@ def table(trace: Trace, width: int = 120) -> Table:
     start = min(span.start_us for span in trace.spans)
     end = max(span.end_us for span in trace.spans)
     total = max(1, end - start)
-    title = f"trace {trace.trace_id}  ({len(trace.spans)} spans, {total / 1000:.1f} ms)"
+    title = f"trace {trace.trace_id}  ({counted(len(trace.spans), 'span')}, {total / 1000:.1f} ms)"
     grid = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
     # The tree column gives way on a narrow terminal; the others keep their width.
     grid.add_column("span", no_wrap=True, overflow="ellipsis", max_width=max(24, width - FIXED_WIDTH))

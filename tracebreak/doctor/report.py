@@ -24,6 +24,7 @@ from tracebreak.doctor.rules import (
     http_status,
 )
 from tracebreak.drill import state
+from tracebreak.terminal import counted, plural
 from tracebreak.traces import Trace, TraceQuery, parse_duration_us
 
 DEFAULT_SINCE = "10m"
@@ -166,6 +167,8 @@ def judge(
 def run(args: argparse.Namespace) -> int:
     if state.said_silent(args.data_folder, args.json):
         return 0
+    if args.show < 0:
+        raise ValueError(f"--show takes how many broken requests to list, 0 or more, not {args.show}")
     fail_on = {name.strip() for name in (args.fail_on or "").split(",") if name.strip()}
     unknown = fail_on - set(sig.BY_NAME) - {"any"}
     if unknown:
@@ -192,42 +195,50 @@ def draw(found: dict[str, Any], args: argparse.Namespace) -> None:
     summary = found["totals"]
     broken = [request for request in found["requests"] if not request["whole"]]
     if broken:
-        table = Table(title=f"broken requests ({len(broken)} of {len(found['requests'])})")
-        for column in ("request", "signature", "boundary", "evidence", "fix"):
-            table.add_column(column, overflow="fold")
-        for request in broken[: args.show]:
-            for finding in request["findings"]:
-                evidence = _evidence(finding["evidence"])
-                table.add_row(request["request_id"][:8], finding["signature"], _boundary(finding["boundary"]),
-                              evidence, finding["fix"])  # fmt: skip
-        console.print(table)
-        # The web view draws each one (the store's pages; a Jaeger UI has no /request/ page).
-        for request in broken[: args.show]:
-            console.print(
-                f"  see {args.source.rstrip('/')}/request/{request['request_id']}",
-                highlight=False,
-                soft_wrap=True,
-            )
+        _draw_broken(console, broken, len(found["requests"]), args)
     if not summary["requests"] and not summary["pending_requests"]:
         console.print(f"no request since {args.since}: nothing to judge. Send one (`tracebreak request 42`) "
                       "or look further back (--since).", highlight=False)  # fmt: skip
         return
     console.print(
-        f"{summary['requests']} requests since {args.since}: [bold]{summary['whole_percent']}% whole[/], "
-        f"{summary['broken']} broken, {summary['fragments_per_request']} traces per request, "
-        f"{summary['ghost_spans']} ghost spans, {summary['failed_requests']} failed "
+        f"{counted(summary['requests'], 'request')} since {args.since}: "
+        f"[bold]{summary['whole_percent']}% whole[/], {summary['broken']} broken, "
+        f"{summary['fragments_per_request']} traces per request, "
+        f"{counted(summary['ghost_spans'], 'ghost span')}, {summary['failed_requests']} failed "
         f"({summary['errors_with_hidden_origin']} with their origin hidden), "
         f"{summary['pending_requests']} still arriving. Took {summary['took_seconds']} s."
     )
     for name, count in summary["by_signature"].items():
         if count:
-            console.print(f"  {name}: {count} requests — {sig.BY_NAME[name].meaning}")
+            console.print(f"  {name}: {counted(count, 'request')} — {sig.BY_NAME[name].meaning}")
+
+
+def _draw_broken(
+    console: Console, broken: list[dict[str, Any]], judged: int, args: argparse.Namespace
+) -> None:
+    """The first `--show` broken requests, a row a finding and a link each; and what was left out."""
+    shown = broken[: args.show]
+    table = Table(title=f"broken requests ({len(broken)} of {judged})")
+    for column in ("request", "signature", "boundary", "evidence", "fix"):
+        table.add_column(column, overflow="fold")
+    for request in shown:
+        for finding in request["findings"]:
+            table.add_row(request["request_id"][:8], finding["signature"], _boundary(finding["boundary"]),
+                          _evidence(finding["evidence"]), finding["fix"])  # fmt: skip
+    console.print(table)
+    # The web view draws each one (the store's pages; a Jaeger UI has no /request/ page).
+    for request in shown:
+        console.print(f"  see {args.source.rstrip('/')}/request/{request['request_id']}", highlight=False,
+                      soft_wrap=True)  # fmt: skip
+    if len(broken) > len(shown):
+        console.print(f"  … {counted(len(broken) - len(shown), 'more broken request')}; --show {len(broken)} "
+                      "lists them all", highlight=False)  # fmt: skip
 
 
 def _evidence(evidence: dict[str, Any]) -> str:
-    if evidence["trace_ids"]:
-        return f"traces {', '.join(t[:8] for t in evidence['trace_ids'])}"
-    return f"{evidence.get('log_lines', 0)} log lines without trace_id"
+    if traces := evidence["trace_ids"]:
+        return f"{plural(len(traces), 'trace')} {', '.join(t[:8] for t in traces)}"
+    return f"{counted(evidence.get('log_lines', 0), 'log line')} without trace_id"
 
 
 def _boundary(boundary: dict[str, str]) -> str:

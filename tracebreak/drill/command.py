@@ -13,9 +13,10 @@ from pathlib import Path
 from tracebreak import endpoints
 from tracebreak.chaos import command as chaos_command
 from tracebreak.chaos import flagfile
-from tracebreak.chaos.catalogue import toggle
-from tracebreak.drill import mix, score, state
+from tracebreak.chaos.catalogue import Toggle, lab_page, toggle
+from tracebreak.drill import hints, mix, score, state
 from tracebreak.drill.symptoms import page
+from tracebreak.terminal import counted
 
 LOAD_RPS = "2"  # modest: a trainee's traces, not a flood
 
@@ -62,11 +63,14 @@ def _load(args: argparse.Namespace) -> int:
 
 def hint(args: argparse.Namespace) -> int:
     drill = current(args)
-    if args.doctor:
+    steps = hints.workflow(drill.breakers)
+    if drill.solved:
+        print(_free_hint(drill, steps, args.doctor))
+    elif args.doctor:
         drill.doctor = True
-        print(score.DOCTOR)
-    elif drill.hints < len(score.HINTS):
-        print(f"hint {drill.hints + 1} of {len(score.HINTS)}: {score.HINTS[drill.hints]}")
+        print(hints.DOCTOR)
+    elif drill.hints < len(steps):
+        print(f"hint {drill.hints + 1} of {len(steps)}: {steps[drill.hints]}")
         drill.hints += 1
     else:
         print("no hint left but the doctor: `tracebreak drill hint --doctor` (it caps the score)")
@@ -74,37 +78,72 @@ def hint(args: argparse.Namespace) -> int:
     return 0
 
 
+def _free_hint(drill: state.Drill, steps: tuple[str, ...], doctor: bool) -> str:
+    """A hint once every breaker is found: it costs nothing, and the scoreboard counts it apart."""
+    if doctor:
+        return f"Free now that every breaker is found. {hints.SPEAKS}"
+    given = drill.hints + drill.free_hints
+    if given >= len(steps):
+        return "no hint left, and every breaker is found: `tracebreak drill reveal` tells the rest"
+    drill.free_hints += 1
+    return f"hint {given + 1} of {len(steps)}, free now that every breaker is found: {steps[given]}"
+
+
 def answer(args: argparse.Namespace) -> int:
     drill = current(args)
-    toggle(args.toggle)  # an unknown name is a clear error, not a wrong answer
+    named = toggle(args.toggle)  # an unknown name is a clear error, not a wrong answer
     seconds = round(time.time() - drill.started, 1)
-    if args.toggle not in drill.breakers or args.toggle in drill.found:
-        said = (
-            "already found"
-            if args.toggle in drill.found
-            else f"no: {args.toggle} is not what breaks the traces"
-        )
-        drill.answers.append(state.Answer(args.toggle, args.boundary, seconds, False, None, 0))
-        drill.save(folder(args))
-        print(said)
-        return 1
-    expected = score.expected_boundary(toggle(args.toggle), drill.breakers[args.toggle])
+    if args.toggle in drill.found or args.toggle not in drill.toggles:
+        return _wrong(drill, args, seconds, named)
+    found = _fault_named if named.kind == "fault" else _breaker_found
+    said = found(drill, args, named, seconds)
+    drill.save(folder(args))
+    print(said)
+    print(_left(drill))
+    return 0
+
+
+def _wrong(drill: state.Drill, args: argparse.Namespace, seconds: float, named: Toggle) -> int:
+    if args.toggle in drill.found:
+        said = "already found"
+    elif named.kind == "fault":
+        said = f"no: {args.toggle} is not part of this incident"
+    else:
+        said = f"no: {args.toggle} is not what breaks the traces"
+    drill.answers.append(state.Answer(args.toggle, args.boundary, seconds, False, None, 0))
+    drill.save(folder(args))
+    print(said)
+    return 1
+
+
+def _fault_named(drill: state.Drill, args: argparse.Namespace, named: Toggle, seconds: float) -> str:
+    drill.answers.append(state.Answer(args.toggle, args.boundary, seconds, True, None, score.FAULT))
+    return (
+        f"yes: {args.toggle} is one of the mix's faults. {named.story} Part of the incident, nothing to fix "
+        f"in the tracing: {counted(score.FAULT, 'point')} (a fault's boundary is not scored)"
+    )
+
+
+def _breaker_found(drill: state.Drill, args: argparse.Namespace, named: Toggle, seconds: float) -> str:
+    """Score a breaker named right: its points, and what is said of them."""
+    expected = score.expected_boundary(named, drill.breakers[args.toggle])
     given = args.boundary.replace(" ", "") if args.boundary else None
     right_boundary = None if given is None else given == expected
     earned = score.points(right_boundary, drill.hints, drill.doctor)
     drill.answers.append(state.Answer(args.toggle, args.boundary, seconds, True, right_boundary, earned))
-    drill.save(folder(args))
-    where = {None: "no boundary given", True: "and the boundary", False: "but not the boundary"}[
-        right_boundary
-    ]
-    print(f"yes: {args.toggle}, {where}: {earned} points after {seconds:.0f} s, {drill.hints} hints")
-    left = len(drill.breakers) - len(drill.found)
-    print(
-        "every breaker found: `tracebreak drill stop` records the score"
-        if not left
-        else f"{left} more to find"
+    where = {None: "no boundary given", True: "and the boundary", False: "but not the boundary"}
+    return (
+        f"yes: {args.toggle}, {where[right_boundary]}: {counted(earned, 'point')} after {seconds:.0f} s, "
+        f"{counted(drill.hints, 'hint')}"
     )
-    return 0
+
+
+def _left(drill: state.Drill) -> str:
+    breakers, faults = (len(set(kind) - drill.found) for kind in (drill.breakers, drill.faults))
+    if breakers:
+        return f"{counted(breakers, 'more breaker')} to find"
+    unnamed = f"; {counted(faults, 'fault')} not named yet ({score.FAULT} points each)" if faults else ""
+    return f"every breaker found, so hints are free now{unnamed}: `tracebreak drill stop` records the score"
 
 
 def reveal(args: argparse.Namespace) -> int:
@@ -113,15 +152,19 @@ def reveal(args: argparse.Namespace) -> int:
     if drill.faults:
         print(f"the faults (incidents, nothing to fix in the tracing): {', '.join(drill.faults)}")
     for name in drill.breakers:
-        print(f"read: docs/labs/ ({name}); the code: {toggle(name).where}")
+        named = toggle(name)
+        print(f"read: {lab_page(named) or f'the lab on {name} in docs/labs/'}; the code: {named.where}")
     return 0
 
 
 def status(args: argparse.Namespace) -> int:
     drill = current(args)
-    found, total = len(drill.found), len(drill.breakers)
-    print(f"{drill.trainee}: level {drill.level}, {time.time() - drill.started:.0f} s in, {drill.hints} hints"
-          f"{', the doctor unlocked' if drill.doctor else ''}; {found} of {total} found")  # fmt: skip
+    found = [f"breakers found: {len(set(drill.breakers) & drill.found)} of {len(drill.breakers)}"]
+    if drill.faults:
+        found.append(f"faults named: {len(set(drill.faults) & drill.found)} of {len(drill.faults)}")
+    print(f"{drill.trainee}: level {drill.level}, {time.time() - drill.started:.0f} s in, "
+          f"{counted(drill.hints, 'hint')}{', the doctor unlocked' if drill.doctor else ''}; "
+          f"{', '.join(found)}")  # fmt: skip
     return 0
 
 
@@ -135,8 +178,8 @@ def stop(args: argparse.Namespace) -> int:
     answers = [vars(a) for a in drill.answers]
     entry = {"trainee": drill.trainee, "level": drill.level, "seed": drill.seed,
              "breakers": drill.breakers, "faults": drill.faults, "hints": drill.hints,
-             "doctor": drill.doctor, "answers": answers,
-             "score": score.total(answers, len(drill.breakers))}  # fmt: skip
+             "free_hints": drill.free_hints, "doctor": drill.doctor, "answers": answers,
+             "score": score.total(answers, len(drill.breakers), len(drill.faults))}  # fmt: skip
     board = state.record(folder(args), entry)
     (folder(args) / state.STATE).unlink()
     print(f"drill stopped, every toggle off{f' (Envoy: {problems[0]})' if problems else ''}.")
@@ -157,12 +200,14 @@ def add_parser(commands: argparse._SubParsersAction, flags_default: Path, admin_
     begin.add_argument("--trainee", default=os.environ.get("USER", "trainee"), help="for the scoreboard")
     begin.add_argument("--edge", default=endpoints.edge_url(), help="where the background load goes")
     begin.set_defaults(run=start)
-    helped = actions.add_parser("hint", help="the next step of the workflow (counted)")
+    helped = actions.add_parser(
+        "hint", help="the next step of the workflow (counted until every breaker is found)"
+    )
     helped.add_argument(
         "--doctor", action="store_true", help="the last hint: the doctor speaks; caps the score"
     )
     helped.set_defaults(run=hint)
-    said = actions.add_parser("answer", help="name a breaker (and the boundary FROM->TO)")
+    said = actions.add_parser("answer", help="name a breaker (and the boundary FROM->TO), or a fault")
     said.add_argument("toggle")
     said.add_argument("--boundary", help="FROM->TO, e.g. service-a->service-b; or the one service")
     said.set_defaults(run=answer)

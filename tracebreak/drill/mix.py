@@ -24,7 +24,7 @@ FAULTS = [t for t in CATALOGUE if t.kind == "fault"]
 @dataclass(frozen=True)
 class Mix:
     breakers: dict[str, Any]  # what the trainee must find
-    faults: dict[str, Any]  # incidents on top: noise, nothing to find in the tracing
+    faults: dict[str, Any]  # incidents on top: nothing to fix in the tracing, named for fewer points
 
     @property
     def toggles(self) -> dict[str, Any]:

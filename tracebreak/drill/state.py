@@ -31,14 +31,25 @@ class Drill:
     breakers: dict[str, Any]
     faults: dict[str, Any]
     started: float = field(default_factory=time.time)
-    hints: int = 0
+    hints: int = 0  # those that cost points: asked while a breaker was still to find
+    free_hints: int = 0  # asked once every breaker was found
     doctor: bool = False  # the last hint spent: the doctor speaks, the score is capped
     answers: list[Answer] = field(default_factory=list)
     load_pid: int | None = None
 
     @property
+    def toggles(self) -> dict[str, Any]:
+        return {**self.breakers, **self.faults}
+
+    @property
     def found(self) -> set[str]:
+        """The breakers and faults named right."""
         return {a.toggle for a in self.answers if a.right}
+
+    @property
+    def solved(self) -> bool:
+        """Every breaker found: nothing left to hide, no hint left to cost anything."""
+        return set(self.breakers) <= self.found
 
     def save(self, folder: Path) -> None:
         (folder / STATE).write_text(json.dumps(asdict(self), indent=2))
@@ -57,8 +68,9 @@ class Drill:
 
 
 SILENT = (
-    "a drill is running: the verdicts stay silent about signatures until `tracebreak drill hint "
-    "--doctor` (traces, spans, logs and the wire are all there to read)"
+    "a drill is running: the doctor and `audit` judge nothing, and the web view's verdicts name no "
+    "signature, until `tracebreak drill hint --doctor` or every breaker is found (traces, spans, logs "
+    "and the wire are all there to read)"
 )
 
 
@@ -71,12 +83,13 @@ def said_silent(folder: Path, as_json: bool) -> bool:
 
 
 def silenced(folder: Path) -> bool:
-    """A drill runs here and its doctor hint is not spent: verdicts stay silent about signatures."""
+    """A drill above level 1 runs here, with its doctor hint not spent and a breaker still to find:
+    verdicts stay silent about signatures."""
     try:
         drill = Drill.load(folder)
     except ValueError:
         return True  # a state file that cannot be read: keep quiet rather than give the answer away
-    return drill is not None and not drill.doctor and drill.level > 1
+    return drill is not None and drill.level > 1 and not drill.doctor and not drill.solved
 
 
 def record(folder: Path, entry: dict[str, Any]) -> Path:

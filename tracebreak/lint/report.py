@@ -9,13 +9,13 @@ from rich.console import Console
 from tracebreak import __version__
 from tracebreak.lint.engine import LintResult
 from tracebreak.lint.registry import RULES, Finding
+from tracebreak.terminal import counted
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 
 def summary(result: LintResult) -> str:
-    found, files = len(result.findings), result.files
-    return f"{found} finding{'s' * (found != 1)} in {files} file{'s' * (files != 1)} checked"
+    return f"{counted(len(result.findings), 'finding')} in {counted(result.files, 'file')} checked"
 
 
 def table(result: LintResult, console: Console) -> None:

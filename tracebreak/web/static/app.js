@@ -5,7 +5,7 @@
 const main = document.getElementById("main");
 const LOOKBACKS = ["5m", "15m", "1h", "6h", "24h"];
 const SETTLE = "2s"; // a request whose last span is younger is still arriving: listed on the next look
-const LIMIT = 500; // the newest requests a search judges (about: counted by their root spans)
+const LIMIT = 500; // the newest requests a search judges (about: counted by their root spans) and lists
 
 // ---------- small helpers ----------
 
@@ -36,14 +36,18 @@ async function api(path, params = {}, options = {}) {
 // The page's content: arrays flattened, absent parts (null, false) left out.
 const show = (...parts) => main.replaceChildren(...parts.flat(2).filter((p) => p !== null && p !== undefined && p !== false));
 
+// A count said in words, as the commands say it (tracebreak/terminal.py): 1 trace, 2 traces.
+const plural = (n, noun) => (n === 1 ? noun : `${noun}s`);
+const counted = (n, noun) => `${n} ${plural(n, noun)}`;
 const ms = (us) => `${(us / 1000).toFixed(us < 10000 ? 2 : 1)} ms`;
 const clock = (us) => new Date(us / 1000).toLocaleTimeString([], { hour12: false }) + `.${String(Math.floor(us / 1000) % 1000).padStart(3, "0")}`;
 const short = (id) => id.slice(0, 8);
 const link = (href, text) => el("a", { href }, text);
 const boundaryText = (b) => `${b.from} → ${b.to} (${b.protocol})`;
 const evidenceText = (e) => !e.trace_ids.length
-  ? `evidence: ${e.log_lines || 0} log lines without trace_id`
-  : `evidence: traces ${e.trace_ids.map(short).join(", ")}` + (e.span_ids.length ? `; spans ${e.span_ids.map(short).join(", ")}` : "");
+  ? `evidence: ${counted(e.log_lines || 0, "log line")} without trace_id`
+  : `evidence: ${plural(e.trace_ids.length, "trace")} ${e.trace_ids.map(short).join(", ")}`
+    + (e.span_ids.length ? `; ${plural(e.span_ids.length, "span")} ${e.span_ids.map(short).join(", ")}` : "");
 
 function lookbackUs(text) {
   const n = parseFloat(text);
@@ -161,11 +165,11 @@ function verdictCard(verdict) {
   if (verdict.lab?.held) return heldCard(verdict);
   if (verdict.whole) {
     return el("div", { class: "card verdict whole" }, el("span", { class: "ok" }, "whole"),
-      `: one trace, ${verdict.spans ?? "every"} spans across ${(verdict.services || []).join(", ")}`);
+      `: one trace, ${verdict.spans == null ? "every span" : counted(verdict.spans, "span")} across ${(verdict.services || []).join(", ")}`);
   }
   return el("div", { class: "card verdict broken" },
     el("p", {}, el("span", { class: "broken" }, "broken"),
-      `: ${verdict.trace_ids.length} traces — ${verdict.signatures.join(", ") || "the doctor is silent: a drill is running"}`),
+      `: ${counted(verdict.trace_ids.length, "trace")} — ${verdict.signatures.join(", ") || "the doctor is silent: a drill is running"}`),
     verdict.findings.map((f) => el("div", { class: "finding" },
       el("p", {}, el("b", { class: "signature" }, f.signature), " at ", el("span", { class: "boundary-name" }, boundaryText(f.boundary))),
       el("p", { class: "muted" }, evidenceText(f.evidence)),
@@ -213,11 +217,11 @@ async function requestPage(requestId) {
   show(
     el("h1", {}, "request ", el("code", {}, requestId)),
     verdictCard(verdict),
-    el("h2", {}, `${traces.length} ${traces.length === 1 ? "trace" : "traces"} on one time axis (${ms(total)})`),
+    el("h2", {}, `${counted(traces.length, "trace")} on one time axis (${ms(total)})`),
     traces.map((trace, i) => waterfall(trace, t0, total, {
       lost: i > 0, marks, logs,
       title: el("span", {}, i === 0 ? "the request's trace " : `fragment ${i}: `, link(`/trace/${trace.traceID}`, trace.traceID),
-        el("span", { class: "muted" }, ` · ${trace.spans.length} spans`),
+        el("span", { class: "muted" }, ` · ${counted(trace.spans.length, "span")}`),
         i > 0 ? el("span", { class: "broken" }, " · began without the request's context") : null),
     })),
     el("h2", {}, `log lines of the request (${logs.length})`),
@@ -233,7 +237,7 @@ async function tracePage(traceId) {
     || Object.entries(s.tags).find(([k]) => k.endsWith("x-request-id"))?.[1]).filter(Boolean));
   show(
     el("h1", {}, "trace ", el("code", {}, trace.traceID)),
-    el("p", {}, `${trace.spans.length} spans, ${ms(total)}`,
+    el("p", {}, `${counted(trace.spans.length, "span")}, ${ms(total)}`,
       [...requestIds].map((id) => [" · request ", link(`/request/${id}`, id)])),
     waterfall(trace, t0, total, { logs }),
     el("h2", {}, `log lines (${logs.length})`), logs.length ? logTable(logs, t0) : el("p", { class: "muted" }, "none"));
@@ -267,10 +271,11 @@ async function searchPage() {
     && (!params.get("operation") || (r.operations || []).includes(params.get("operation")))
     && (r.duration_us ?? 0) >= minUs).sort((a, b) => (b.start_us ?? 0) - (a.start_us ?? 0));
   show(el("h1", {}, "requests"), form,
-    el("p", { class: "muted" }, `${shown.length} of the newest ${requests.length} requests in the last ${lookback}`),
+    el("p", { class: "muted" }, `${shown.length} of the newest ${counted(requests.length, "request")} in the last ${lookback}`,
+      shown.length > LIMIT ? `; the newest ${LIMIT} listed, ${shown.length - LIMIT} more left out: narrow the search to see them` : null),
     el("table", { class: "requests" },
       el("tr", {}, ["request", "start", "duration", "status", "fragments", "verdict"].map((h) => el("th", {}, h))),
-      shown.slice(0, 500).map((r) => el("tr", { "data-request": r.request_id },
+      shown.slice(0, LIMIT).map((r) => el("tr", { "data-request": r.request_id },
         el("td", {}, link(`/request/${r.request_id}`, r.request_id)),
         el("td", {}, r.start_us ? clock(r.start_us) : "?"), el("td", {}, r.duration_us ? ms(r.duration_us) : "?"),
         el("td", {}, r.status ?? "?"), el("td", { class: "fragments" }, r.trace_ids.length),
@@ -307,7 +312,7 @@ async function graphPage() {
   const drawn = new Set(edges.map((e) => `${e.parent}|${e.child}`));
   const elsewhere = [...broken].filter(([key]) => !drawn.has(key));
   show(el("h1", {}, "service graph"), el("p", {}, "window: ", select,
-    ` · broken edges counted over the newest ${requests.length} requests, ${requests.filter((r) => !r.whole).length} of them broken`),
+    ` · broken edges counted over the newest ${counted(requests.length, "request")}, ${requests.filter((r) => !r.whole).length} of them broken`),
     graphSvg(edges, broken),
     elsewhere.length ? [el("h2", {}, "fractures not on a drawn edge"), el("ul", {}, elsewhere.map(([key, n]) =>
       el("li", { class: "broken" }, `${key.replace("|", " → ")}: ${n}`)))] : null);
@@ -348,7 +353,7 @@ function graphSvg(edges, broken) {
       : `M${a.x + 150},${a.y + 18} L${b.x},${b.y + 18}`;
     ns("path", { class: `edge${n ? " broken" : ""}`, d, "marker-end": "url(#arrow)", "data-edge": `${e.parent}->${e.child}` });
     const mx = back ? (a.x + b.x) / 2 + 55 : (a.x + 150 + b.x) / 2 - 20, my = back ? a.y + 84 : (a.y + b.y) / 2 + 10;
-    ns("text", { x: mx, y: my }, `${e.callCount} spans`);
+    ns("text", { x: mx, y: my }, counted(e.callCount, "span"));
     if (n) ns("text", { x: mx, y: my + 14, class: "broken" }, `broken ${n}`);
   }
   for (const [name, p] of at) {
