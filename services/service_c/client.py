@@ -149,9 +149,7 @@ class EnrichmentClient:
         try:
             async with asyncio.timeout(timeout_s):
                 try:
-                    await self._producer.send_and_wait(
-                        request_topic, encode_request(order_id), headers=headers
-                    )
+                    await messaging.send(self._producer, request_topic, encode_request(order_id), headers)
                 except KafkaError as error:
                     raise EnrichmentUnavailable(f"the broker did not take the request: {error!r}") from error
                 sent = True

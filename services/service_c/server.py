@@ -138,7 +138,7 @@ class Enrichment:
         self, reply_to: str, reply: Reply, headers: dict[str, str | None], span: trace.Span
     ) -> None:
         try:
-            await self.producer.send_and_wait(reply_to, reply.encode(), headers=messaging.headers(headers))
+            await messaging.send(self.producer, reply_to, reply.encode(), messaging.headers(headers))
         except KafkaError as error:
             # The caller's deadline will answer for us; say here why no reply went out.
             span.record_exception(error)
@@ -179,8 +179,6 @@ def process_attributes(record: ConsumerRecord, destination: str) -> dict[str, st
         "messaging.system": "kafka",
         "messaging.operation.type": "process",
         "messaging.operation.name": "process",
-        "messaging.destination.name": record.topic,
-        "messaging.destination.partition.id": str(record.partition),
-        "messaging.kafka.offset": record.offset,
+        **messaging.record_attributes(record.topic, record.partition, record.offset),
         "messaging.consumer.group.name": GROUP_ID,
     }

@@ -11,7 +11,7 @@ import pytest
 
 from tests.e2e.browser_support import browser_missing, screenshot
 from tests.e2e.chaos_support import ground_truth, judge, set_toggle, toggled
-from tests.e2e.conftest import cli, send_many
+from tests.e2e.conftest import WHOLE_REQUEST, cli, send_many
 from tracebreak.doctor import signatures
 
 pytestmark = pytest.mark.skipif(browser_missing() is not None, reason=f"{browser_missing()}")
@@ -79,9 +79,9 @@ def test_a_stripped_gateway_is_marked_at_envoy_to_a(stack, client_telemetry, pag
     with toggled(stack, client_telemetry, "strip-traceparent-at-lb"):
         request_id = one_request(stack, client_telemetry, order=7)
     open_request(page, stack, request_id, ".verdict.broken .finding")
-    assert "envoy → service-a (HTTP)" in page.locator(".verdict.broken").inner_text()
+    assert "envoy -> service-a (HTTP)" in page.locator(".verdict.broken").inner_text()
     marker = page.locator(".row.boundary .marker").first.inner_text()
-    assert "envoy → service-a" in marker
+    assert "envoy -> service-a" in marker
     screenshot(page, "request-stripped")
     broken_edge = page.locator("path.edge.broken[data-edge='envoy->service-a']")
     deadline = time.monotonic() + 20
@@ -93,6 +93,26 @@ def test_a_stripped_gateway_is_marked_at_envoy_to_a(stack, client_telemetry, pag
         page.wait_for_timeout(500)
     assert broken_edge.count() == 1
     screenshot(page, "service-graph")
+
+
+def test_a_service_with_no_propagator_loses_no_span_and_only_its_own_fragment_is_marked(
+    stack, client_telemetry, page
+):
+    with toggled(stack, client_telemetry, "propagator-not-registered"):
+        request_id = one_request(stack, client_telemetry, order=11)
+    every = sum(WHOLE_REQUEST.values())
+    open_request(page, stack, request_id, f".fragment .row >> nth={every - 1}")
+    doctor = httpx.get(f"{stack.config.query_url}/api/doctor", params={"request": request_id}).json()
+    [verdict] = doctor["requests"]
+    # C's and B's receive spans carry no request id: they are found by the record they received.
+    assert verdict["spans"] == every and page.locator(".fragment .row").count() == every
+    said = page.locator(".verdict.broken").inner_text()
+    assert "propagator-not-registered at service-b (every boundary)" in said and "service-b ->" not in said
+    marked = page.locator(".fragment:has(.row.boundary)")
+    assert marked.count() == 1  # B's fragment: B's send carried no context; C only started anew
+    assert marked.locator(".row", has_text="service-b: /tracebreak.auth.v1.Auth/AuthorizeOrder").count() == 1
+    assert "send" in marked.locator(".row.boundary .operation").inner_text()
+    screenshot(page, "request-propagator-not-registered")
 
 
 def test_a_trace_opens_from_the_search_box_and_shows_a_spans_attributes(stack, client_telemetry, page):

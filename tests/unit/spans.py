@@ -1,11 +1,21 @@
 """Real SDK spans, recorded in memory and encoded as the OTLP exporter would send them."""
 
+import asyncio
+from contextlib import ExitStack
+
+from aiokafka import TopicPartition
+from aiokafka.structs import RecordMetadata
+from opentelemetry.context import Context
 from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
+
+from tracebreak.runtime import messaging
+
+SERVER, CLIENT, PRODUCER, CONSUMER = SpanKind.SERVER, SpanKind.CLIENT, SpanKind.PRODUCER, SpanKind.CONSUMER
 
 
 def record_cascade(service: str = "service-a") -> list[ReadableSpan]:
@@ -29,3 +39,74 @@ def record_cascade(service: str = "service-a") -> list[ReadableSpan]:
 
 def otlp_protobuf(spans: list[ReadableSpan]) -> bytes:
     return encode_spans(spans).SerializeToString()
+
+
+class Broker:
+    """A producer as `messaging.send` uses it: the broker takes each record at the next offset."""
+
+    def __init__(self, partition: int, offset: int) -> None:
+        self.partition, self.offset = partition, offset
+
+    async def send_and_wait(self, topic: str, value: bytes, headers: object = None) -> RecordMetadata:
+        self.offset += 1
+        where = TopicPartition(topic, self.partition)
+        return RecordMetadata(topic, self.partition, where, self.offset - 1, -1, 0, -1)
+
+
+REQUESTS, REPLIES = "enrichment.requests.g1", "enrichment.replies.g1"
+GRPC = {"rpc.system": "grpc", "rpc.service": "tracebreak.auth.v1.Auth"}
+
+
+def record_blind_b(request_id: str) -> list[ReadableSpan]:
+    """One request with no propagator in B, its 14 spans as the local stack records them (read off a
+    real run): B's server span, C's receive and processing spans and B's receive of the reply each
+    start a trace; the receive spans carry no request id, only the record they received. The aiokafka
+    PRODUCER spans name a partition of their own drawing and no offset; the span each record was
+    sent from says where it landed (`messaging.send`)."""
+    exporter = InMemorySpanExporter()
+    tracers = {}
+    for service in ("tracebreak-client", "envoy", "service-a", "service-b", "service-c"):
+        provider = TracerProvider(resource=Resource.create({"service.name": service}))
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        tracers[service] = provider.get_tracer("tests")
+    client, envoy, a = tracers["tracebreak-client"], tracers["envoy"], tracers["service-a"]
+    rid = {"http.request.header.x-request-id": request_id}
+    with ExitStack() as request:
+        for tracer, name, kind, attributes in (
+            (client, "request order", SpanKind.INTERNAL, {}),
+            (client, "GET", CLIENT, {"http.request.method": "GET"}),
+            (envoy, "ingress", SERVER, {"guid:x-request-id": request_id}),
+            (envoy, "router service-a egress", CLIENT, {"upstream_cluster": "service-a"}),
+            (a, "GET /orders/{order_id}", SERVER, rid),
+        ):
+            request.enter_context(tracer.start_as_current_span(name, kind=kind, attributes=attributes))
+        with a.start_as_current_span("/tracebreak.auth.v1.Auth/AuthorizeOrder", kind=CLIENT, attributes=GRPC):
+            _blind_b(tracers["service-b"], tracers["service-c"], request_id)
+        a.start_span("audit order", attributes=rid).end()
+    return list(exporter.get_finished_spans())
+
+
+def _kafka(topic: str, partition: int, **more: object) -> dict:
+    return {
+        "messaging.system": "kafka",
+        "messaging.destination.name": topic,
+        "messaging.destination.partition.id": str(partition),
+        **more,
+    }
+
+
+def _blind_b(b: Tracer, c: Tracer, request_id: str) -> None:
+    grpc = {**GRPC, "rpc.grpc.request.metadata.x-request-id": request_id, "rpc.grpc.status_code": 0}
+    with b.start_as_current_span("/tracebreak.auth.v1.Auth/AuthorizeOrder", Context(), SERVER, grpc):
+        b.start_span(f"{REQUESTS} send", kind=PRODUCER, attributes=_kafka(REQUESTS, 0)).end()
+        asyncio.run(messaging.send(Broker(partition=2, offset=5), REQUESTS, b"{}", []))  # type: ignore[arg-type]
+        received = _kafka(REQUESTS, 2, **{"messaging.kafka.message.offset": 5})
+        c.start_span(f"{REQUESTS} receive", Context(), CONSUMER, received).end()
+        process = _kafka(REQUESTS, 2, **{"messaging.kafka.offset": 5})
+        process["messaging.kafka.message.header.x-request-id"] = request_id
+        with c.start_as_current_span("enrichment.requests process", Context(), CONSUMER, process):
+            c.start_span("SELECT orders", kind=CLIENT, attributes={"db.system.name": "postgresql"}).end()
+            c.start_span(f"{REPLIES} send", kind=PRODUCER, attributes=_kafka(REPLIES, 0)).end()
+            asyncio.run(messaging.send(Broker(partition=0, offset=3), REPLIES, b"{}", []))  # type: ignore[arg-type]
+        reply = _kafka(REPLIES, 0, **{"messaging.kafka.message.offset": 3})
+        b.start_span(f"{REPLIES} receive", Context(), CONSUMER, reply).end()

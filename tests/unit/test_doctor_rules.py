@@ -102,6 +102,7 @@ def test_a_call_made_without_tracing_is_an_uninstrumented_client():
         "gRPC",
     )
     assert "aio_client_interceptors" in finding.fix
+    assert finding.lost_at == ["a"]  # the call left no span: marked where it was made, not at B
 
 
 def test_context_sent_but_never_received_was_dropped_in_transit():
@@ -111,6 +112,7 @@ def test_context_sent_but_never_received_was_dropped_in_transit():
     _, findings = verdict(Trace("main", main), Trace("a-side", a_side))
     assert set(findings) == {"context-dropped-in-transit"}
     assert str(findings["context-dropped-in-transit"].boundary) == "envoy -> service-a (HTTP)"
+    assert findings["context-dropped-in-transit"].lost_at == ["egress"]  # A started anew: not marked
 
 
 def test_processing_outside_the_message_context_is_a_consumer_not_extracting():
@@ -122,6 +124,7 @@ def test_processing_outside_the_message_context_is_a_consumer_not_extracting():
     _, findings = verdict(Trace("main", spans), Trace("c-side", processing))
     assert set(findings) == {"consumer-not-extracting"}
     assert str(findings["consumer-not-extracting"].boundary) == "service-b -> service-c (Kafka)"
+    assert findings["consumer-not-extracting"].lost_at == ["receive"]  # it had the context, and let go
 
 
 def test_a_service_that_neither_extracts_nor_injects_has_no_propagator():
@@ -139,6 +142,68 @@ def test_a_service_that_neither_extracts_nor_injects_has_no_propagator():
         "c-side",
         "main",
     ]
+    # A service, not an arrow to itself; marked at B's send, which carried nothing, and nowhere in C.
+    assert finding.as_dict()["at"] == "service-b (every boundary)"
+    assert finding.lost_at == ["send"]
+
+
+def record(topic="enrichment.requests", partition="2", offset=5, key="messaging.kafka.offset"):
+    return {"messaging.destination.name": topic, "messaging.destination.partition.id": partition, key: offset}
+
+
+def blind_b(offset=5, start=60, request_id=RID):
+    """A request whose context B did not pass on: its fragment's server span says where its record
+    landed (the PRODUCER span knows no offset), in an event."""
+    sent = {"event": "record sent", **record(offset=offset), "timestamp": start + 20}
+    return [
+        Trace("main", [*edge_and_a(), span("a-call", "a", "service-a", "client", 50, 950, **GRPC)]),
+        Trace(f"b-{start}", [
+            span("b", None, "service-b", "server", start, 900, f"b-{start}", events=[sent],
+                 **{"rpc.grpc.request.metadata.x-request-id": request_id, **GRPC}),
+            span("send", "b", "service-b", "producer", start + 10, start + 20, f"b-{start}",
+                 **{**KAFKA_REQUESTS, "messaging.destination.partition.id": "0"}),
+        ]),
+    ]  # fmt: skip
+
+
+def receive(trace_id, start=100, **named):
+    """C's receive span, in a trace of its own: no request id, only the record it received."""
+    tags = {**KAFKA_REQUESTS, **(named or record(key="messaging.kafka.message.offset"))}
+    return Trace(
+        trace_id, [span("receive", None, "service-c", "consumer", start, start + 10, trace_id, **tags)]
+    )
+
+
+def test_a_trace_without_a_request_id_joins_the_request_by_the_record_it_received():
+    collected = join([*blind_b(), receive("c-receive"), receive("other", **record(offset=6))], 0, 10_000)
+    [request] = collected.requests
+    assert sorted(t.trace_id for t in request.traces) == ["b-60", "c-receive", "main"]
+    assert [t.trace_id for t in collected.unjoined] == ["other"]  # a record no request names
+    [finding] = diagnose(request)
+    assert finding.signature.name == "propagator-not-registered" and finding.lost_at == ["send"]
+
+
+def test_a_record_named_by_two_requests_joins_the_one_nearest_in_time():
+    """A broker that started over gives the same offsets again."""
+    early, late = blind_b(start=60, request_id="early")[1], blind_b(start=5_000, request_id="late")[1]
+    collected = join([early, late, receive("c-receive", start=5_050)], 0, 100_000)
+    joined = {r.request_id: sorted(t.trace_id for t in r.traces) for r in collected.requests}
+    assert joined == {"early": ["b-60"], "late": ["b-5000", "c-receive"]}
+
+
+def test_a_producer_span_that_records_its_offset_names_the_record_itself():
+    sender = span(
+        "send",
+        None,
+        "service-b",
+        "producer",
+        60,
+        70,
+        "b",
+        **{"messaging.kafka.message.header.x-request-id": RID, **record()},
+    )
+    collected = join([Trace("b", [sender]), receive("c-receive")], 0, 10_000)  # fmt: skip
+    assert [sorted(t.trace_id for t in r.traces) for r in collected.requests] == [["b", "c-receive"]]
 
 
 def test_a_successful_call_the_callee_never_recorded_is_a_sampling_hole():

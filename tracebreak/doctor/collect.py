@@ -4,6 +4,7 @@ import re
 import time
 from dataclasses import dataclass
 
+from tracebreak.doctor import records
 from tracebreak.doctor.rules import Request, callee_names, request_ids
 from tracebreak.traces import QueryError, Span, Trace, TraceQuery
 
@@ -19,7 +20,7 @@ FRAGMENT_SPREAD_US = 10_000_000
 class Collected:
     requests: list[Request]
     pending: list[Request]  # still receiving spans: judged on a later run
-    unjoined: list[Trace]  # carrying no request id: not judged per request
+    unjoined: list[Trace]  # carrying no request id, naming no request's record: not judged per request
 
     def began_within(self, low: float, high: float = float("inf")) -> "Collected":
         """Only what began at `low` or later and before `high`: requests by their first span."""
@@ -106,7 +107,8 @@ def join(
     known: frozenset[str] = frozenset(),
     routes: dict[str, frozenset[str]] | None = None,
 ) -> Collected:
-    """Group traces by the request ids their spans carry; traces that share one are one request."""
+    """Group traces by the request ids their spans carry; traces that share one are one request, and
+    a trace with no id joins the request whose Kafka record it names (see `records`)."""
     traces = [trace for trace in traces if trace.spans]
     names = known | frozenset(
         name
@@ -117,13 +119,15 @@ def join(
     )
     logs_by_request = _logs_by_request(logs or [])
     ids_of = {trace.trace_id: set().union(*(request_ids(span) for span in trace.spans)) for trace in traces}
+    groups = _connected(traces, ids_of)
+    unjoined = records.attach(groups, [t for t in traces if not ids_of[t.trace_id]])
     requests, pending = [], []
-    for members in _connected(traces, ids_of):
+    for members in groups:
         request_id = min(rid for t in members for rid in ids_of[t.trace_id])
         request = Request(request_id, members, logs_by_request.get(request_id), names, routes)
         latest = max(span.end_us for span in request.spans)
         (pending if now_us - latest < settle_us else requests).append(request)
-    return Collected(_in_order(requests), _in_order(pending), [t for t in traces if not ids_of[t.trace_id]])
+    return Collected(_in_order(requests), _in_order(pending), unjoined)
 
 
 def _in_order(requests: list[Request]) -> list[Request]:

@@ -48,6 +48,11 @@ class Finding:
     trace_ids: list[str] = field(default_factory=list)
     span_ids: list[str] = field(default_factory=list)
     log_lines: int = 0  # the request's log lines without a trace id (logs-without-trace-id)
+    # Where the context was lost, the spans a request's page marks: the hop that let it go, in the
+    # fragment that held the context and failed to pass it on. Never a receiver that began a trace
+    # of its own only because no context reached it: with no propagator in B, B's send to Kafka
+    # carried nothing, and it is B's fragment that is marked, not C's, which started anew.
+    lost_at: list[str] = field(default_factory=list)
 
     @property
     def fix(self) -> str:
@@ -62,7 +67,9 @@ class Finding:
                 "to": self.boundary.target,
                 "protocol": self.boundary.protocol,
             },
+            "at": str(self.boundary),
             "evidence": {"trace_ids": self.trace_ids, "span_ids": self.span_ids, "log_lines": self.log_lines},
+            "lost_at": self.lost_at,
             "fix": self.fix,
         }
 
@@ -195,12 +202,20 @@ class Request:
 def diagnose(request: Request) -> list[Finding]:
     findings: dict[tuple[str, Boundary], Finding] = {}
 
-    def found(signature: sig.Signature, boundary: Boundary, *spans: Span) -> Finding:
+    def found(
+        signature: sig.Signature, boundary: Boundary, *spans: Span, lost: list[Span] | None = None
+    ) -> Finding:
+        """The finding, with `spans` as its evidence; `lost` (all of `spans` by default) are where the
+        context was lost."""
         finding = findings.setdefault((signature.name, boundary), Finding(signature, boundary))
         for span in spans:
             if span.trace_id not in finding.trace_ids:
                 finding.trace_ids.append(span.trace_id)
-            finding.span_ids.append(span.span_id)
+            if span.span_id not in finding.span_ids:
+                finding.span_ids.append(span.span_id)
+        for span in spans if lost is None else lost:
+            if span.span_id not in finding.lost_at:
+                finding.lost_at.append(span.span_id)
         return finding
 
     linked = {span_id for span in request.spans for span_id in span.links}
@@ -232,38 +247,36 @@ def _server_top(request: Request, top: Span, found: Any) -> None:
     ]  # fmt: skip
     if not dangling:
         callers = [s for s in others if _within(s, top)]
-        caller = max(callers, key=lambda s: s.start_us).service if callers else "an untraced caller"
-        found(sig.UNINSTRUMENTED_CLIENT, Boundary(caller, top.service, protocol(top)), top)
+        caller = max(callers, key=lambda s: s.start_us) if callers else None
+        boundary = Boundary(caller.service if caller else "an untraced caller", top.service, protocol(top))
+        # The call left no span of its own: the span it was made from (the innermost open) lost it.
+        found(sig.UNINSTRUMENTED_CLIENT, boundary, top, lost=[caller or top])
         return
     client = max(dangling, key=lambda s: s.start_us)  # the innermost caller started last
-    if _blind_outbound(request, top.service):
-        found(sig.PROPAGATOR_NOT_REGISTERED, _everywhere(top.service), client, top)
+    blind = _blind_outbound(request, top.service)
+    if blind:
+        found(sig.PROPAGATOR_NOT_REGISTERED, _everywhere(top.service), client, top, lost=blind)
     else:
-        found(
-            sig.CONTEXT_DROPPED_IN_TRANSIT,
-            Boundary(client.service, top.service, protocol(client)),
-            client,
-            top,
-        )
+        # Sent, and gone before the callee: the caller's hop lost it, not the callee that started anew.
+        boundary = Boundary(client.service, top.service, protocol(client))
+        found(sig.CONTEXT_DROPPED_IN_TRANSIT, boundary, client, top, lost=[client])
 
 
-def _blind_outbound(request: Request, service: str) -> bool:
-    """The service's outbound messages or calls carried no context: their receivers start fragments."""
+def _blind_outbound(request: Request, service: str) -> list[Span]:
+    """The service's outbound messages or calls that carried no context: their receivers start
+    fragments."""
     # The latest start of a fragment that began by receiving: a call or send before it is suspect.
     latest_receiver = max(
         (t.start_us for t in request.fragment_tops if t.kind in ("consumer", "server")), default=None
     )
     if latest_receiver is None:
-        return False
-    for span in request.spans:
-        if span.service != service or not (span.kind == "producer" or _remote_call(span)):
-            continue
-        if (
-            not request.has_child(span, ("consumer", "server"))
-            and latest_receiver >= span.start_us - SLACK_US
-        ):
-            return True
-    return False
+        return []
+    return [
+        span for span in request.spans
+        if span.service == service and (span.kind == "producer" or _remote_call(span))
+        and not request.has_child(span, ("consumer", "server"))
+        and latest_receiver >= span.start_us - SLACK_US
+    ]  # fmt: skip
 
 
 def _consumer_top(request: Request, top: Span, found: Any) -> None:
@@ -277,14 +290,17 @@ def _consumer_top(request: Request, top: Span, found: Any) -> None:
         found(sig.UNINSTRUMENTED_CLIENT, Boundary("an untraced producer", top.service, protocol(top)), top)
         return
     producer = max(producers, key=lambda s: s.start_us)
-    if request.has_child(producer, ("consumer",)):
-        # The library's receive span extracted the context; the processing did not.
+    receivers = [s for s in request.trace_of(producer).children(producer) if s.kind == "consumer"]
+    if receivers:
+        # The library's receive span extracted the context; the processing did not: the context was
+        # lost where the receive span handed the record on.
         boundary = Boundary(producer.service, top.service, protocol(top))
-        found(sig.CONSUMER_NOT_EXTRACTING, boundary, producer, top)
+        found(sig.CONSUMER_NOT_EXTRACTING, boundary, producer, top, lost=receivers)
         return
     # Nothing downstream of the message saw its context: one side of it has no propagator.
-    blind = top.service if _receiver_only(request, top) else producer.service
-    found(sig.PROPAGATOR_NOT_REGISTERED, _everywhere(blind), producer, top)
+    service = top.service if _receiver_only(request, top) else producer.service
+    blind = _blind_outbound(request, service) or [top]
+    found(sig.PROPAGATOR_NOT_REGISTERED, _everywhere(service), producer, top, lost=blind)
 
 
 def _everywhere(service: str) -> Boundary:

@@ -43,7 +43,6 @@ const ms = (us) => `${(us / 1000).toFixed(us < 10000 ? 2 : 1)} ms`;
 const clock = (us) => new Date(us / 1000).toLocaleTimeString([], { hour12: false }) + `.${String(Math.floor(us / 1000) % 1000).padStart(3, "0")}`;
 const short = (id) => id.slice(0, 8);
 const link = (href, text) => el("a", { href }, text);
-const boundaryText = (b) => `${b.from} → ${b.to} (${b.protocol})`;
 const evidenceText = (e) => !e.trace_ids.length
   ? `evidence: ${counted(e.log_lines || 0, "log line")} without trace_id`
   : `evidence: ${plural(e.trace_ids.length, "trace")} ${e.trace_ids.map(short).join(", ")}`
@@ -171,13 +170,13 @@ function verdictCard(verdict) {
     el("p", {}, el("span", { class: "broken" }, "broken"),
       `: ${counted(verdict.trace_ids.length, "trace")} — ${verdict.signatures.join(", ") || "the doctor is silent: a drill is running"}`),
     verdict.findings.map((f) => el("div", { class: "finding" },
-      el("p", {}, el("b", { class: "signature" }, f.signature), " at ", el("span", { class: "boundary-name" }, boundaryText(f.boundary))),
+      el("p", {}, el("b", { class: "signature" }, f.signature), " at ", el("span", { class: "boundary-name" }, f.at)),
       el("p", { class: "muted" }, evidenceText(f.evidence)),
       el("p", { class: "fix" }, el("b", {}, "fix: "), f.fix))),
     verdict.lab ? el("p", { class: "muted" }, `lab mode: ${asked(verdict.lab)}`) : null);
 }
 
-const asked = (lab) => `${lab.revealed} ${lab.revealed === 1 ? "verdict" : "verdicts"} shown on asking`;
+const asked = (lab) => `${counted(lab.revealed, "verdict")} shown on asking`;
 
 // Lab mode: the fragments, the marks and the logs are there to read; the signature and the fix wait
 // for a click, counted (`tracebreak lab status`) as a drill counts its hints.
@@ -193,7 +192,7 @@ function heldCard(verdict) {
   };
   return el("div", { class: "card verdict broken held" },
     el("p", {}, el("span", { class: "broken" }, "broken"),
-      `: ${verdict.trace_ids.length} traces — lab mode holds the doctor's verdict: read the fragments, the marks and the logs first`),
+      `: ${counted(verdict.trace_ids.length, "trace")} — lab mode holds the doctor's verdict: read the fragments, the marks and the logs first`),
     el("button", { class: "reveal", onclick: ask }, "show the doctor's verdict"),
     el("span", { class: "muted" }, ` counted: ${asked(verdict.lab)} so far `), said);
 }
@@ -211,8 +210,9 @@ async function requestPage(requestId) {
   const logs = (await api("/api/logs", { start: t0 - 1e6, end: t0 + total + 5e6 }).catch(() => []))
     .filter((l) => l.attributes?.request_id === requestId).sort((a, b) => a.timestamp - b.timestamp);
   const marks = new Map();
+  // The doctor says where each finding's context was lost (lost_at): only there is it marked.
   for (const f of verdict.findings) {
-    for (const id of f.evidence.span_ids) marks.set(id, `context lost here: ${boundaryText(f.boundary)}${f.signature ? ` — ${f.signature}` : ""}`);
+    for (const id of f.lost_at) marks.set(id, `context lost here: ${f.at}${f.signature ? ` — ${f.signature}` : ""}`);
   }
   show(
     el("h1", {}, "request ", el("code", {}, requestId)),
@@ -296,9 +296,11 @@ async function graphPage() {
   const oldest = Math.min(Date.now() * 1000, ...requests.map((r) => r.start_us));
   const edges = await api("/api/dependencies", { endTs: Date.now(), lookback: Math.ceil((Date.now() * 1000 - oldest) / 1000) + 1000 });
   const broken = new Map();
+  const named = new Map();  // each edge's boundary, as the doctor writes it
   for (const r of requests) for (const f of r.findings) {
     const key = `${f.boundary.from}|${f.boundary.to}`;
     broken.set(key, (broken.get(key) || 0) + 1);
+    named.set(key, f.at);
   }
   const select = el("select", { name: "lookback", onchange: (e) => { history.pushState({}, "", `/graph?lookback=${e.target.value}`); render(); } },
     LOOKBACKS.map((l) => el("option", { value: l, selected: l === lookback }, l)));
@@ -315,7 +317,7 @@ async function graphPage() {
     ` · broken edges counted over the newest ${counted(requests.length, "request")}, ${requests.filter((r) => !r.whole).length} of them broken`),
     graphSvg(edges, broken),
     elsewhere.length ? [el("h2", {}, "fractures not on a drawn edge"), el("ul", {}, elsewhere.map(([key, n]) =>
-      el("li", { class: "broken" }, `${key.replace("|", " → ")}: ${n}`)))] : null);
+      el("li", { class: "broken" }, `${named.get(key)}: ${n}`)))] : null);
 }
 
 function graphSvg(edges, broken) {
