@@ -67,6 +67,6 @@ def test_a_list_cut_at_show_says_how_many_it_left_out_and_how_to_see_them(capsys
 
 
 def test_a_negative_show_is_refused_in_one_line(tmp_path):
-    args = argparse.Namespace(drill_folder=tmp_path, json=False, show=-1, fail_on=None)
+    args = argparse.Namespace(data_folder=tmp_path, json=False, show=-1, fail_on=None, since="1m")
     with pytest.raises(ValueError, match="--show takes how many broken requests to list, 0 or more"):
         run(args)

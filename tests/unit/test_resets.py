@@ -17,8 +17,8 @@ from opentelemetry.trace import SpanKind
 from starlette.testclient import TestClient
 
 from tests.unit.spans import otlp_protobuf
+from tracebreak import resets
 from tracebreak.chaos import command as chaos_command
-from tracebreak.chaos import resets
 from tracebreak.doctor import report
 from tracebreak.doctor.collect import FRAGMENT_SPREAD_US
 from tracebreak.store.app import ingest_app, query_app

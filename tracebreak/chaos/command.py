@@ -8,7 +8,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from tracebreak.chaos import envoy_runtime, flagfile, resets, scenarios
+from tracebreak import resets
+from tracebreak.chaos import envoy_runtime, flagfile, scenarios
 from tracebreak.chaos.catalogue import CATALOGUE, Toggle, toggle
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from tracebreak.chaos import resets
+from tracebreak import resets
 from tracebreak.doctor import signatures as sig
 from tracebreak.doctor.collect import FRAGMENT_SPREAD_US, Collected, collect
 from tracebreak.doctor.rules import (
