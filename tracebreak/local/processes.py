@@ -1,6 +1,6 @@
 """Child processes of the local stack: started with their logs in files, stopped without orphans."""
 
-import ctypes
+import contextlib
 import os
 import signal
 import subprocess
@@ -11,26 +11,13 @@ from pathlib import Path
 
 import httpx
 
+from tracebreak.local import launcher
+
 STOP_TIMEOUT_S = 10
-_PR_SET_PDEATHSIG = 1
 
 
 class StackError(RuntimeError):
     """A part of the stack failed; the message names it and shows the end of its log."""
-
-
-try:
-    _prctl = ctypes.CDLL(None).prctl  # looked up here: a forked child should only make the call
-except (OSError, AttributeError):
-    _prctl = None
-
-
-def _die_with_parent() -> None:
-    # Own process group, so a Ctrl-C in the terminal reaches the runner alone and it stops the
-    # parts in order; and, on Linux, a SIGTERM to the child if the runner itself is killed.
-    os.setsid()
-    if _prctl is not None:
-        _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def poll(check: Callable[[], str | None], timeout_s: float) -> str | None:
@@ -62,18 +49,41 @@ class Process:
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
+            # No preexec_fn: with one, subprocess must fork() to run Python in the child, and fork()
+            # runs the fork handlers of gRPC, whose threads the runner holds (B's health channel):
+            # they stop gRPC's threads before the fork (the wait in which a stack start once hung)
+            # and start them again in the child. Without one, subprocess spawns with vfork and exec,
+            # in C, and no handler runs. GRPC_ENABLE_FORK_SUPPORT stays unset: gRPC reads it once, on
+            # import, so the runner cannot set it for itself, and such a spawn does not need it.
             self.popen = subprocess.Popen(
-                self.argv,
+                launcher.argv(self.argv),  # dies with the runner
                 env=self.env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                preexec_fn=_die_with_parent,
+                # Its own session and process group (setsid in C): a Ctrl-C in the terminal reaches
+                # the runner alone, which stops the parts in order; and stop() can find its children.
+                start_new_session=True,
             )
+
+    def exit_code(self) -> int | None:
+        """None while the process runs, else its exit code (negative: the signal that ended it). Read
+        without reaping it: until stop() does, its pid, the id of its process group, stays its own."""
+        if self.popen is None:
+            return None
+        if self.popen.returncode is not None:
+            return self.popen.returncode
+        try:
+            ended = os.waitid(os.P_PID, self.popen.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:  # reaped elsewhere
+            return self.popen.poll()
+        if ended is None:
+            return None
+        return -ended.si_status if ended.si_code in (os.CLD_KILLED, os.CLD_DUMPED) else ended.si_status
 
     @property
     def running(self) -> bool:
-        return self.popen is not None and self.popen.poll() is None
+        return self.popen is not None and self.exit_code() is None
 
     def wait_healthy(self, timeout_s: float) -> None:
         def check() -> str | None:
@@ -81,25 +91,26 @@ class Process:
 
         problem = poll(check, timeout_s)
         if problem == "exited":
-            code = self.popen.returncode if self.popen else None
-            raise StackError(f"{self.name} exited with code {code} while starting.\n{self.log_tail()}")
+            raise StackError(
+                f"{self.name} exited with code {self.exit_code()} while starting.\n{self.log_tail()}"
+            )
         if problem is not None:
             raise StackError(
                 f"{self.name} was not healthy after {timeout_s:.0f} s: {problem}\n{self.log_tail()}"
             )
 
     def stop(self) -> int | None:
-        """SIGTERM, and wait for the process; kill it if it does not stop in time."""
+        """SIGTERM, and wait for the process; then SIGKILL for whatever its process group still holds:
+        the process itself if it did not stop in time, and any child it left behind."""
         if self.popen is None:
             return None
-        if self.popen.poll() is None:
-            self.popen.send_signal(signal.SIGTERM)
-            try:
-                self.popen.wait(STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait()
-        return self.popen.returncode
+        if self.popen.returncode is None:  # not reaped: the group's id cannot be another's yet
+            if self.running:
+                os.kill(self.popen.pid, signal.SIGTERM)
+                poll(lambda: "running" if self.running else None, STOP_TIMEOUT_S)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.popen.pid, signal.SIGKILL)
+        return self.popen.wait()
 
     def log_tail(self, lines: int = 20) -> str:
         try:

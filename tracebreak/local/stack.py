@@ -199,7 +199,11 @@ class Stack:
         bootstrap, settings = self.config.bootstrap_servers, self.config.service_settings()
         problem = poll(lambda: topics.ready(bootstrap, settings), timeout_s)
         if problem:
-            raise StackError(f"the topics could not be created on {bootstrap}: {problem}")
+            broker = self.processes.get("broker")
+            raise StackError(
+                f"the topics could not be created on {bootstrap} within {timeout_s:.0f} s: {problem}"
+                + (f"\n{broker.log_tail()}" if broker else "")
+            )
 
     def start_part(self, name: str, timeout_s: float = START_TIMEOUT_S) -> None:
         part = self.processes[name]
@@ -207,7 +211,9 @@ class Stack:
         part.wait_healthy(timeout_s)
 
     def restart_part(self, name: str, timeout_s: float = START_TIMEOUT_S) -> None:
-        """Start a part that died; a broker with in-memory storage comes back empty: topics again."""
+        """Start a part that died, once what it left behind is gone; a broker with in-memory storage
+        comes back empty: topics again."""
+        self.stop_part(name)
         self.start_part(name, timeout_s)
         if name == "broker":
             self.create_topics(timeout_s)

@@ -38,7 +38,7 @@ class Supervisor:
             time.sleep(POLL_S)  # supervision interval: notice a part that died
 
     def heal(self, part: Process) -> None:
-        code = part.popen.returncode if part.popen else None
+        code = part.exit_code()
         delay = self.pause_after_crash(part.name)
         if delay is None:
             raise StackError(
