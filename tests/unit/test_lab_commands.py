@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tracebreak.cli.main import parser
+from tracebreak.traces import parse_duration_us
 
 ROOT = Path(__file__).resolve().parents[2]
 SH = re.compile(r"^```sh\n(.*?)^```", re.MULTILINE | re.DOTALL)
@@ -37,3 +38,17 @@ def test_the_command_parses(page, command):
         parser().parse_args(shlex.split(command)[1:])
     except SystemExit as refused:
         raise AssertionError(f"{page}: `{command}` does not parse") from refused
+
+
+LOAD = re.compile(r"`(tracebreak load [^`]*)`")
+LONGEST_LOAD_US = 300_000_000
+
+
+@pytest.mark.parametrize("page", sorted((ROOT / "docs" / "labs").glob("*.md")), ids=lambda p: p.name)
+def test_a_lab_that_starts_load_bounds_it_and_stops_it(page):
+    """Load a lab starts ends within five minutes, and the lab says how to stop it before it leaves."""
+    text = page.read_text()
+    for command in LOAD.findall(text):
+        args = parser().parse_args(shlex.split(command)[1:])
+        assert 0 < parse_duration_us(args.duration) <= LONGEST_LOAD_US, f"{page.name}: `{command}` runs past five minutes"
+        assert "the load if it still runs (Ctrl-C" in text, f"{page.name} starts load and never stops it"

@@ -23,6 +23,7 @@ SAYS_BROKEN = re.compile(
 )
 BLOCK = re.compile(r"<!-- (example|code|quote) [^>]*-->(.*?)<!-- /[^>]*-->|```.*?```", re.DOTALL)
 CAPTURE = re.compile(r"```\n\$ tracebreak wire\n(.*?)```", re.DOTALL)
+CAPTURED = "(the capture)"  # where a quoted `tracebreak wire` stood
 LAB_PAGES = [TOUR, *PAGES.values(), *SCENARIO_PAGES.values()]
 
 
@@ -34,10 +35,14 @@ def capture_verdict(page: str) -> str:
 
 
 def claims(page: str) -> list[tuple[str, str]]:
-    """Each paragraph of the prose that speaks of the wire, with what it claims."""
+    """Each paragraph of the prose that speaks of the wire (names it, or reads the capture just
+    quoted), with what it claims."""
     found = []
-    for paragraph in BLOCK.sub("", page).split("\n\n"):
-        if "wire" not in paragraph.lower():
+    after_capture = False
+    for paragraph in BLOCK.sub(lambda m: CAPTURED if CAPTURE.search(m.group(0)) else "", page).split("\n\n"):
+        about_wire = after_capture or "wire" in paragraph.lower()
+        after_capture = paragraph.strip() == CAPTURED or (after_capture and not paragraph.strip())
+        if not about_wire:
             continue
         found += [("whole", paragraph) for _ in SAYS_WHOLE.finditer(paragraph)]
         found += [("broken", paragraph) for _ in SAYS_BROKEN.finditer(paragraph)]
@@ -55,7 +60,7 @@ def test_the_lab_s_prose_says_what_its_capture_shows(lab):
 
 
 def test_a_claim_against_the_capture_is_caught():
-    quoted = "```\n$ tracebreak wire\nrequest 1\nbreak: broken inside service-c: it received\n```\n"
-    page = f"{quoted}\n**1. Trust the wire.** Every hop carries `traceparent`. The wire cannot show this break.\n"
+    quoted = "```\n$ tracebreak wire\nrequest 1\nbreak: broken inside service-c: it received\n```"
+    page = f"**1. Trust the wire.** The wire cannot show this break.\n\n{quoted}\n\nEvery hop carries `traceparent`.\n"
     assert capture_verdict(page) == "broken"
-    assert {claim for claim, _ in claims(page)} == {"whole"}
+    assert [claim for claim, _ in claims(page)] == ["whole", "whole"]
