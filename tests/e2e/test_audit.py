@@ -1,6 +1,7 @@
 """`tracebreak audit` on the real local stack: seven items pass and item 6 is skipped when it is
-healthy; with each breaker on at rate 1, the item the article would catch it with fails and names
-the boundary, and a service that was handed nothing to extract is blocked by that item, not failed."""
+healthy, also where tshark fails once the request was sent; with each breaker on at rate 1, the item
+the article would catch it with fails and names the boundary, and a service that was handed nothing
+to extract is blocked by that item, not failed."""
 
 import json
 from collections.abc import Callable
@@ -26,10 +27,10 @@ CAUGHT_BY = {
 Audit = tuple[int, dict[int, dict]]
 
 
-def audit(stack) -> Audit:
+def audit(stack, *options: str) -> Audit:
     config = stack.config
     args = ["audit", "--json", "--flags", str(config.flags_file), "--envoy-admin", config.edge_admin_url]
-    result = cli(config, *args, *stack.config.port_flags(), timeout_s=120)
+    result = cli(config, *args, *stack.config.port_flags(), *options, timeout_s=120)
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, {item["item"]: item for item in json.loads(result.stdout)["items"]}
 
@@ -47,6 +48,20 @@ def test_a_healthy_stack_passes_seven_items_and_skips_the_collector(stack):
     assert any("one trace" in line for line in items[8]["evidence"])
     # The services' WRONG branches are in the source, switched off: seen, and said so.
     assert any("off (deliberate, not running)" in line for line in items[3]["evidence"])
+
+
+def test_a_healthy_stack_passes_where_the_capture_fails_after_it_started(stack):
+    """tshark says 'Capturing on' and then finds no such interface, after the request was sent: the
+    audit judges that request from its traces, the client's own spans among them."""
+    code, items = audit(stack, "--interface", "nosuch0")
+    assert code == 0, json.dumps(items, indent=1)
+    assert {n: item["status"] for n, item in items.items()} == {
+        **{n: "PASS" for n in range(1, 9)},
+        6: "SKIP",
+    }, json.dumps(items, indent=1)
+    not_captured = "not looked at: tshark could not capture on nosuch0"
+    assert any(line.startswith(not_captured) for line in items[1]["evidence"]), items[1]
+    assert any("one trace" in line and "tracebreak-client" in line for line in items[8]["evidence"])
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from services.service_a.client import RequestResult
-from tracebreak.audit import collector, command, items
+from tracebreak.audit import collector, command, gather, items
 from tracebreak.audit.checklist import SAMPLING, TASKS, Result
 from tracebreak.audit.gather import Observed
 from tracebreak.audit.static import weigh
@@ -19,7 +19,9 @@ from tracebreak.doctor.rules import Request
 from tracebreak.lint import Finding, LintResult
 from tracebreak.runtime.propagation import FIELDS_ATTRIBUTE
 from tracebreak.traces import Span, Trace
-from tracebreak.wire.hops import HOPS, Hop, RequestWire
+from tracebreak.wire.hops import HOPS, Hop, Layout, RequestWire
+from tracebreak.wire.session import CaptureFailed
+from tracebreak.wire.tshark import WireError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -215,3 +217,22 @@ def test_the_text_says_what_blocks_an_item(capsys):
     said = capsys.readouterr().out
     assert "BLOCKED 4. Kafka consumers" in said and "blocked by: item 1" in said and "fix:" not in said
     assert said.splitlines()[-1] == "0 pass, 0 fail, 1 blocked, 0 skip"
+
+
+def test_a_capture_that_fails_after_the_request_was_sent_keeps_that_request(monkeypatch):
+    """tshark said 'Capturing on', then found it may not: the request went out and is judged from its
+    traces; a second one would be a second client in the process, whose spans never leave it."""
+    sent = RequestResult(200, "main", RID, None)
+
+    def capture_fails(*args: object) -> None:
+        raise CaptureFailed(WireError("tshark could not capture on nosuch0: no such device"), sent)
+
+    def second_request(*args: object) -> None:
+        raise AssertionError("the request was sent again")
+
+    monkeypatch.setattr(gather.session, "one_request", capture_fails)
+    monkeypatch.setattr(gather, "send_traced", second_request)
+    sources = gather.Sources("http://edge", "http://store", "http://admin", Path("flags"), Layout())
+    seen = gather._send(sources)
+    assert seen.sent is sent and seen.wire is None
+    assert seen.skipped == {"wire": "tshark could not capture on nosuch0: no such device"}
