@@ -10,6 +10,7 @@ import pytest
 
 from tests.e2e.chaos_support import set_toggle, toggled
 from tests.e2e.conftest import cli
+from tracebreak.audit.checklist import PROPAGATORS
 
 # Breaker -> (the checklist item that catches it, the boundary it names).
 CAUGHT_BY = {
@@ -112,6 +113,8 @@ def test_a_consumer_handed_no_traceparent_is_blocked_not_failed(audited):
     assert items[1]["status"] == "FAIL" and items[1]["boundaries"] == ["service-b -> broker"], items[1]
     assert items[2]["status"] == "FAIL" and items[2]["boundaries"] == ["service-b"], items[2]
     assert items[7]["boundaries"] == ["service-b (every boundary)"]  # once, not once per source
+    # The produce carried nothing because B's propagators write nothing: item 1's fix is item 7's.
+    assert items[1]["fix"] == PROPAGATORS.fix, items[1]
 
 
 @pytest.mark.parametrize(
@@ -128,3 +131,18 @@ def test_a_callee_handed_no_traceparent_is_no_root_of_its_own(audited, breaker, 
         line.startswith(f"{callee} starts trace") and "(see item 1)" in line for line in roots["evidence"]
     )
     assert items[4]["status"] == "PASS", items[4]
+
+
+@pytest.mark.parametrize(
+    ("breaker", "start"),
+    [
+        ("kafka-consumer-no-extract", "service-c ('enrichment.requests process')"),
+        ("orphan-background-task", "service-a ('audit order')"),
+    ],
+)
+def test_a_trace_split_inside_a_service_names_where_the_second_trace_starts(audited, breaker, start):
+    """The request's trace crosses every service and a second one starts inside one of them: item 8
+    names that service and span, as the evidence shows, not 'every service'."""
+    _, items = audited(breaker)
+    synthetic = items[8]
+    assert synthetic["status"] == "FAIL" and synthetic["boundaries"] == [start], synthetic
