@@ -1,6 +1,7 @@
 """`tracebreak audit` on the real local stack: seven items pass and item 6 is skipped when it is
-healthy; with each breaker on at rate 1, the item the article would catch it with fails and names
-the boundary, and a service that was handed nothing to extract is blocked by that item, not failed."""
+healthy, also where tshark fails once the request was sent; with each breaker on at rate 1, the item
+the article would catch it with fails and names the boundary, and a service that was handed nothing
+to extract is blocked by that item, not failed."""
 
 import json
 from collections.abc import Callable
@@ -9,6 +10,7 @@ import pytest
 
 from tests.e2e.chaos_support import set_toggle, toggled
 from tests.e2e.conftest import cli
+from tracebreak.audit.checklist import PROPAGATORS
 
 # Breaker -> (the checklist item that catches it, the boundary it names).
 CAUGHT_BY = {
@@ -26,10 +28,10 @@ CAUGHT_BY = {
 Audit = tuple[int, dict[int, dict]]
 
 
-def audit(stack) -> Audit:
+def audit(stack, *options: str) -> Audit:
     config = stack.config
     args = ["audit", "--json", "--flags", str(config.flags_file), "--envoy-admin", config.edge_admin_url]
-    result = cli(config, *args, *stack.config.port_flags(), timeout_s=120)
+    result = cli(config, *args, *stack.config.port_flags(), *options, timeout_s=120)
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, {item["item"]: item for item in json.loads(result.stdout)["items"]}
 
@@ -47,6 +49,20 @@ def test_a_healthy_stack_passes_seven_items_and_skips_the_collector(stack):
     assert any("one trace" in line for line in items[8]["evidence"])
     # The services' WRONG branches are in the source, switched off: seen, and said so.
     assert any("off (deliberate, not running)" in line for line in items[3]["evidence"])
+
+
+def test_a_healthy_stack_passes_where_the_capture_fails_after_it_started(stack):
+    """tshark says 'Capturing on' and then finds no such interface, after the request was sent: the
+    audit judges that request from its traces, the client's own spans among them."""
+    code, items = audit(stack, "--interface", "nosuch0")
+    assert code == 0, json.dumps(items, indent=1)
+    assert {n: item["status"] for n, item in items.items()} == {
+        **{n: "PASS" for n in range(1, 9)},
+        6: "SKIP",
+    }, json.dumps(items, indent=1)
+    not_captured = "not looked at: tshark could not capture on nosuch0"
+    assert any(line.startswith(not_captured) for line in items[1]["evidence"]), items[1]
+    assert any("one trace" in line and "tracebreak-client" in line for line in items[8]["evidence"])
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +113,8 @@ def test_a_consumer_handed_no_traceparent_is_blocked_not_failed(audited):
     assert items[1]["status"] == "FAIL" and items[1]["boundaries"] == ["service-b -> broker"], items[1]
     assert items[2]["status"] == "FAIL" and items[2]["boundaries"] == ["service-b"], items[2]
     assert items[7]["boundaries"] == ["service-b (every boundary)"]  # once, not once per source
+    # The produce carried nothing because B's propagators write nothing: item 1's fix is item 7's.
+    assert items[1]["fix"] == PROPAGATORS.fix, items[1]
 
 
 @pytest.mark.parametrize(
@@ -113,3 +131,18 @@ def test_a_callee_handed_no_traceparent_is_no_root_of_its_own(audited, breaker, 
         line.startswith(f"{callee} starts trace") and "(see item 1)" in line for line in roots["evidence"]
     )
     assert items[4]["status"] == "PASS", items[4]
+
+
+@pytest.mark.parametrize(
+    ("breaker", "start"),
+    [
+        ("kafka-consumer-no-extract", "service-c ('enrichment.requests process')"),
+        ("orphan-background-task", "service-a ('audit order')"),
+    ],
+)
+def test_a_trace_split_inside_a_service_names_where_the_second_trace_starts(audited, breaker, start):
+    """The request's trace crosses every service and a second one starts inside one of them: item 8
+    names that service and span, as the evidence shows, not 'every service'."""
+    _, items = audited(breaker)
+    synthetic = items[8]
+    assert synthetic["status"] == "FAIL" and synthetic["boundaries"] == [start], synthetic

@@ -6,20 +6,23 @@ import os
 import socket
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from services.service_a.client import RequestResult
-from tracebreak.audit import collector, command, items
-from tracebreak.audit.checklist import SAMPLING, TASKS, Result
+from tracebreak.audit import collector, command, gather, items
+from tracebreak.audit.checklist import PROPAGATORS, SAMPLING, TASKS, WIRE, Result
 from tracebreak.audit.gather import Observed
 from tracebreak.audit.static import weigh
 from tracebreak.doctor.rules import Request
 from tracebreak.lint import Finding, LintResult
 from tracebreak.runtime.propagation import FIELDS_ATTRIBUTE
 from tracebreak.traces import Span, Trace
-from tracebreak.wire.hops import HOPS, Hop, RequestWire
+from tracebreak.wire.hops import HOPS, Hop, Layout, RequestWire
+from tracebreak.wire.session import CaptureFailed
+from tracebreak.wire.tshark import WireError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -216,3 +219,64 @@ def test_the_text_says_what_blocks_an_item(capsys):
     said = capsys.readouterr().out
     assert "BLOCKED 4. Kafka consumers" in said and "blocked by: item 1" in said and "fix:" not in said
     assert said.splitlines()[-1] == "0 pass, 0 fail, 1 blocked, 0 skip"
+
+
+def test_a_hop_whose_sender_registered_no_propagator_gets_item_7s_fix():
+    """propagator-not-registered: the record B produced carries no traceparent, and B's inbound span
+    reports propagators that write none: item 1's fix is registering them, not instrumenting a client."""
+    wire = items.wire(observed(NO_PROPAGATOR, capture(4, 5)))
+    assert wire.status == "FAIL" and wire.boundaries == ["service-b -> broker"]
+    assert wire.fix == PROPAGATORS.fix and wire.as_dict()["fix"] == PROPAGATORS.fix
+    assert wire.evidence[0].endswith(
+        "(Kafka produce), request rid-1: service-b's propagators inject no traceparent (see item 7)"
+    )
+    # A's propagators write traceparent: a call that carries none is a client or a proxy's doing.
+    uninstrumented = items.wire(observed([*edge(), *a_to_c("main", "b-own", "b-own")], capture(3)))
+    assert uninstrumented.fix == WIRE.fix
+    both = items.wire(observed(NO_PROPAGATOR, capture(3, 4, 5)))
+    assert both.boundaries == ["service-a -> service-b", "service-b -> broker"]
+    assert both.fix == f"{WIRE.fix} {PROPAGATORS.fix}"
+
+
+def test_the_text_gives_the_fix_the_evidence_shows(capsys):
+    command.draw([items.wire(observed(NO_PROPAGATOR, capture(4, 5)))], RID)
+    said = capsys.readouterr().out
+    assert f"fix: {PROPAGATORS.fix}" in said and WIRE.fix not in said
+
+
+def later(spans: list[Span], trace: str) -> list[Span]:
+    """The spans of `trace` started after the rest: a fragment the request's own trace came before."""
+    return [replace(s, start_us=5) if s.trace_id == trace else s for s in spans]
+
+
+def test_a_trace_split_inside_a_service_names_the_span_that_started_the_fragment():
+    """kafka-consumer-no-extract: C's receive span is in the request's trace, its processing starts
+    another; the main trace crosses every service, so item 8 names where the second one begins."""
+    received = span("main", "receive", "send", "service-c", "consumer")
+    split = later([*edge(), *a_to_c("main", "main", "c-own"), received], "c-own")
+    synthetic = items.synthetic(observed(split, capture()))
+    assert synthetic.status == "FAIL", synthetic
+    assert synthetic.boundaries == ["service-c ('enrichment.requests process')"]
+    assert synthetic.evidence == [
+        "request rid-1 is 2 traces: main, c-own",
+        "service-c starts trace c-own with 'enrichment.requests process'",
+    ]
+
+
+def test_a_capture_that_fails_after_the_request_was_sent_keeps_that_request(monkeypatch):
+    """tshark said 'Capturing on', then found it may not: the request went out and is judged from its
+    traces; a second one would be a second client in the process, whose spans never leave it."""
+    sent = RequestResult(200, "main", RID, None)
+
+    def capture_fails(*args: object) -> None:
+        raise CaptureFailed(WireError("tshark could not capture on nosuch0: no such device"), sent)
+
+    def second_request(*args: object) -> None:
+        raise AssertionError("the request was sent again")
+
+    monkeypatch.setattr(gather.session, "one_request", capture_fails)
+    monkeypatch.setattr(gather, "send_traced", second_request)
+    sources = gather.Sources("http://edge", "http://store", "http://admin", Path("flags"), Layout())
+    seen = gather._send(sources)
+    assert seen.sent is sent and seen.wire is None
+    assert seen.skipped == {"wire": "tshark could not capture on nosuch0: no such device"}

@@ -10,7 +10,7 @@ from tracebreak.audit import checklist as c
 from tracebreak.audit.gather import Observed
 from tracebreak.runtime.propagation import FIELDS_ATTRIBUTE
 from tracebreak.traces import Span
-from tracebreak.wire.hops import MALFORMED, Hop
+from tracebreak.wire.hops import HOPS, MALFORMED, Hop
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,17 @@ def propagated(spans: Iterable[Span]) -> dict[str, set[str]]:
     return reported
 
 
+def sender(hop: Hop) -> str:
+    """Whose propagators wrote the hop's headers: a fetch hands over what its produce carried."""
+    return HOPS[hop.order - 1][0] if hop.source == "broker" else hop.source
+
+
+def injects_no_traceparent(spans: Iterable[Span], service: str) -> bool:
+    """Whether `service`'s propagators, as its inbound spans report them, write no traceparent."""
+    fields = propagated(spans)
+    return service in fields and "traceparent" not in fields[service]
+
+
 def _on_the_wire(observed: Observed, inbound: Inbound) -> Arrival | None:
     seen: dict[int, Hop] = {hop.order: hop for hop in observed.wire.hops} if observed.wire else {}
     hop = next((seen[order] for order in inbound.hops if order in seen), None)
@@ -91,12 +102,12 @@ def _in_the_traces(observed: Observed, inbound: Inbound) -> Arrival:
     received = [s for s in spans if s.service == inbound.service and s.kind == inbound.kind]
     if any(span.parent_id is not None for span in received):
         return Arrival(True)
-    fields = propagated(spans)
-    if inbound.sender in fields and "traceparent" not in fields[inbound.sender]:
+    if injects_no_traceparent(spans, inbound.sender):
         return Arrival(False, f"{inbound.sender}'s propagators inject no traceparent", c.PROPAGATORS.number)
     # A server span is the instrumentation's extract: a root though its propagators read traceparent
     # means none came. (A consumer's processing span is the service's own code: it tells nothing.)
-    if inbound.kind == "server" and received and "traceparent" in fields.get(inbound.service, set()):
+    reads = propagated(spans).get(inbound.service, set())
+    if inbound.kind == "server" and received and "traceparent" in reads:
         why = (
             f"{inbound.service}'s server span '{received[0].operation}' starts a trace though its "
             "propagators read traceparent (the traces: the wire was not looked at)"

@@ -23,14 +23,23 @@ class Result:
     evidence: list[str] = field(default_factory=list)
     boundaries: list[str] = field(default_factory=list)  # where it fails: "service-a -> service-b"
     blocked_by: list[int] = field(default_factory=list)  # the items that name what it could not judge
+    fixes: list[str] = field(default_factory=list)  # what mends its failures, each said once
 
-    def fail(self, evidence: str, boundary: str) -> None:
+    def fail(self, evidence: str, boundary: str, fix: str | None = None) -> None:
         """Fail the item at `boundary`, named once: "service-b (every boundary)" and the toggle's
-        "service-b (all boundaries)" are one place."""
+        "service-b (all boundaries)" are one place. `fix`: what mends this failure, where the
+        evidence shows it is not the item's own fix."""
         self.status = "FAIL"
         self.evidence.append(evidence)
         if all(_place(boundary) != _place(named) for named in self.boundaries):
             self.boundaries.append(boundary)
+        mend = fix or self.item.fix
+        if mend not in self.fixes:
+            self.fixes.append(mend)
+
+    @property
+    def fix(self) -> str | None:
+        return " ".join(self.fixes) if self.status == "FAIL" else None
 
     def block(self, evidence: str, by: int) -> None:
         """What was seen is the consequence of the break item `by` names: no FAIL of this item's own."""
@@ -49,7 +58,7 @@ class Result:
             "evidence": self.evidence,
             "boundaries": self.boundaries,
             "blocked_by": self.blocked_by,
-            "fix": self.item.fix if self.status == "FAIL" else None,
+            "fix": self.fix,
         }
 
 

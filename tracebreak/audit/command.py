@@ -77,7 +77,7 @@ def draw(results: list[Result], request_id: str | None) -> None:
             out.print(f"      {line}", highlight=False)
         if result.status == "FAIL":
             out.print(f"      [bold]boundary:[/] {'; '.join(result.boundaries)}", highlight=False)
-            out.print(f"      [bold]fix:[/] {result.item.fix}", highlight=False)
+            out.print(f"      [bold]fix:[/] {result.fix}", highlight=False)
         if result.status == "BLOCKED":
             blockers = ", ".join(f"item {number}" for number in result.blocked_by)
             out.print(f"      [bold]blocked by:[/] {blockers}", highlight=False)

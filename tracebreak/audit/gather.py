@@ -66,12 +66,16 @@ def observe(sources: Sources) -> Observed:
 
 
 def _send(sources: Sources) -> Observed:
-    """The synthetic request, captured on the wire if tshark may; sent without a capture if not."""
+    """The synthetic request, captured on the wire if tshark may; sent without a capture if tshark
+    cannot start, and judged without one if the capture failed once it had been sent."""
     try:
         sent, wire = session.one_request(
             sources.layout, sources.interface, sources.edge_url, sources.order_id
         )
         return Observed(sent, wire=wire)
+    except session.CaptureFailed as failed:
+        # Not sent again: a process sets the client's telemetry up once (telemetry.setup_client).
+        return Observed(failed.sent, skipped={"wire": str(failed)})
     except WireError as error:
         skipped = str(error)
     return Observed(send_traced(sources.edge_url, sources.order_id), skipped={"wire": skipped})

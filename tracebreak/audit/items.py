@@ -4,14 +4,21 @@ from collections.abc import Callable
 
 from tracebreak.audit import checklist as c
 from tracebreak.audit import collector, logs
-from tracebreak.audit.arrivals import INBOUND, arrival, nothing_arrived, propagated
+from tracebreak.audit.arrivals import (
+    INBOUND,
+    arrival,
+    injects_no_traceparent,
+    nothing_arrived,
+    propagated,
+    sender,
+)
 from tracebreak.audit.gather import Observed
 from tracebreak.audit.static import weigh
 from tracebreak.demo import CLIENT_SERVICE, SERVICES
 from tracebreak.doctor.rules import Request
 from tracebreak.terminal import counted
 from tracebreak.traces import Span, Trace
-from tracebreak.wire.hops import MALFORMED
+from tracebreak.wire.hops import MALFORMED, Hop
 
 EDGE = "envoy"
 CHAIN = (CLIENT_SERVICE, EDGE, *SERVICES)  # the services one request crosses, in order
@@ -34,8 +41,7 @@ def wire(observed: Observed) -> c.Result:
         sent = [hop for hop in observed.wire.hops if hop.source != "broker" or hop.order - 1 not in seen]
         for hop in sent:
             if hop.traceparent is None or hop.verdict == MALFORMED:
-                name = f"{hop.source} -> {hop.target}"
-                result.fail(f"no traceparent on {name} ({hop.protocol}), request {hop.request_id}", name)
+                _carried_none(result, observed, hop)
         if result.status == "PASS":
             result.evidence.append(
                 f"{counted(len(sent), 'call')} of request {observed.wire.request_id}: each carries a "
@@ -44,6 +50,19 @@ def wire(observed: Observed) -> c.Result:
     _lost_in_the_traces(result, observed)
     weigh(result, observed.lint, {"gateway", "grpc", "http"}, observed.toggles)
     return result
+
+
+def _carried_none(result: c.Result, observed: Observed, hop: Hop) -> None:
+    """A hop without a valid traceparent: its sender's propagators write none (item 7's fix), or
+    something on the way did not carry it (the item's own)."""
+    name = f"{hop.source} -> {hop.target}"
+    said = f"no traceparent on {name} ({hop.protocol}), request {hop.request_id}"
+    spans = observed.request.spans if observed.request else []
+    if hop.traceparent is None and injects_no_traceparent(spans, sender(hop)):
+        why = f"{sender(hop)}'s propagators inject no traceparent (see item {c.PROPAGATORS.number})"
+        result.fail(f"{said}: {why}", name, c.PROPAGATORS.fix)
+    else:
+        result.fail(said, name)
 
 
 def _lost_in_the_traces(result: c.Result, observed: Observed) -> None:
@@ -61,7 +80,7 @@ def roots(observed: Observed) -> c.Result:
         return _no_traces(result, observed)
     for trace in request.traces:
         for top in trace.tops:
-            said = f"{top.service} starts trace {trace.trace_id} with '{top.operation}'"
+            said = _starts_trace(top)
             if top.service in SERVICES and not nothing_arrived(result, observed, top, said):
                 result.fail(said, top.service)
     if result.status == "PASS":
@@ -70,7 +89,15 @@ def roots(observed: Observed) -> c.Result:
 
 
 def _starts(traces: list[Trace]) -> str:
-    return ", ".join(sorted({f"{top.service} ('{top.operation}')" for t in traces for top in t.tops}))
+    return ", ".join(sorted({_at(top) for t in traces for top in t.tops}))
+
+
+def _at(top: Span) -> str:
+    return f"{top.service} ('{top.operation}')"
+
+
+def _starts_trace(top: Span) -> str:
+    return f"{top.service} starts trace {top.trace_id} with '{top.operation}'"
 
 
 def _no_traces(result: c.Result, observed: Observed) -> c.Result:
@@ -171,14 +198,24 @@ def _one_trace(result: c.Result, request: Request) -> None:
             f"request {request.request_id}: one trace {request.main.trace_id} across {', '.join(CHAIN)}"
         )
         return
+    gap = _first_gap(missing)
     if len(request.traces) > 1:
         ids = ", ".join(t.trace_id for t in request.traces)
-        result.fail(
-            f"request {request.request_id} is {len(request.traces)} traces: {ids}",
-            _first_gap(missing) or "every service",
-        )
-    if missing:
-        result.fail(f"trace {request.main.trace_id} lacks {', '.join(missing)}", _first_gap(missing) or "")
+        said = f"request {request.request_id} is {len(request.traces)} traces: {ids}"
+        if gap:
+            result.fail(said, gap)
+        else:
+            result.evidence.append(said)
+            _split_inside(result, request)
+    if gap:
+        result.fail(f"trace {request.main.trace_id} lacks {', '.join(missing)}", gap)
+
+
+def _split_inside(result: c.Result, request: Request) -> None:
+    """The main trace crosses every service, yet the request has more: each begins inside a service,
+    at the span that started without the request's context (a consumer's processing, a task)."""
+    for top in request.fragment_tops:
+        result.fail(_starts_trace(top), _at(top))
 
 
 def _first_gap(missing: list[str]) -> str | None:

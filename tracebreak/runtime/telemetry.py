@@ -86,7 +86,9 @@ def setup(service_name: str, json_logs: bool = True, sampler: Sampler | None = N
 
 
 def setup_client() -> Telemetry:
-    """The CLI's and the load generator's telemetry: spans as `tracebreak-client`, stdout left alone."""
+    """The CLI's and the load generator's telemetry: spans as `tracebreak-client`, stdout left alone.
+    Once per process: OpenTelemetry keeps the first tracer provider a process sets and refuses a
+    later one, so a second client's spans would go to the first's, shut down."""
     # A store that is down must not hold the command for the exporter's 10 s default.
     os.environ.setdefault("OTEL_EXPORTER_OTLP_TIMEOUT", "2")
     return setup(CLIENT_SERVICE, json_logs=False)

@@ -17,6 +17,15 @@ MARKER_HEADER = "x-tracebreak-wire"
 MARKER_TIMEOUT_S = 10
 
 
+class CaptureFailed(tshark.WireError):
+    """The capture failed once the request had been sent (tshark said 'Capturing on' and then found
+    it may not): what went wrong, and the request's answer."""
+
+    def __init__(self, error: tshark.WireError, sent: RequestResult) -> None:
+        super().__init__(str(error))
+        self.sent = sent
+
+
 def one_request(
     layout: Layout, interface: str, edge_url: str, order_id: str
 ) -> tuple[RequestResult, RequestWire | None]:
@@ -31,7 +40,10 @@ def one_request(
         marker = uuid.uuid4().hex
         _mark(f"{edge_url.rstrip('/')}{layout.health_path}", marker)
         running.wait_for(marker, MARKER_TIMEOUT_S)
-        packets = running.stop()
+        try:
+            packets = running.stop()
+        except tshark.WireError as error:
+            raise CaptureFailed(error, result) from error
     return result, group(read(packets), layout).get(result.request_id or "")
 
 
