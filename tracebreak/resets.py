@@ -11,6 +11,7 @@ from tracebreak.chaos import flagfile
 
 RESET = "chaos-reset.json"
 SINCE_RESET = "reset"  # what `--since` takes for "from the last reset"
+SINCE_RESET_FLAG = f"--since {SINCE_RESET}"
 
 
 def record(folder: Path) -> int:

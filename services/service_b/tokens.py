@@ -14,5 +14,5 @@ class TokenStoreFailed(Exception):
 def user_for(token: str) -> str | None:
     """The user the token stands for; None for a token the store does not know."""
     if chaos.hits(AUTH_ERROR_RATE):  # fault: auth-error-rate. The store fails on its own.
-        raise TokenStoreFailed("the token store failed (injected fault)")
+        raise TokenStoreFailed("the token store failed")
     return USERS.get(token)

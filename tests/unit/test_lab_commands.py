@@ -50,5 +50,7 @@ def test_a_lab_that_starts_load_bounds_it_and_stops_it(page):
     text = page.read_text()
     for command in LOAD.findall(text):
         args = parser().parse_args(shlex.split(command)[1:])
-        assert 0 < parse_duration_us(args.duration) <= LONGEST_LOAD_US, f"{page.name}: `{command}` runs past five minutes"
+        assert 0 < parse_duration_us(args.duration) <= LONGEST_LOAD_US, (
+            f"{page.name}: `{command}` runs past five minutes"
+        )
         assert "the load if it still runs (Ctrl-C" in text, f"{page.name} starts load and never stops it"

@@ -49,7 +49,7 @@ THREE_AM_INCIDENT = Scenario(
 )
 KAFKA_BLIND_SPOT = Scenario(
     name="kafka-blind-spot",
-    page="Orders got slow this afternoon; every trace ends at the Kafka producer in service-b, and "
+    page="Orders got slow this afternoon; every trace ends where service-c receives the record, and "
     "service-c's dashboard shows traffic nobody can trace.",
     story="C's consumer processes records without extracting the context from their headers, and its "
     "database is slow: the slow part lives in traces of its own.",

@@ -2,8 +2,7 @@
 user's complaint reads, never its name."""
 
 SYMPTOMS = {
-    "orphan-background-task": "The number of traces doubled overnight; half of the new ones are a "
-    "single span.",
+    "orphan-background-task": "The number of traces doubled overnight; every new one is a single span.",
     "uninstrumented-client": "Checkout traces end in service-a; service-b's traffic shows up as traces "
     "of its own.",
     "strip-traceparent-at-lb": "service-a's traces begin at service-a; the edge's spans stand alone.",
@@ -14,7 +13,7 @@ SYMPTOMS = {
     "or three.",
     "sampler-not-parent-based": "About half the checkout traces stop early; the others are complete.",
     "logs-without-trace-id": "The log search by trace id misses one service's lines entirely.",
-    "auth-error-rate": "Some customers are refused at checkout.",
+    "auth-error-rate": "Some checkouts fail with a 502 that names service-b.",
     "downstream-latency-ms": "Checkout got slower.",
     "downstream-timeout": "Some orders fail.",
 }

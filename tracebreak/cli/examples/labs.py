@@ -13,8 +13,8 @@ LABS = "docs/labs"
 REQUEST = "tracebreak request 42"
 # A lab starts clean on a stack other labs have used: the reset marks the moment its doctor judges from.
 RESET = "tracebreak chaos reset"
-DOCTOR = "tracebreak doctor --since reset --settle 0s"
-CLEAN_DOCTOR = "tracebreak doctor --since 10s --settle 0s"
+DOCTOR = "tracebreak doctor --since reset --settle 1s"
+CLEAN_DOCTOR = "tracebreak doctor --since 10s --settle 1s"
 LOGS = (
     "grep -h {request_id} .tracebreak/logs/service-*.log"
     " | jq -c '{service: .\"service.name\", trace_id, message}'"

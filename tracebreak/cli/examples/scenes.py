@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tracebreak import resets
 from tracebreak.cli.examples.framework import SETTLE_S, Runner, request_json
 
 Effect = Callable[[Runner, dict], bool]  # given `tracebreak request 42 --json`'s document
@@ -60,8 +61,12 @@ def _played(runner: Runner, scene: Scene) -> dict[str, str]:
                 line = line.replace(f"{{{name}}}", value)
             if n == first:
                 settle(runner, scene.effect)
-            if scene.doctor_clean and line.startswith("tracebreak doctor"):
-                runner.until((*shlex.split(line)[1:], "--json"), no_broken)
+                # The requests sent until the toggles acted are not the trainee's: the window the
+                # page's `--since reset` judges starts after them, as on a trainee's stack.
+                if any(resets.SINCE_RESET_FLAG in step for step in scene.steps):
+                    resets.record(runner.config.flags_file.parent)
+            if line.startswith("tracebreak doctor"):  # judged once every request's spans are in
+                runner.until((*shlex.split(line)[1:], "--json"), no_broken if scene.doctor_clean else settled)
             shown[scene.key(n)] = run_line(runner, line, scene.wire_shows if line == WIRE else scene.shows)
             ids.update(named_ids(shown[scene.key(n)], ids.get("trace_id")))
     finally:
@@ -78,9 +83,13 @@ def named_ids(output: str, trace_id: str | None) -> dict[str, str]:
     return {"other_trace_id": others[0]} if others else {}
 
 
-def no_broken(output: str) -> bool:
+def settled(output: str) -> bool:
     totals = request_json(output).get("totals", {})
-    return totals.get("requests", 0) > 0 and totals.get("broken") == 0
+    return totals.get("requests", 0) > 0 and totals.get("pending_requests") == 0
+
+
+def no_broken(output: str) -> bool:
+    return settled(output) and request_json(output)["totals"].get("broken") == 0
 
 
 def run_line(runner: Runner, line: str, shows: Shows = None) -> str:
