@@ -39,9 +39,20 @@ bench: $(BENCH_STAMP)
 	  for b in $(BENCHES); do echo; echo "## $$b"; echo; $(BIN)/python -m bench.$$b || exit 1; done; \
 	} | tee bench/results/latest.md
 
-lint: $(STAMP)
+# The web view's JavaScript is checked by Biome (biome.json), pinned in the npm project the labs'
+# query check uses (tests/unit/test_web_script.py runs the same check under `make test`).
+NPM_PROJECT := tests/querysyntax
+NPM_STAMP := $(NPM_PROJECT)/node_modules/.installed
+
+$(NPM_STAMP): $(NPM_PROJECT)/package-lock.json
+	@command -v npm >/dev/null || { echo "the JavaScript check needs node and npm (Debian: apt-get install -y nodejs npm)"; exit 1; }
+	cd $(NPM_PROJECT) && npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NPM_STAMP)
+
+lint: $(STAMP) $(NPM_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(NPM_PROJECT)/node_modules/.bin/biome ci --colors=off .
 
 # Regenerates the gRPC code from services/service_b/auth.proto (tests fail if it is stale).
 proto: $(STAMP)

@@ -21,10 +21,11 @@ from bench.table import markdown
 from tracebreak.chaos import flagfile
 from tracebreak.local.parts import trace_store
 from tracebreak.runtime.ports import Ports
+from tracebreak.web.pages import STATIC
 
 TARGET_MS = 300
 SPANS_PER_REQUEST = 14  # a whole request's spans (tests/e2e/conftest.py WHOLE_REQUEST)
-SHELL = ["/static/app.js", "/static/style.css"]
+SHELL = [*(f"/static/{module.name}" for module in sorted(STATIC.glob("*.js"))), "/static/style.css"]
 
 Page = Callable[[httpx.Client, dict[str, str]], None]
 
@@ -41,6 +42,7 @@ def search(http: httpx.Client, found: dict[str, str]) -> None:
 
 
 def request(http: httpx.Client, found: dict[str, str]) -> None:
+    get(http, "/api/config")
     [judged] = get(http, "/api/doctor", request=found["request"]).json()["requests"]
     for trace_id in judged["trace_ids"]:
         get(http, f"/api/traces/{trace_id}")
@@ -48,6 +50,7 @@ def request(http: httpx.Client, found: dict[str, str]) -> None:
 
 
 def trace(http: httpx.Client, found: dict[str, str]) -> None:
+    get(http, "/api/config")
     get(http, f"/api/traces/{found['trace']}")
     get(http, "/api/logs", traceID=found["trace"])
 
@@ -60,6 +63,7 @@ def graph(http: httpx.Client, found: dict[str, str]) -> None:
 
 
 def chaos(http: httpx.Client, found: dict[str, str]) -> None:
+    get(http, "/api/config")
     get(http, "/api/chaos")
 
 

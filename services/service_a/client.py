@@ -11,6 +11,7 @@ from opentelemetry import trace
 
 from tracebreak.demo import DEMO_TOKEN
 from tracebreak.runtime import telemetry
+from tracebreak.runtime.correlation import REQUEST_ID_HEADER
 
 tracer = trace.get_tracer("tracebreak.client")
 
@@ -42,7 +43,7 @@ async def request_order(
         return RequestResult(
             status=response.status_code,
             trace_id=format(root.get_span_context().trace_id, "032x"),
-            request_id=response.headers.get("x-request-id"),
+            request_id=response.headers.get(REQUEST_ID_HEADER),
             body=body,
             chaos_route=response.headers.get("x-tracebreak-chaos"),
         )

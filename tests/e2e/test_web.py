@@ -75,6 +75,26 @@ def test_a_ghost_span_shows_as_a_second_fragment_with_the_verdict_and_the_logs(s
     screenshot(page, "request-ghost-span")
 
 
+def test_the_search_reads_a_min_duration_as_the_commands_do(stack, client_telemetry, page):
+    request_id = one_request(stack, client_telemetry, order=12)
+    listed = page.locator(f"tr[data-request='{request_id}']")
+    deadline = time.monotonic() + 20
+    while True:  # listed once its last span is 2 s old: look again until then
+        page.goto(f"{stack.config.query_url}/?lookback=5m&minDuration=1ms")
+        page.wait_for_selector("table.requests")
+        if listed.count() or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(500)  # polling interval of a deadline-bounded wait
+    assert listed.count() == 1
+    page.goto(f"{stack.config.query_url}/?lookback=5m&minDuration=20")  # 20 s, as `--settle 20` reads
+    page.wait_for_selector("table.requests")
+    assert page.locator("table.requests tr[data-request]").count() == 0
+    page.goto(f"{stack.config.query_url}/?minDuration=2x")
+    said = page.locator("#main .error")
+    assert "'2x' is not a duration; write it like 100ms, 2s, 10m, 1h or 20 (seconds)" in said.inner_text()
+    assert page.locator("form.search input[name='minDuration']").input_value() == "2x"  # there to mend
+
+
 def test_a_stripped_gateway_is_marked_at_envoy_to_a(stack, client_telemetry, page):
     with toggled(stack, client_telemetry, "strip-traceparent-at-lb"):
         request_id = one_request(stack, client_telemetry, order=7)
@@ -122,6 +142,9 @@ def test_a_trace_opens_from_the_search_box_and_shows_a_spans_attributes(stack, c
     page.press("#jump input", "Enter")
     page.wait_for_url(f"**/trace/{result.trace_id}")
     page.wait_for_selector(".fragment .row >> nth=13", timeout=20_000)
+    said = page.locator("#main > p").first
+    assert said.locator(f"a[href='/request/{result.request_id}']").count() == 1  # the request it is of
+    assert "http" not in said.inner_text(), said.inner_text()  # the link drawn, not its address written
     page.locator(".row", has_text="SELECT orders").click()
     details = page.locator(".details").inner_text()
     assert "db.system" in details or "db.operation" in details or "db.query" in details, details

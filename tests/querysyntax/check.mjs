@@ -1,8 +1,9 @@
 // Parses TraceQL and LogQL queries with Grafana's own Lezer grammars. Reads a JSON array of
 // {"language": "traceql"|"logql", "query": "..."} on stdin; prints a JSON array of the queries that do
 // not parse, each with the offset of its first error node (Lezer marks errors with ⚠ nodes).
-import { parser as traceql } from "@grafana/lezer-traceql";
+
 import { parser as logql } from "@grafana/lezer-logql";
+import { parser as traceql } from "@grafana/lezer-traceql";
 
 const parsers = { traceql, logql };
 let input = "";

@@ -3,14 +3,12 @@ Grafana's own Lezer grammars (tests/querysyntax/, pinned, installed with `npm ci
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from tests.unit.npm_project import PROJECT, installed
 
 ROOT = Path(__file__).resolve().parents[2]
-CHECKER = ROOT / "tests" / "querysyntax"
 # Tempo's `nestedSetParent` intrinsic (-1 on a root span; the Trace integrity dashboard uses it too) is
 # missing from @grafana/lezer-traceql 1.0.0's list of intrinsics: checked as `duration`, an intrinsic the
 # grammar knows, so the rest of the query is still checked. The one name the check takes on trust.
@@ -28,25 +26,10 @@ def queries() -> list[dict[str, str]]:
     return found
 
 
-def installed() -> None:
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip("node and npm are not installed (Debian: apt-get install -y nodejs npm)")
-    if not (CHECKER / "node_modules" / "@grafana" / "lezer-traceql").is_dir():
-        done = subprocess.run(
-            ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
-            cwd=CHECKER,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if done.returncode != 0:
-            pytest.skip(f"npm ci could not install the grammars: {done.stderr.strip()[-300:]}")
-
-
 def failures(batch: list[dict[str, str]]) -> list[dict]:
     done = subprocess.run(
         ["node", "check.mjs"],
-        cwd=CHECKER,
+        cwd=PROJECT,
         input=json.dumps(batch),
         capture_output=True,
         text=True,

@@ -15,10 +15,14 @@ from opentelemetry.trace import SpanKind
 from starlette.testclient import TestClient
 
 from tests.unit.spans import otlp_protobuf
+from tracebreak import join_key
 from tracebreak.chaos import flagfile
 from tracebreak.chaos.catalogue import toggle
+from tracebreak.chaos.setting import Milliseconds
+from tracebreak.demo import SERVICES
 from tracebreak.store.app import ingest_app, query_app
 from tracebreak.store.otlp import PROTOBUF
+from tracebreak.web import pages
 from tracebreak.web.chaos_api import ChaosPanel
 
 LOOPBACK = ("127.0.0.1", 40000)
@@ -41,12 +45,40 @@ def test_every_page_is_the_packaged_shell_and_lets_nothing_from_elsewhere_in(db)
         page = web.get(path)
         assert page.status_code == 200 and '<script type="module" src="/static/app.js">' in page.text
         assert page.headers["content-security-policy"].startswith("default-src 'self'")
-    script = web.get("/static/app.js")
-    urls = set(re.findall(r"https?://[^\s\"'`]+", script.text))
-    assert script.status_code == 200 and urls == {
-        "http://www.w3.org/2000/svg"
-    }  # SVG's namespace, not a fetch
+    scripts = [web.get(f"/static/{name}") for name in modules()]
+    urls = {url for script in scripts for url in re.findall(r"https?://[^\s\"'`]+", script.text)}
+    assert all(script.status_code == 200 for script in scripts)
+    assert urls == {"http://www.w3.org/2000/svg"}  # SVG's namespace, not a fetch
     assert web.get("/static/style.css").status_code == 200
+
+
+IMPORT = re.compile(r'^import [^;]+ from "\./([\w-]+\.js)";$', re.MULTILINE)
+
+
+def modules() -> list[str]:
+    """The modules the shell's script loads: app.js and what it imports, and what those import."""
+    found, todo = [], ["app.js"]
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.append(name)
+            todo.extend(IMPORT.findall((pages.STATIC / name).read_text()))
+    return found
+
+
+def test_every_module_is_reached_from_the_shell_and_served_as_javascript(db):
+    """A browser runs a module script only when it comes with a JavaScript MIME type."""
+    web = client(db)
+    assert sorted(modules()) == sorted(path.name for path in pages.STATIC.glob("*.js"))  # none left over
+    for name in modules():
+        assert web.get(f"/static/{name}").headers["content-type"].startswith("text/javascript"), name
+
+
+def test_the_page_reads_the_request_ids_names_and_the_services_from_the_api(db):
+    said = client(db).get("/api/config").json()["data"]
+    assert said["request_id"]["span_keys"] == list(join_key.SPAN_KEYS)
+    assert said["request_id"]["log_attribute"] == join_key.LOG_ATTRIBUTE
+    assert said["services"] == list(SERVICES)
 
 
 def cross_service_trace() -> list:
@@ -95,6 +127,10 @@ def test_the_panel_switches_a_toggle_in_the_flag_file(db, flags):
     listed = {t["name"]: t for t in web.get("/api/chaos").json()["data"]}
     assert listed["auth-error-rate"]["state"] == "off" and listed["auth-error-rate"]["option"] == "rate"
     assert listed["orphan-background-task"]["line"] == 27  # where the WRONG line is
+    # What `chaos on` sets without an option, the panel's first value.
+    assert listed["auth-error-rate"]["default"] == 1.0
+    assert listed["downstream-latency-ms"]["default"] == Milliseconds.default
+    assert listed["logs-without-trace-id"]["default"] == "all"
     answer = switch(web, "auth-error-rate", {"on": True, "rate": 0.25})
     assert answer.status_code == 200 and answer.json()["data"]["value"] == 0.25
     assert flagfile.state(flagfile.read(flags), toggle("auth-error-rate")) == 0.25

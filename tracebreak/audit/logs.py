@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from tracebreak.join_key import LOG_ATTRIBUTE
 from tracebreak.traces import QueryError, TraceQuery
 
 EMPTY_TRACE_IDS = ("", "0", "0" * 32)  # what a record written outside any span says
@@ -32,7 +33,7 @@ def from_store(traces_url: str, request_id: str) -> list[dict[str, Any]] | None:
     return [
         {"service": r.get("serviceName"), "trace_id": r.get("traceID"), "body": r.get("body")}
         for r in records
-        if (r.get("attributes") or {}).get("request_id") == request_id
+        if (r.get("attributes") or {}).get(LOG_ATTRIBUTE) == request_id
     ]
 
 
@@ -47,7 +48,7 @@ def from_files(folder: Path, request_id: str) -> list[dict[str, Any]]:
                 record = json.loads(line)
             except json.JSONDecodeError:
                 continue  # not a JSON line (a broker's or Envoy's own log)
-            if record.get("request_id") == request_id:
+            if record.get(LOG_ATTRIBUTE) == request_id:
                 found.append(
                     {
                         "service": record.get("service.name"),

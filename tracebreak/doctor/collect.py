@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from tracebreak.doctor import records
 from tracebreak.doctor.rules import Request, callee_names, request_ids
+from tracebreak.join_key import LOG_ATTRIBUTE
 from tracebreak.traces import QueryError, Span, Trace, TraceQuery
 
 HTTP_ROUTE = re.compile(r"[A-Z]+ /\S*")  # an HTTP server span's name: its method and route template
@@ -138,7 +139,7 @@ def _in_order(requests: list[Request]) -> list[Request]:
 def _logs_by_request(logs: list[dict]) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {}
     for record in logs:
-        request_id = (record.get("attributes") or {}).get("request_id")
+        request_id = (record.get("attributes") or {}).get(LOG_ATTRIBUTE)
         if request_id:
             found.setdefault(str(request_id), []).append(record)
     return found

@@ -14,18 +14,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tracebreak.doctor import signatures as sig
+from tracebreak.join_key import SPAN_KEYS
 from tracebreak.traces import Span, Trace
 
-# Where OpenTelemetry systems record a request's correlation id (Envoy's x-request-id): Envoy's own
-# tag, and the semantic-convention names of captured HTTP headers, gRPC metadata and record headers.
-REQUEST_ID_KEYS = frozenset(
-    (
-        "guid:x-request-id",
-        "http.request.header.x-request-id",
-        "rpc.grpc.request.metadata.x-request-id",
-        "messaging.kafka.message.header.x-request-id",
-    )
-)
 SLACK_US = 5_000  # clock skew allowed when one span should lie within another
 
 
@@ -92,7 +83,7 @@ def request_ids(span: Span) -> set[str]:
 def request_ids_of(tags: Mapping[str, Any]) -> set[str]:
     """The request ids a span's tags carry (Envoy's guid, or the header a service recorded)."""
     found: set[str] = set()
-    for key in REQUEST_ID_KEYS:  # asked of every span: four lookups beat building a key set
+    for key in SPAN_KEYS:  # asked of every span: four lookups beat building a key set
         value = tags.get(key)
         if value is None:
             continue

@@ -2,7 +2,7 @@
 
 It travels as an HTTP header, gRPC metadata and a Kafka record header, and is recorded on each
 service's server/consumer span and log lines, so the pieces of one request can be joined even
-where trace context was lost.
+where trace context was lost. Its names are tracebreak/join_key.py's.
 """
 
 from contextvars import ContextVar
@@ -10,16 +10,9 @@ from typing import Literal
 
 from opentelemetry.trace import Span
 
-REQUEST_ID_HEADER = "x-request-id"
+from tracebreak.join_key import REQUEST_ID_HEADER, SPAN_ATTRIBUTE
 
-# Where each protocol records the id on its server/consumer span. HTTP and gRPC follow the semantic
-# conventions for captured headers and metadata; Kafka has none for record headers, so it follows
-# the same pattern.
-SPAN_ATTRIBUTE: dict[str, str] = {
-    "http": "http.request.header.x-request-id",
-    "grpc": "rpc.grpc.request.metadata.x-request-id",
-    "kafka": "messaging.kafka.message.header.x-request-id",
-}
+__all__ = ["REQUEST_ID_HEADER", "SPAN_ATTRIBUTE", "Protocol", "bind", "current_request_id"]
 
 Protocol = Literal["http", "grpc", "kafka"]
 

@@ -44,7 +44,15 @@ class ChaosPanel:
         if (drilling := self._drill()) is not None:
             return drilling
         values = chaos_command.current(*where)
-        entries = [{**chaos_command.entry(t, values[t.name]), "line": where_line(t)} for t in CATALOGUE]
+        # `default`: what `chaos on` sets when its option is not given, the panel's first value.
+        entries = [
+            {
+                **chaos_command.entry(t, values[t.name]),
+                "line": where_line(t),
+                "default": t.setting.check(None),
+            }
+            for t in CATALOGUE
+        ]
         return JSONResponse({"data": entries})
 
     async def switch(self, request: Request) -> Response:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from tracebreak.join_key import REQUEST_ID_HEADER
 from tracebreak.runtime.generations import GENERATION_SUFFIX
 from tracebreak.runtime.ports import DEFAULT as PORTS
 from tracebreak.runtime.settings import Settings
@@ -12,7 +13,6 @@ CARRIED = "carried"
 MISSING = "missing"
 CHANGED = "changed trace id"
 MALFORMED = "malformed"
-REQUEST_ID = "x-request-id"
 # The hops a request crosses, in order: (from, to).
 HOPS = {
     1: ("client", "envoy"),
@@ -129,7 +129,7 @@ def group(capture: Capture, layout: Layout) -> dict[str, RequestWire]:
     requests: dict[str, RequestWire] = {}
     for message in sorted(capture.messages, key=lambda m: (m.time, m.frame)):
         route = layout.route(message)
-        request_id = message.header(REQUEST_ID) or capture.answered.get(message.frame)
+        request_id = message.header(REQUEST_ID_HEADER) or capture.answered.get(message.frame)
         if route is None or not request_id or message.path == layout.health_path:
             continue
         wire = requests.setdefault(request_id, RequestWire(request_id))

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracebreak.join_key import REQUEST_ID_HEADER
 from tracebreak.runtime.w3c import parse_traceparent
 
 HTTP = "HTTP/1.1"
@@ -78,7 +79,7 @@ def _http(capture: Capture, where: tuple[int, float, int, int], http: dict[str, 
         path = next((line.get("http.request.uri") for line in http.values() if isinstance(line, dict)), None)
         capture.messages.append(Message(*where, HTTP, headers, path=path))
     elif "http.request_in" in http:
-        request_id = _header_lines(items(http.get("http.response.line"))).get("x-request-id")
+        request_id = _header_lines(items(http.get("http.response.line"))).get(REQUEST_ID_HEADER)
         if request_id:
             capture.answered[int(http["http.request_in"])] = request_id[0]
 

@@ -1,0 +1,52 @@
+// /request/ID: every trace of one request on one time axis, the doctor's verdict, its log lines.
+import { api, config, doctor } from "./api.js";
+import { el, link, show } from "./dom.js";
+import { axis, loadTrace } from "./traces.js";
+import { verdictCard } from "./verdict.js";
+import { logTable, waterfall } from "./waterfall.js";
+import { counted, ms } from "./words.js";
+
+export async function requestPage(requestId) {
+  const [{ requests }, names] = await Promise.all([doctor({ request: requestId }), config()]);
+  const verdict = requests.find((r) => r.request_id === requestId);
+  if (!verdict) throw new Error(`request ${requestId} is not in the store (or is still arriving)`);
+  const traces = await Promise.all(verdict.trace_ids.map(loadTrace));
+  const { t0, total } = axis(traces.flatMap((t) => t.spans));
+  const logs = (await api("/api/logs", { start: t0 - 1e6, end: t0 + total + 5e6 }).catch(() => []))
+    .filter((l) => l.attributes?.[names.request_id.log_attribute] === requestId)
+    .sort((a, b) => a.timestamp - b.timestamp);
+  const marks = lostAt(verdict);
+  show(
+    el("h1", {}, "request ", el("code", {}, requestId)),
+    verdictCard(verdict),
+    el("h2", {}, `${counted(traces.length, "trace")} on one time axis (${ms(total)})`),
+    traces.map((trace, i) =>
+      waterfall(trace, t0, total, { lost: i > 0, marks, logs, title: fragmentTitle(trace, i) }),
+    ),
+    el("h2", {}, `log lines of the request (${logs.length})`),
+    logs.length
+      ? logTable(logs, t0)
+      : el("p", { class: "muted" }, "none found (a real Jaeger keeps no logs)"),
+  );
+}
+
+// The doctor says where each finding's context was lost (lost_at): only there is it marked.
+function lostAt(verdict) {
+  const marks = new Map();
+  for (const f of verdict.findings) {
+    for (const id of f.lost_at)
+      marks.set(id, `context lost here: ${f.at}${f.signature ? ` — ${f.signature}` : ""}`);
+  }
+  return marks;
+}
+
+function fragmentTitle(trace, i) {
+  return el(
+    "span",
+    {},
+    i === 0 ? "the request's trace " : `fragment ${i}: `,
+    link(`/trace/${trace.traceID}`, trace.traceID),
+    el("span", { class: "muted" }, ` · ${counted(trace.spans.length, "span")}`),
+    i > 0 ? el("span", { class: "broken" }, " · began without the request's context") : null,
+  );
+}
