@@ -14,9 +14,9 @@ import pytest
 from tests.e2e.conftest import cli
 from tests.e2e.drill_trainee import diagnose, log_offsets
 from tests.e2e.wire_support import capture_refused
+from tracebreak import mistakes
 from tracebreak.chaos.catalogue import CATALOGUE, ROOT
 from tracebreak.demo import SERVICES
-from tracebreak.doctor import signatures
 
 pytestmark = pytest.mark.skipif(
     capture_refused() is not None, reason=f"the trainee reads the wire: {capture_refused()}"
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.skipif(
 # 3 strip-traceparent-at-lb, kafka-consumer-no-extract at half rate and downstream-timeout.
 SEEDS = {1: 6, 2: 9, 3: 1}
 SPLITS = {1: True, 2: False, 3: True}  # whether the mix splits a request into traces
-NAMES = [t.name for t in CATALOGUE] + [s.name for s in signatures.ALL]
+NAMES = [t.name for t in CATALOGUE] + [s.name for s in mistakes.SIGNATURES]
 
 
 def drill(stack, *args: str, ok: tuple[int, ...] = (0,)) -> str:

@@ -187,7 +187,7 @@ def test_without_a_capture_the_senders_propagators_tell_that_it_sent_nothing():
         in (kafka.evidence[0])
     )
     propagators = items.propagators(seen)
-    # The traces' "every boundary" and the breaker's "all boundaries" are one place, named once.
+    # The traces' "service-b (every boundary)" and the breaker's are one place, named once.
     assert propagators.status == "FAIL" and propagators.boundaries == ["service-b (every boundary)"]
 
 

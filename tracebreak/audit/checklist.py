@@ -26,8 +26,8 @@ class Result:
     fixes: list[str] = field(default_factory=list)  # what mends its failures, each said once
 
     def fail(self, evidence: str, boundary: str, fix: str | None = None) -> None:
-        """Fail the item at `boundary`, named once: "service-b (every boundary)" and the toggle's
-        "service-b (all boundaries)" are one place. `fix`: what mends this failure, where the
+        """Fail the item at `boundary`, named once: the wire's "envoy -> service-a" and the
+        toggle's "envoy -> service-a (HTTP)" are one place. `fix`: what mends this failure, where the
         evidence shows it is not the item's own fix."""
         self.status = "FAIL"
         self.evidence.append(evidence)

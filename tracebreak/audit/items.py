@@ -16,6 +16,7 @@ from tracebreak.audit.gather import Observed
 from tracebreak.audit.static import weigh
 from tracebreak.demo import CLIENT_SERVICE, SERVICES
 from tracebreak.doctor.rules import Request
+from tracebreak.mistakes import Boundary
 from tracebreak.terminal import counted
 from tracebreak.traces import Span, Trace
 from tracebreak.wire.hops import MALFORMED, Hop
@@ -173,7 +174,7 @@ def propagators(observed: Observed) -> c.Result:
             lacking = ", ".join(sorted(NEEDED_FIELDS - fields))
             result.fail(
                 f"{service}'s propagators handle no {lacking}: it injects and extracts nothing of it",
-                f"{service} (every boundary)",
+                str(Boundary.everywhere(service)),
             )
     weigh(result, observed.lint, {"propagator"}, observed.toggles)
     return result

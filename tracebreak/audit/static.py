@@ -31,7 +31,9 @@ def weigh(
         if value is None:
             result.evidence.append(f"{where}: the WRONG branch of {toggle.name}, whose state is unknown")
         elif value != toggle.setting.off:
-            result.fail(f"{where}: the WRONG branch of {toggle.name}, which is on: it runs", toggle.boundary)
+            result.fail(
+                f"{where}: the WRONG branch of {toggle.name}, which is on: it runs", str(toggle.boundary)
+            )
         else:
             result.evidence.append(
                 f"{where}: the WRONG branch of {toggle.name}, off (deliberate, not running)"

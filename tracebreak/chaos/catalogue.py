@@ -1,6 +1,7 @@
 """The chaos catalogue: every toggle, what it breaks or injects, where its line is, and how it is set.
 
-Breakers reproduce one real context-propagation mistake each, at the line where the bug lives: the
+Breakers reproduce one real context-propagation mistake each (tracebreak.mistakes says what it is,
+what fixes it and the signature it leaves), at the line where the bug lives, at one boundary: the
 `where` file holds the WRONG and the RIGHT code side by side under a `chaos: NAME` comment. Faults
 create incidents but break no trace; their line carries a `fault: NAME` comment. Service-side toggles
 live in one flag file (flagd format, read through OpenFeature); the edge's toggle lives in Envoy's
@@ -11,28 +12,34 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from tracebreak import mistakes as m
 from tracebreak.chaos.setting import MILLISECONDS, RATE, SERVICE, SWITCH, Setting
+from tracebreak.mistakes import Boundary, Mistake
 
 Kind = Literal["breaker", "fault"]
 ROOT = Path(__file__).resolve().parents[2]  # where `where` is relative to: the repository
+INCIDENT = "An incident, not a bug: nothing to fix in the tracing."  # a fault's fix
+
+
+@dataclass(frozen=True)
+class Incident:
+    """What a fault injects: it fails or slows requests, and breaks no trace."""
+
+    story: str
 
 
 @dataclass(frozen=True)
 class Toggle:
     name: str
-    kind: Kind
+    cause: Mistake | Incident  # a breaker reproduces a mistake; a fault injects an incident
     setting: Setting
     where: str  # the file whose `chaos: NAME` (or `fault: NAME`) comment marks the line
-    boundary: str
-    story: str
-    signature: str | None  # the doctor's name for the fracture it makes; None for a fault
-    fix: str  # the RIGHT side, in one line
+    boundary: Boundary
+    # The end of the boundary whose process runs the WRONG line, and so the one service that acts on
+    # the toggle (code every service shares reads some): where the context was to arrive, or, for a
+    # mistake in the caller's client, the caller.
+    side: Literal["source", "target"] = "target"
     envoy_runtime_key: str | None = None  # set for toggles that live in Envoy's runtime
-    # The one service that acts on it, where code every service shares reads it too (None: any).
-    acts_in: str | None = None
-    # The `tracebreak lint` rule that finds its WRONG branch (a breaker's), so `audit` can tell a
-    # deliberate, switched-off finding from a live one.
-    lint_rule: str | None = None
 
     def parse(self, **given: Any) -> Any:
         """The "on" value from `tracebreak chaos on`'s options, checked against what this toggle takes."""
@@ -42,142 +49,125 @@ class Toggle:
             raise ValueError(f"{self.name} {error}") from None
 
     @property
+    def mistake(self) -> Mistake | None:
+        return self.cause if isinstance(self.cause, Mistake) else None
+
+    @property
+    def kind(self) -> Kind:
+        return "fault" if self.mistake is None else "breaker"
+
+    @property
+    def story(self) -> str:
+        return self.cause.story
+
+    @property
+    def fix(self) -> str:
+        return INCIDENT if self.mistake is None else self.mistake.fix
+
+    @property
+    def signature(self) -> str | None:
+        """The doctor's name for the fracture it makes; None for a fault."""
+        if self.mistake is None or self.mistake.signature is None:
+            return None
+        return self.mistake.signature.name
+
+    @property
+    def lint_rule(self) -> str | None:
+        """The `tracebreak lint` rule that finds a breaker's WRONG branch, so `audit` can tell a
+        deliberate, switched-off finding from a live one."""
+        return None if self.mistake is None else self.mistake.id
+
+    @property
+    def acts_in(self) -> str | None:
+        """The one service that acts on it; None where its setting chooses the service."""
+        if self.setting is SERVICE:
+            return None
+        return self.boundary.source if self.side == "source" else self.boundary.target
+
+    @property
     def marker(self) -> str:
         return f"{'chaos' if self.kind == 'breaker' else 'fault'}: {self.name}"
 
 
-INCIDENT = "An incident, not a bug: nothing to fix in the tracing."  # a fault's fix
-
 ORPHAN_BACKGROUND_TASK = Toggle(
-    name="orphan-background-task",
-    kind="breaker",
-    setting=RATE,
+    "orphan-background-task",
+    m.TASK_IN_FRESH_CONTEXT,
+    RATE,
     where="services/service_a/audit.py",
-    boundary="service-a (background task)",
-    story="A starts its audit task in a fresh context: the audit span is a ghost, a root of its own.",
-    signature="ghost-span",
-    fix="asyncio.create_task(coro) copies the request's context; never pass context=Context().",
-    lint_rule="TB101",
+    boundary=Boundary("service-a", "service-a", "background task"),
 )
-
 UNINSTRUMENTED_CLIENT = Toggle(
-    name="uninstrumented-client",
-    kind="breaker",
-    setting=RATE,
-    where="services/service_b/client.py",
-    boundary="service-a -> service-b (gRPC)",
-    story="A calls B on a channel made without the client interceptor: no traceparent in the metadata.",
-    signature="uninstrumented-client",
-    fix="Make every gRPC channel with aio_client_interceptors(): it injects traceparent.",
-    lint_rule="TB301",
+    "uninstrumented-client",
+    m.GRPC_CHANNEL_WITHOUT_INTERCEPTOR,
+    RATE,
+    where="services/service_b/client.py",  # B's client, the one A calls it with
+    boundary=Boundary("service-a", "service-b", "gRPC"),
+    side="source",
 )
-
 STRIP_TRACEPARENT_AT_LB = Toggle(
-    name="strip-traceparent-at-lb",
-    kind="breaker",
-    setting=RATE,
+    "strip-traceparent-at-lb",
+    m.GATEWAY_STRIPS_TRACE_HEADERS,
+    RATE,
     where="envoy/envoy.template.yaml",
-    boundary="envoy -> service-a (HTTP)",
-    story="A gateway's header allowlist drops traceparent and tracestate after Envoy injected them.",
-    signature="context-dropped-in-transit",
-    fix="Forward traceparent, tracestate and baggage through every proxy.",
+    boundary=Boundary("envoy", "service-a", "HTTP"),
     envoy_runtime_key="tracebreak.strip_traceparent",
-    lint_rule="TB001",
 )
-
 SILENT_EXCEPTION_RECOVERY = Toggle(
-    name="silent-exception-recovery",
-    kind="breaker",
-    setting=RATE,
+    "silent-exception-recovery",
+    m.EXCEPTION_SWALLOWED_INTO_DEFAULT,
+    RATE,
     where="services/service_c/database.py",
-    boundary="service-c (orders database)",
-    story="C swallows the database timeout and returns a default: the request fails, nothing says why.",
-    signature="hidden-error-origin",
-    fix="Let the exception reach the span (record_exception, status ERROR); no silent default.",
-    lint_rule="TB901",
+    boundary=Boundary("service-c", "service-c", "orders database"),
 )
-
 KAFKA_CONSUMER_NO_EXTRACT = Toggle(
-    name="kafka-consumer-no-extract",
-    kind="breaker",
-    setting=RATE,
+    "kafka-consumer-no-extract",
+    m.KAFKA_RECORD_WITHOUT_EXTRACT,
+    RATE,
     where="services/service_c/server.py",
-    boundary="service-b -> service-c (Kafka)",
-    story="C trusts the aiokafka instrumentation, whose span ends before user code runs: no extract.",
-    signature="consumer-not-extracting",
-    fix="propagate.extract(record headers) and start the processing span under it.",
-    lint_rule="TB401",
+    boundary=Boundary("service-b", "service-c", "Kafka"),
 )
-
 PROPAGATOR_NOT_REGISTERED = Toggle(
-    name="propagator-not-registered",
-    kind="breaker",
-    setting=SWITCH,
+    "propagator-not-registered",
+    m.PROPAGATOR_PROPAGATES_NOTHING,
+    SWITCH,
     where="tracebreak/runtime/propagation.py",
-    boundary="service-b (all boundaries)",
-    story="B runs with no text-map propagator (OTEL_PROPAGATORS=none): it neither extracts nor injects.",
-    signature="propagator-not-registered",
-    fix="Register TraceContext and Baggage propagators at start (OTEL_PROPAGATORS).",
-    acts_in="service-b",
-    lint_rule="TB601",
+    boundary=Boundary.everywhere("service-b"),
 )
-
 SAMPLER_NOT_PARENT_BASED = Toggle(
-    name="sampler-not-parent-based",
-    kind="breaker",
-    setting=RATE,
+    "sampler-not-parent-based",
+    m.SAMPLER_DECIDES_ALONE,
+    RATE,
     where="services/service_b/sampling.py",
-    boundary="service-a -> service-b (sampling)",
-    story="B samples by its own ratio instead of following its caller: the trace stops where B drops it.",
-    signature="sampler-not-parent-based",
-    fix="ParentBased(root sampler): follow the caller's decision.",
-    acts_in="service-b",
-    lint_rule="TB701",
+    boundary=Boundary("service-a", "service-b", "sampling"),
 )
-
 LOGS_WITHOUT_TRACE_ID = Toggle(
-    name="logs-without-trace-id",
-    kind="breaker",
-    setting=SERVICE,
+    "logs-without-trace-id",
+    m.LOGGING_INSTRUMENTOR_WITHOUT_INJECTION,
+    SERVICE,
     where="tracebreak/runtime/logs.py",
-    boundary="one service's logs",
-    story="Logging set up without trace-context injection: the log lines of a request carry no trace_id.",
-    signature="logs-without-trace-id",
-    fix="LoggingInstrumentor().instrument(inject_trace_context=True).",
-    lint_rule="TB801",
+    boundary=Boundary("one service", "one service", "logs"),  # the one `--service` chooses
 )
 
 DOWNSTREAM_TIMEOUT = Toggle(
-    name="downstream-timeout",
-    kind="fault",
-    setting=RATE,
+    "downstream-timeout",
+    Incident("C's database does not answer in time."),
+    RATE,
     where="services/service_c/orders_db.py",
-    boundary="service-c (orders database)",
-    story="C's database does not answer in time.",
-    signature=None,
-    fix=INCIDENT,
+    boundary=Boundary("service-c", "service-c", "orders database"),
 )
-
 DOWNSTREAM_LATENCY_MS = Toggle(
-    name="downstream-latency-ms",
-    kind="fault",
-    setting=MILLISECONDS,
+    "downstream-latency-ms",
+    Incident("C's database answers this many milliseconds late."),
+    MILLISECONDS,
     where="services/service_c/orders_db.py",
-    boundary="service-c (orders database)",
-    story="C's database answers this many milliseconds late.",
-    signature=None,
-    fix=INCIDENT,
+    boundary=Boundary("service-c", "service-c", "orders database"),
 )
-
 AUTH_ERROR_RATE = Toggle(
-    name="auth-error-rate",
-    kind="fault",
-    setting=RATE,
+    "auth-error-rate",
+    Incident("B's token store fails this share of requests: B answers with an internal error of its own."),
+    RATE,
     where="services/service_b/tokens.py",
-    boundary="service-b (token store)",
-    story="B's token store fails this share of requests: B answers with an internal error of its own.",
-    signature=None,
-    fix=INCIDENT,
+    boundary=Boundary("service-b", "service-b", "token store"),
 )
 
 CATALOGUE = (

@@ -31,8 +31,8 @@ def current(flags: Path, envoy_admin: str) -> dict[str, Any]:
 def entry(t: Toggle, value: Any) -> dict[str, Any]:
     # `option`: what `chaos on` takes for it (rate, ms, service; none for a switch).
     described = {"value": value, "state": t.setting.describe(value), "option": t.setting.option}
-    facts = ("kind", "boundary", "where", "signature", "fix", "story")
-    return {"name": t.name, **{fact: getattr(t, fact) for fact in facts}, **described}
+    facts = {"kind": t.kind, "boundary": str(t.boundary), "where": t.where, "signature": t.signature}
+    return {"name": t.name, **facts, "fix": t.fix, "story": t.story, **described}
 
 
 def drill_running(args: argparse.Namespace) -> bool:
@@ -61,7 +61,7 @@ def list_toggles(args: argparse.Namespace) -> int:
             t.name,
             t.kind,
             state,
-            t.boundary,
+            str(t.boundary),
             t.where,
             t.story,
             style="bold" if state.startswith("on") else "",

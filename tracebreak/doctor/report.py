@@ -11,11 +11,10 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from tracebreak import mistakes as sig
 from tracebreak import resets
-from tracebreak.doctor import signatures as sig
 from tracebreak.doctor.collect import FRAGMENT_SPREAD_US, Collected, collect
 from tracebreak.doctor.rules import (
-    Boundary,
     ErrorOrigin,
     Finding,
     Request,
@@ -24,6 +23,7 @@ from tracebreak.doctor.rules import (
     http_status,
 )
 from tracebreak.drill import state
+from tracebreak.mistakes import Boundary
 from tracebreak.terminal import counted, plural
 from tracebreak.traces import Trace, TraceQuery, parse_duration_us
 
@@ -107,7 +107,7 @@ def totals(requests: list[dict[str, Any]], pending: int, unjoined: int) -> dict[
         "errors_with_hidden_origin": len(hidden),
         "pending_requests": pending,
         "traces_without_request_id": unjoined,
-        "by_signature": {s.name: sum(s.name in r["signatures"] for r in requests) for s in sig.ALL},
+        "by_signature": {s.name: sum(s.name in r["signatures"] for r in requests) for s in sig.SIGNATURES},
     }
 
 
@@ -170,10 +170,10 @@ def run(args: argparse.Namespace) -> int:
     if args.show < 0:
         raise ValueError(f"--show takes how many broken requests to list, 0 or more, not {args.show}")
     fail_on = {name.strip() for name in (args.fail_on or "").split(",") if name.strip()}
-    unknown = fail_on - set(sig.BY_NAME) - {"any"}
-    if unknown:
+    known = sig.SIGNATURES_BY_NAME
+    if unknown := fail_on - set(known) - {"any"}:
         raise ValueError(
-            f"--fail-on: unknown signature(s) {', '.join(sorted(unknown))}; known: {', '.join(sig.BY_NAME)}"
+            f"--fail-on: unknown signature(s) {', '.join(sorted(unknown))}; known: {', '.join(known)}"
         )
     now_us = time.time_ns() // 1000
     since_us, began_us = window_start(args.since, args.data_folder, now_us)
@@ -210,7 +210,7 @@ def draw(found: dict[str, Any], args: argparse.Namespace) -> None:
     )
     for name, count in summary["by_signature"].items():
         if count:
-            console.print(f"  {name}: {counted(count, 'request')} — {sig.BY_NAME[name].meaning}")
+            console.print(f"  {name}: {counted(count, 'request')} — {sig.SIGNATURES_BY_NAME[name].meaning}")
 
 
 def _draw_broken(

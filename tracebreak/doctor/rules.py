@@ -13,23 +13,12 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
-from tracebreak.doctor import signatures as sig
+from tracebreak import mistakes as sig
 from tracebreak.join_key import SPAN_KEYS
+from tracebreak.mistakes import Boundary
 from tracebreak.traces import Span, Trace
 
 SLACK_US = 5_000  # clock skew allowed when one span should lie within another
-
-
-@dataclass(frozen=True)
-class Boundary:
-    source: str
-    target: str
-    protocol: str
-
-    def __str__(self) -> str:
-        if self.source == self.target:
-            return f"{self.source} ({self.protocol})"
-        return f"{self.source} -> {self.target} ({self.protocol})"
 
 
 @dataclass
@@ -47,8 +36,7 @@ class Finding:
 
     @property
     def fix(self) -> str:
-        b = self.boundary
-        return self.signature.fix.format_map({"from": b.source, "to": b.target, "protocol": b.protocol})
+        return self.signature.fix_at(self.boundary)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -246,7 +234,7 @@ def _server_top(request: Request, top: Span, found: Any) -> None:
     client = max(dangling, key=lambda s: s.start_us)  # the innermost caller started last
     blind = _blind_outbound(request, top.service)
     if blind:
-        found(sig.PROPAGATOR_NOT_REGISTERED, _everywhere(top.service), client, top, lost=blind)
+        found(sig.PROPAGATOR_NOT_REGISTERED, Boundary.everywhere(top.service), client, top, lost=blind)
     else:
         # Sent, and gone before the callee: the caller's hop lost it, not the callee that started anew.
         boundary = Boundary(client.service, top.service, protocol(client))
@@ -291,12 +279,7 @@ def _consumer_top(request: Request, top: Span, found: Any) -> None:
     # Nothing downstream of the message saw its context: one side of it has no propagator.
     service = top.service if _receiver_only(request, top) else producer.service
     blind = _blind_outbound(request, service) or [top]
-    found(sig.PROPAGATOR_NOT_REGISTERED, _everywhere(service), producer, top, lost=blind)
-
-
-def _everywhere(service: str) -> Boundary:
-    """A service with no propagator breaks every boundary it has, in and out."""
-    return Boundary(service, service, "every boundary")
+    found(sig.PROPAGATOR_NOT_REGISTERED, Boundary.everywhere(service), producer, top, lost=blind)
 
 
 def _receiver_only(request: Request, top: Span) -> bool:

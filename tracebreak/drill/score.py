@@ -15,7 +15,7 @@ def expected_boundary(toggle: Toggle, value: Any) -> str:
     """The boundary an answer names: `from->to`, or the one service (the one a service toggle chose)."""
     if toggle.setting is SERVICE:
         return str(value)
-    return toggle.boundary.split(" (")[0].replace(" ", "")
+    return toggle.boundary.place.replace(" ", "")
 
 
 def points(boundary_right: bool | None, hints: int, doctor: bool) -> int:

@@ -23,7 +23,7 @@ EXAMPLE_PART = generated("example", "python -m tracebreak.lint.docs")
 
 
 def rules_table() -> str:
-    rows = [f"| `{r.id}` | `{r.name}` | {r.family} | {r.summary} | {r.fix} |" for r in RULES.values()]
+    rows = [f"| `{r.id}` | `{r.name}` | {r.family} | {r.story} | {r.fix} |" for r in RULES.values()]
     return "\n".join(
         ["| id | name | family | what it catches | the fix |", "| --- | --- | --- | --- | --- |", *rows]
     )

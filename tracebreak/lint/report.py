@@ -51,7 +51,7 @@ def _rule(rule_id: str) -> dict[str, Any]:
     return {
         "id": rule.id,
         "name": rule.name,
-        "shortDescription": {"text": rule.summary},
+        "shortDescription": {"text": rule.story},
         "help": {"text": rule.fix},
         "properties": {"family": rule.family},
     }
