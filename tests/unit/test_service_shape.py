@@ -1,12 +1,13 @@
 """A trainee follows one request by opening the services' server.py files: C's reads top to bottom as
 the Context Law at a Kafka boundary, its breaker is an if/else at the extract, and no two steps of
-the request's way share a name."""
+the request's way share a name. The process-wide logging breaker quotes the calls a reader writes."""
 
 import ast
 from collections import Counter
 from pathlib import Path
 
-from tracebreak.chaos.catalogue import KAFKA_CONSUMER_NO_EXTRACT, where_line
+from tracebreak.chaos.catalogue import KAFKA_CONSUMER_NO_EXTRACT, LOGS_WITHOUT_TRACE_ID, where_line
+from tracebreak.cli.examples.quotes import branches
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ROOT / "services"
@@ -40,3 +41,15 @@ def test_no_two_steps_of_a_request_s_way_share_a_name():
     files = [p for p in SERVICES.glob("*/*.py") if p.name in ("server.py", "client.py")]
     defined = Counter(name for p in files for name in {f.name for f in functions(p)})
     assert [n for n, count in defined.items() if count > 1 and not n.startswith("__")] == []
+
+
+def test_the_logging_breaker_s_branches_are_the_calls_a_reader_writes():
+    quoted = branches(LOGS_WITHOUT_TRACE_ID)
+    wrong, right = quoted.split("# RIGHT")
+    assert (
+        wrong.count("LoggingInstrumentor().instrument(")
+        == right.count("LoggingInstrumentor().instrument(")
+        == 1
+    )
+    assert "inject_trace_context=True" in right and "inject_trace_context" not in wrong
+    assert "self._" not in quoted  # no helper between the reader and the call
