@@ -35,7 +35,7 @@ def create_app(settings: Settings, on_shutdown: Callable[[], Awaitable[None]]) -
         await on_shutdown()  # uvicorn re-raises SIGTERM after this: the spans must be out by now
 
     app = FastAPI(title="tracebreak service A (orders)", lifespan=lifespan)
-    app.middleware("http")(correlate)
+    app.middleware("http")(inbound_boundary)
     errors.install(app)
     app.get("/healthz")(healthz)
     if settings.conformance_endpoint:
@@ -45,24 +45,24 @@ def create_app(settings: Settings, on_shutdown: Callable[[], Awaitable[None]]) -
     async def get_order(
         request: Request, order_id: OrderId, authorization: Annotated[str | None, Header()] = None
     ) -> dict:
-        return await order(request.app.state.auth, order_id, authorization, settings.auth_deadline_ms / 1000)
+        return await serve_order(
+            request.app.state.auth, order_id, authorization, settings.auth_deadline_ms / 1000
+        )
 
     # The ASGI "http send/receive" spans say nothing about propagation; leaving them out keeps traces legible.
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz", exclude_spans=["send", "receive"])
     return app
 
 
-async def correlate(request: Request, call_next: Callable) -> JSONResponse:
-    # The inbound boundary: the FastAPI instrumentation has extracted the caller's context already.
+async def inbound_boundary(request: Request, call_next: Callable) -> JSONResponse:
+    # The FastAPI instrumentation has extracted the caller's context already.
     received(request.headers.get(REQUEST_ID_HEADER), trace.get_current_span(), "http")
     return await call_next(request)
 
 
-async def healthz() -> dict[str, str]:
-    return {"status": "ok"}
-
-
-async def order(auth: AuthClient, order_id: int, authorization: str | None, deadline_s: float) -> dict:
+async def serve_order(auth: AuthClient, order_id: int, authorization: str | None, deadline_s: float) -> dict:
+    """GET /orders/{order_id}: the bearer token checked, the order asked of B (which asks C), and
+    the audit of the order started once it is served."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise errors.Failure(
@@ -80,3 +80,7 @@ async def order(auth: AuthClient, order_id: int, authorization: str | None, dead
     log.info("order %s served", order_id)
     audit.start(order_id, current_request_id.get())
     return {field.name: getattr(found, field.name) for field in found.DESCRIPTOR.fields}
+
+
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}

@@ -27,6 +27,7 @@ class AuthService(auth_pb2_grpc.AuthServicer):
     async def AuthorizeOrder(
         self, request: auth_pb2.AuthorizeOrderRequest, call: grpc.aio.ServicerContext
     ) -> auth_pb2.Order:
+        """Receive A's call, check its token, ask C for the order with the user as baggage, answer A."""
         metadata = {key: value for key, value in call.invocation_metadata() or () if isinstance(value, str)}
         request_id = metadata.get(REQUEST_ID_HEADER)
         # The inbound boundary: the server interceptor has extracted the caller's context already.
@@ -35,7 +36,7 @@ class AuthService(auth_pb2_grpc.AuthServicer):
         # Who the request is for travels on as baggage, for C to read (Context Law: carried, not re-derived).
         token = context.attach(baggage.set_baggage("enduser.id", user))
         try:
-            reply = await self.enrich(request.order_id, request_id, call)
+            reply = await self.ask_enrichment(request.order_id, request_id, call)
         finally:
             context.detach(token)
         if reply.status == "not_found":
@@ -62,12 +63,15 @@ class AuthService(auth_pb2_grpc.AuthServicer):
             await call.abort(grpc.StatusCode.UNAUTHENTICATED, "token refused: use a valid bearer token")
         return user
 
-    async def enrich(self, order_id: int, request_id: str | None, call: grpc.aio.ServicerContext) -> Reply:
+    async def ask_enrichment(
+        self, order_id: int, request_id: str | None, call: grpc.aio.ServicerContext
+    ) -> Reply:
+        """C's reply for the order; the call ends here if C cannot be reached or does not answer in time."""
         # Never wait longer than the caller will: its deadline travels with the call.
         remaining = call.time_remaining()
         timeout_s = self.reply_timeout_s if remaining is None else min(self.reply_timeout_s, remaining)
         try:
-            return await self.enrichment.enrich(order_id, request_id, timeout_s)
+            return await self.enrichment.ask(order_id, request_id, timeout_s)
         except EnrichmentTimeout as error:
             log.error("enrichment timed out for order %s: %s", order_id, error)
             await call.abort(grpc.StatusCode.DEADLINE_EXCEEDED, str(error))

@@ -55,7 +55,7 @@ async def run(settings: Settings, tel: telemetry.Telemetry) -> None:
             live = functools.partial(settings.generations.live, settings.request_topic)
             await messaging.reassign(consumer, producer, live())
             following = asyncio.create_task(messaging.follow(consumer, producer, live))
-        tasks = [asyncio.create_task(enrichment.run()), asyncio.create_task(stop_requested())]
+        tasks = [asyncio.create_task(enrichment.consume()), asyncio.create_task(stop_requested())]
         log.info("service C consuming %s as group %s", settings.request_topic, GROUP_ID)
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         consuming, stopping = tasks

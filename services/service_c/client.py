@@ -9,6 +9,7 @@ the request waiting for it.
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import uuid
@@ -93,9 +94,7 @@ class EnrichmentClient:
             auto_offset_reset="earliest",
         )
         self._pending: dict[str, asyncio.Future[Reply]] = {}
-        self._reader: asyncio.Task[None] | None = None
-        self._follower: asyncio.Task[None] | None = None
-        self._warming: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []  # reading replies, following the generations
 
     async def start(self) -> None:
         await self._producer.start()
@@ -107,32 +106,32 @@ class EnrichmentClient:
             )
         # Positioned before the first request goes out, so no reply can slip past.
         await self._consumer.seek_to_end()
-        self._reader = asyncio.create_task(self._read_replies())
-        self._follower = asyncio.create_task(
-            messaging.follow(self._consumer, self._producer, self._live_replies)
-        )
-
-    def _live_replies(self) -> list[str]:
-        """The reply topics to read; and, ahead of the change, the producer learns the next request
-        topic, so the first request of a generation does not wait for the broker's metadata."""
+        live_replies = functools.partial(self.generations.live, self.reply_topic)
+        self._tasks = [
+            asyncio.create_task(self._read_replies()),
+            asyncio.create_task(messaging.follow(self._consumer, self._producer, live_replies)),
+        ]
         if self.generations.period_s:
-            upcoming = self.generations.name(self.request_topic, self.generations.current() + 1)
-            self._warming = asyncio.create_task(self._learn(upcoming))
-        return self.generations.live(self.reply_topic)
+            self._tasks.append(asyncio.create_task(self._learn_next_request_topics()))
 
-    async def _learn(self, topic: str) -> None:
-        with contextlib.suppress(KafkaError):  # not created yet: the next look tries again
-            await self._producer.partitions_for(topic)
+    async def _learn_next_request_topics(self) -> None:
+        """Ahead of each change of generation, the producer learns the next request topic, so the
+        first request of a generation does not wait for the broker's metadata."""
+        while True:
+            upcoming = self.generations.name(self.request_topic, self.generations.current() + 1)
+            with contextlib.suppress(KafkaError):  # not created yet: the next look tries again
+                await self._producer.partitions_for(upcoming)
+            await asyncio.sleep(messaging.FOLLOW_S)
 
     async def stop(self) -> None:
-        for task in (self._reader, self._follower):
-            if task:
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
+        for task in self._tasks:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
         await self._consumer.stop()
         await self._producer.stop()
 
-    async def enrich(self, order_id: int, request_id: str | None, timeout_s: float) -> Reply:
+    async def ask(self, order_id: int, request_id: str | None, timeout_s: float) -> Reply:
+        """Send the request for `order_id` and wait for C's reply to it, `timeout_s` at most."""
         correlation_id = uuid.uuid4().hex
         reply = asyncio.get_running_loop().create_future()
         self._pending[correlation_id] = reply

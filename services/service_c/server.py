@@ -1,11 +1,12 @@
 """Service C, "enrichment": consumes enrichment requests, asks the database, replies to B.
 
-The Context Law at a Kafka boundary: Extract the context from the record headers, Process under a
-span parented to it, Inject it into the reply. The aiokafka instrumentation's own CONSUMER span is
-ended before `getone` returns, so the processing span cannot rely on it: it extracts itself.
+One record's way through C, read top to bottom, is the Context Law at a Kafka boundary: receive the
+record, Extract the context from its headers, Process it under a span parented to that context,
+Inject the context into the reply. The aiokafka instrumentation's own CONSUMER span is ended before
+the record reaches this code, so the processing span cannot rely on it: C extracts itself. How many
+records are answered at once, and when their offsets are committed, is workers.py's.
 """
 
-import asyncio
 import logging
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
@@ -15,7 +16,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from services.service_c.client import CORRELATION_ID_HEADER, REPLY_TO_HEADER, Reply, decode_request
 from services.service_c.database import OrdersDatabase
-from services.service_c.offsets import CommitTracker
+from services.service_c.workers import Workers
 from tracebreak.chaos.catalogue import KAFKA_CONSUMER_NO_EXTRACT
 from tracebreak.chaos.reader import chaos
 from tracebreak.runtime import messaging
@@ -27,9 +28,7 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
 GROUP_ID = "enrichment"
-COMMIT_TIMEOUT_S = 5
 FIXED_TOPICS = Generations()
-CONCURRENCY = 64  # records worked on at once: the database's latency is waiting, not work
 
 
 class Enrichment:
@@ -41,71 +40,48 @@ class Enrichment:
         generations: Generations = FIXED_TOPICS,
     ) -> None:
         self.consumer = consumer
-        self.generations = generations
         self.producer = producer
         self.database = database
-        self._slots = asyncio.Semaphore(CONCURRENCY)
-        self._working: set[asyncio.Task[None]] = set()
-        self._offsets = CommitTracker()
-        self._committing = asyncio.Lock()
+        self.generations = generations
+        self.workers = Workers(consumer)
 
     def ready(self) -> bool:
         return bool(self.consumer.assignment())
 
-    async def run(self) -> None:
-        try:
+    async def consume(self) -> None:
+        """Every request record, each answered in a task of its own, until cancelled."""
+        async with self.workers:
             async for record in self.consumer:
-                await self._slots.acquire()
                 partition = TopicPartition(record.topic, record.partition)
-                self._offsets.started(partition, record.offset)
-                task = asyncio.create_task(self._work(record, partition))
-                self._working.add(task)
-                task.add_done_callback(self._working.discard)
-        finally:
-            if self._working:  # let the records in hand finish and be committed
-                await asyncio.wait(self._working, timeout=COMMIT_TIMEOUT_S)
+                await self.workers.start(self.receive(record), partition, record.offset)
 
-    async def _work(self, record: ConsumerRecord, partition: TopicPartition) -> None:
-        try:
-            await self.handle(record)
-        except Exception:  # one bad record must not stop the consumer, nor come back forever
-            log.exception("request at offset %s failed; skipped", record.offset)
-        finally:
-            self._slots.release()
-        # Committed only once the reply is sent, and every record before it too: a crash before
-        # then means redelivery, not loss.
-        commit_to = self._offsets.finished(partition, record.offset)
-        if commit_to is None:
-            return
-        async with self._committing:
-            try:
-                # A commit to a broker that went away never returns: bound it, keep consuming.
-                await asyncio.wait_for(self.consumer.commit({partition: commit_to}), COMMIT_TIMEOUT_S)
-            except (TimeoutError, KafkaError) as error:
-                log.error("offset %s not committed (%r): requests may be redelivered", commit_to, error)
-
-    async def handle(self, record: ConsumerRecord) -> None:
+    async def receive(self, record: ConsumerRecord) -> None:
+        """Receive one record (the instrumentation's `receive` span has ended already): its request id
+        is the one of every line logged while it is answered."""
         headers = messaging.carrier(record.headers)
         bound = current_request_id.set(headers.get(REQUEST_ID_HEADER))
         try:
-            await self._handle(record, headers)
+            await self.extract_context(record, headers)
         finally:
-            current_request_id.reset(bound)  # the loop's next lines belong to no request
+            # The worker's lines after it (a failure, the commit) name no request.
+            current_request_id.reset(bound)
 
-    async def _handle(self, record: ConsumerRecord, headers: dict[str, str]) -> None:
+    async def extract_context(self, record: ConsumerRecord, headers: dict[str, str]) -> None:
+        """Extract B's context from the record's headers and process the record under it."""
         if chaos.hits(KAFKA_CONSUMER_NO_EXTRACT):
             # chaos: kafka-consumer-no-extract. WRONG: trusting the aiokafka instrumentation. Its
             # CONSUMER span ended before getone returned, so the work below starts new traces.
             await self.process(record, headers)
-            return
-        # RIGHT: Extract. B's context, trace and baggage alike, becomes the context of everything below.
-        token = context.attach(propagate.extract(headers))
-        try:
-            await self.process(record, headers)
-        finally:
-            context.detach(token)
+        else:
+            # RIGHT: Extract. B's context, trace and baggage alike, becomes the context of everything below.
+            token = context.attach(propagate.extract(headers))
+            try:
+                await self.process(record, headers)
+            finally:
+                context.detach(token)
 
     async def process(self, record: ConsumerRecord, headers: dict[str, str]) -> None:
+        """Process the record under a span of its own: look the order up, send the reply."""
         # Named after the topic, not its generation: one name for a trainee to look for.
         destination = self.generations.base(record.topic)
         with tracer.start_as_current_span(
@@ -126,7 +102,7 @@ class Enrichment:
                 span.set_status(Status(StatusCode.ERROR, message))
                 log.error("%s; skipped", message)
                 return
-            reply = await self.enrich(record.value, span)
+            reply = await self.look_up_order(record.value, span)
             await self.send_reply(
                 reply_to,
                 reply,
@@ -134,18 +110,8 @@ class Enrichment:
                 span,
             )
 
-    async def send_reply(
-        self, reply_to: str, reply: Reply, headers: dict[str, str | None], span: trace.Span
-    ) -> None:
-        try:
-            await messaging.send(self.producer, reply_to, reply.encode(), messaging.headers(headers))
-        except KafkaError as error:
-            # The caller's deadline will answer for us; say here why no reply went out.
-            span.record_exception(error)
-            span.set_status(Status(StatusCode.ERROR, f"reply not sent: {error}"))
-            log.error("reply to %s not sent: %r", reply_to, error)
-
-    async def enrich(self, value: bytes | None, span: trace.Span) -> Reply:
+    async def look_up_order(self, value: bytes | None, span: trace.Span) -> Reply:
+        """The reply to the request in `value`: the order, no such order, or a failure saying why."""
         try:
             order_id = decode_request(value)
         except ValueError as error:
@@ -166,6 +132,19 @@ class Enrichment:
             return Reply("not_found")
         log.info("order %s enriched", order_id)
         return Reply("ok", order=found)
+
+    async def send_reply(
+        self, reply_to: str, reply: Reply, headers: dict[str, str | None], span: trace.Span
+    ) -> None:
+        """Inject: as it sends the reply, the aiokafka instrumentation writes the context (its PRODUCER
+        span, under the processing span, and B's baggage) into the reply's headers."""
+        try:
+            await messaging.send(self.producer, reply_to, reply.encode(), messaging.headers(headers))
+        except KafkaError as error:
+            # The caller's deadline will answer for us; say here why no reply went out.
+            span.record_exception(error)
+            span.set_status(Status(StatusCode.ERROR, f"reply not sent: {error}"))
+            log.error("reply to %s not sent: %r", reply_to, error)
 
 
 def process_attributes(record: ConsumerRecord, destination: str) -> dict[str, str | int]:

@@ -70,3 +70,48 @@ def test_the_wrong_setup_writes_lines_without_trace_ids(tmp_path):
         for r in map(json.loads, (line for line in result.stdout.splitlines() if line[0] == "{"))
     }
     assert records["inside"]["trace_id"] is None and records["inside"]["request_id"] == "rid-7"
+
+
+# Logging follows its toggle as a service's flag-change callback does: swapped when the toggle
+# changes for this service, left as it is (the very same record factory) on any other change.
+FOLLOWS = """
+import logging
+import time
+from opentelemetry.sdk.trace import TracerProvider
+from tracebreak.chaos import flagfile
+from tracebreak.chaos.catalogue import LOGS_WITHOUT_TRACE_ID
+from tracebreak.chaos.reader import chaos
+from tracebreak.runtime.logs import Logs
+from tracebreak.runtime.service import follow_the_logging_toggle
+
+def wait_for(chosen):
+    deadline = time.monotonic() + 10
+    while chaos.chooses_me(LOGS_WITHOUT_TRACE_ID) != chosen and time.monotonic() < deadline:
+        time.sleep(0.05)  # the provider reads the file on its own thread
+
+flagfile.write_defaults(FLAGS)
+chaos.open("service-x", str(FLAGS))
+logs = Logs(TracerProvider(), json_logs=False)
+right = logging.getLogRecordFactory()
+follow_the_logging_toggle(logs)
+assert logging.getLogRecordFactory() is right and logs.correlated is True
+flagfile.set_toggle(FLAGS, "logs-without-trace-id", "all")
+wait_for(True)
+follow_the_logging_toggle(logs)
+wrong = logging.getLogRecordFactory()
+assert wrong is not right and logs.correlated is False
+follow_the_logging_toggle(logs)
+assert logging.getLogRecordFactory() is wrong
+flagfile.set_toggle(FLAGS, "logs-without-trace-id", None)
+wait_for(False)
+follow_the_logging_toggle(logs)
+assert logs.correlated is True and logging.getLogRecordFactory() is not wrong
+logs.close()
+chaos.close()
+"""
+
+
+def test_logging_is_swapped_only_when_its_toggle_changes(tmp_path):
+    script = f"FLAGS = __import__('pathlib').Path({str(tmp_path / 'flags.json')!r})\n" + FOLLOWS
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr

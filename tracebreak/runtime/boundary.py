@@ -1,6 +1,6 @@
 """The one call each service makes where a request comes in (A's HTTP middleware, B's gRPC handler,
-C's processing span): it binds the request id, and notes the toggles that shape the whole process
-on this request, so the ground truth of what was hit is complete without a line in any handler.
+C's processing span): `received` binds the request id to the span and the log lines, and records the
+hits no line of a handler could, so the ground truth of what was hit is complete.
 """
 
 from opentelemetry.trace import Span
@@ -20,9 +20,15 @@ def received(request_id: str | None, span: Span, protocol: Protocol) -> None:
     """A request arrived on `span` carrying `request_id` (Envoy's x-request-id) over `protocol`."""
     bind(request_id, span, protocol)
     span.set_attribute(propagation.FIELDS_ATTRIBUTE, propagation.fields())
-    chaos.record_pending()
-    if not request_id:
-        return
+    chaos.record_pending()  # hits decided before the request had a span (a consumer's)
+    if request_id:
+        record_process_wide_hits(span)
+
+
+def record_process_wide_hits(span: Span) -> None:
+    """Record the toggles that shape the whole process as hits of this request: their WRONG branch
+    runs once for all requests (where logging is set up, where the propagator is registered) or in
+    the SDK (B's sampler), on no line the request itself runs through."""
     if not logs_correlated():
         chaos.record(LOGS_WITHOUT_TRACE_ID, chaos.service)
     if not propagation.registered():

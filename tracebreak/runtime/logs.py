@@ -82,38 +82,35 @@ class Logs:
         for handler in self.handlers:
             handler.addFilter(_RequestIdFilter())
         logging.getLogger().handlers = list(self.handlers)
-        self._lock = threading.Lock()  # flag changes arrive on OpenFeature's event threads
-        self.correlated: bool | None = None
-        self.configure()
+        self.lock = threading.Lock()  # flag changes arrive on OpenFeature's event threads
+        self.correlated: bool | None = None  # whether the records carry their trace: None before set up
+        with self.lock:
+            self.configure()
         _current = self
 
     def configure(self) -> None:
-        """Set logging up for the flags in force: at start, and whenever they change."""
-        with self._lock:
-            if chaos.chooses_me(LOGS_WITHOUT_TRACE_ID):
-                # chaos: logs-without-trace-id. WRONG: LoggingInstrumentor().instrument() without
-                # trace-context injection: no record carries the trace it was written in, on stdout or
-                # in the store.
-                self._instrument(correlated=False)
-            else:
-                # RIGHT: LoggingInstrumentor().instrument(inject_trace_context=True): every record is
-                # stamped with the trace and span it was written in.
-                self._instrument(correlated=True, inject_trace_context=True)
-
-    def _instrument(self, correlated: bool, **options: bool) -> None:
-        if correlated == self.correlated:
-            return  # unchanged: swapping the instrumentation would leave a gap in every request
-        instrumentor = LoggingInstrumentor()
+        """Set logging up the wrong or the right way, as the flags say: at start, and again whenever the
+        toggle changes (tracebreak.runtime.service). Called with the lock held."""
         if self.correlated is not None:
-            instrumentor.uninstrument()
-        instrumentor.instrument(
-            tracer_provider=self.tracer_provider, enable_log_auto_instrumentation=False, **options
-        )
-        self.correlated = correlated
+            LoggingInstrumentor().uninstrument()
+        if chaos.chooses_me(LOGS_WITHOUT_TRACE_ID):
+            # chaos: logs-without-trace-id. WRONG: the logging instrumentation without trace-context
+            # injection: no record carries the trace it was written in, on stdout or in the store.
+            LoggingInstrumentor().instrument(
+                tracer_provider=self.tracer_provider, enable_log_auto_instrumentation=False
+            )
+        else:
+            # RIGHT: every record is stamped with the trace and span it was written in.
+            LoggingInstrumentor().instrument(
+                tracer_provider=self.tracer_provider,
+                enable_log_auto_instrumentation=False,
+                inject_trace_context=True,
+            )
+        self.correlated = stamps_trace_context()
 
     def close(self) -> None:
         """Later lines go to stdout only, not to a closed exporter."""
-        with self._lock:
+        with self.lock:
             LoggingInstrumentor().uninstrument()
             logging.getLogger().handlers = [h for h in self.handlers if not isinstance(h, LoggingHandler)]
 
@@ -121,8 +118,14 @@ class Logs:
 _current: Logs | None = None
 
 
+def stamps_trace_context() -> bool:
+    """Whether the log records made now carry the trace context they are written in."""
+    record = logging.getLogRecordFactory()(__name__, logging.INFO, __file__, 0, "", (), None)
+    return hasattr(record, "otelTraceID")
+
+
 def logs_correlated() -> bool:
-    """Whether this process's log lines carry their trace id right now."""
+    """Whether this process's log lines carry their trace id right now (each inbound boundary asks)."""
     return _current is None or _current.correlated is not False
 
 

@@ -5,6 +5,7 @@ BatchSpanProcessor exports on a timer, and a signal's default action ends the pr
 atexit hook runs. The services stop on `signals.stop_requested` and shut telemetry down.
 """
 
+import functools
 import logging
 import sys
 from collections.abc import Callable
@@ -12,8 +13,10 @@ from collections.abc import Callable
 from aiokafka.errors import KafkaError
 from opentelemetry.sdk.trace.sampling import Sampler
 
+from tracebreak.chaos.catalogue import LOGS_WITHOUT_TRACE_ID
 from tracebreak.chaos.reader import chaos
 from tracebreak.runtime import propagation, telemetry
+from tracebreak.runtime.logs import Logs
 from tracebreak.runtime.settings import Settings, SettingsError
 
 
@@ -30,7 +33,7 @@ def run_service(
     chaos.open(name, settings.flags_file)
     tel.before_shutdown.append(chaos.close)  # no flag change may reconfigure logging while it shuts down
     # Toggles that shape the whole process take effect the moment the flag file changes.
-    chaos.on_change(tel.logs.configure)
+    chaos.on_change(functools.partial(follow_the_logging_toggle, tel.logs))
     chaos.on_change(propagation.register)
     try:
         body(settings, tel)
@@ -38,3 +41,12 @@ def run_service(
         logging.getLogger(name).error("%s stopped: %s: %s", name, error.__class__.__name__, error)
         tel.shutdown_now()
         sys.exit(1)
+
+
+def follow_the_logging_toggle(logs: Logs) -> None:
+    """Set logging up again when its toggle changed for this service, and only then: swapping the
+    instrumentation leaves a gap in every request's log lines."""
+    with logs.lock:
+        carry_trace_ids = not chaos.chooses_me(LOGS_WITHOUT_TRACE_ID)
+        if logs.correlated != carry_trace_ids:
+            logs.configure()
