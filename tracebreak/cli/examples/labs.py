@@ -85,7 +85,8 @@ WIRE_SHOWS: dict[str, Shows] = {"sampler-not-parent-based": unsampled}
 
 def incident(name: str) -> Scene:
     steps = (RESET, *chaos_on(name), WIRE, REQUEST, LOGS, DOCTOR)
-    return Scene(f"{name}-incident", steps, EFFECT[name], wire_shows=WIRE_SHOWS.get(name))
+    names = (str(toggle(name).signature),)
+    return Scene(f"{name}-incident", steps, EFFECT[name], wire_shows=WIRE_SHOWS.get(name), names=names)
 
 
 def origin_shown(runner: Runner, request: dict) -> bool:
@@ -128,7 +129,7 @@ def doctor_view(output: str) -> str:
     return "\n".join(keep + sorted(line for line in lines if SIGNATURE_LINE.match(line)))
 
 
-def examples_of(scene: Scene, page: str, signatures: tuple[str, ...] = ()) -> list[Example]:
+def examples_of(scene: Scene, page: str) -> list[Example]:
     made = []
     for n, step in enumerate(scene.steps):
         doctor = step.startswith("tracebreak doctor")
@@ -140,7 +141,7 @@ def examples_of(scene: Scene, page: str, signatures: tuple[str, ...] = ()) -> li
                 partial(shown_step, scene, n),
                 doctor_view if doctor else normalized,
                 needs,
-                signatures if doctor else (),
+                scene.names if doctor else (),
             )
         )
     return made
@@ -153,7 +154,7 @@ def shown_step(scene: Scene, n: int, runner: Runner) -> str:
 def lab_examples() -> tuple[Example, ...]:
     made = examples_of(TOUR_SCENE, TOUR)
     for name, page in PAGES.items():
-        made += examples_of(incident(name), page, (str(toggle(name).signature),))
+        made += examples_of(incident(name), page)
         made += examples_of(fixed(name), page)
     return tuple(made)
 

@@ -5,7 +5,7 @@ then the breakers fixed, a fault left on where the fix makes it visible, and the
 import re
 from functools import partial
 
-from tracebreak.chaos.scenarios import SCENARIOS
+from tracebreak.chaos.scenarios import BY_NAME, SCENARIOS
 from tracebreak.cli.examples.framework import Example
 from tracebreak.cli.examples.labs import (
     CLEAN_DOCTOR,
@@ -55,7 +55,9 @@ def on(name: str) -> str:
 
 def incident(name: str, steps: tuple[str, ...], effect: Effect, shows: Shows = None) -> Scene:
     """The scenario on, the capture of one request (its first step, as the article's), then `steps`."""
-    return Scene(name, (on(name), WIRE, *steps), effect, shows=shows, wire_shows=WIRE_SHOWS.get(name))
+    names = tuple(sorted(BY_NAME[name].signatures))
+    steps = (on(name), WIRE, *steps)
+    return Scene(name, steps, effect, shows=shows, wire_shows=WIRE_SHOWS.get(name), names=names)
 
 
 def verify(name: str, steps: tuple[str, ...], effect: Effect = healthy, shows: Shows = None) -> Scene:
@@ -105,7 +107,7 @@ def scenario_examples() -> tuple[Example, ...]:
     for scenario in SCENARIOS:
         incident, verify = SCENES[scenario.name]
         page = SCENARIO_PAGES[scenario.name]
-        made += examples_of(incident, page, tuple(scenario.signatures))
+        made += examples_of(incident, page)
         made += examples_of(verify, page)
     return tuple(made)
 
