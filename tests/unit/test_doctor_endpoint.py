@@ -17,7 +17,7 @@ from tracebreak.doctor import report
 from tracebreak.store.app import ingest_app, query_app
 from tracebreak.store.database import Database
 from tracebreak.store.otlp import PROTOBUF
-from tracebreak.traces import TraceQuery
+from tracebreak.traces.query import TraceQuery
 
 HOUR_US = 3_600_000_000
 

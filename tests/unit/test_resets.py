@@ -25,7 +25,7 @@ from tracebreak.store.app import ingest_app, query_app
 from tracebreak.store.database import Database, read_only
 from tracebreak.store.judges import Judges
 from tracebreak.store.otlp import PROTOBUF
-from tracebreak.traces import TraceQuery
+from tracebreak.traces.query import TraceQuery
 
 NO_ENVOY = "http://127.0.0.1:9"
 SECOND_US = 1_000_000

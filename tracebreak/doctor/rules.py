@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tracebreak.doctor import signatures as sig
-from tracebreak.traces import Span, Trace
+from tracebreak.traces.model import Span, Trace
 
 # Where OpenTelemetry systems record a request's correlation id (Envoy's x-request-id): Envoy's own
 # tag, and the semantic-convention names of captured HTTP headers, gRPC metadata and record headers.

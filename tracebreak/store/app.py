@@ -20,11 +20,11 @@ from starlette.routing import Route
 
 from tracebreak.doctor import report as doctor_report
 from tracebreak.drill import state as drill_state
+from tracebreak.durations import MAX_INT64, parse_duration_us
 from tracebreak.store import jaeger
 from tracebreak.store.database import Database, SpanQuery
 from tracebreak.store.judges import Judges
 from tracebreak.store.otlp import JSON, PROTOBUF, PayloadError, decode_logs, decode_traces
-from tracebreak.traces import MAX_INT64, parse_duration_us
 from tracebreak.web import pages
 from tracebreak.web.chaos_api import ChaosPanel
 from tracebreak.web.lab_api import LabPanel

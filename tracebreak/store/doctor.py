@@ -12,7 +12,7 @@ from tracebreak.doctor.collect import Collected, join, traced_names
 from tracebreak.doctor.report import verdict
 from tracebreak.store import jaeger
 from tracebreak.store.database import Reader
-from tracebreak.traces import Span, Trace, events_of, links_of, tags_of
+from tracebreak.traces.model import Span, Trace, events_of, links_of, tags_of
 
 
 def judge(
