@@ -17,8 +17,9 @@ from starlette.testclient import TestClient
 from tests.unit.spans import otlp_protobuf
 from tracebreak.chaos import flagfile
 from tracebreak.chaos.catalogue import toggle
-from tracebreak.store.app import ingest_app, query_app
+from tracebreak.store.ingest import ingest_app
 from tracebreak.store.otlp import PROTOBUF
+from tracebreak.store.query import query_app
 from tracebreak.web.chaos_api import ChaosPanel
 
 LOOPBACK = ("127.0.0.1", 40000)
