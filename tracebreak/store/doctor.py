@@ -61,7 +61,8 @@ def traces_of(rows: list[sqlite3.Row]) -> list[Trace]:
     all_tags = json.loads("[" + ",".join(row["tags"] for row in rows) + "]")
     by_trace: dict[str, list[tuple[int, int, Span]]] = {}
     for row, tags in zip(rows, all_tags, strict=True):
-        by_trace.setdefault(row["trace_id"], []).append((row["start_us"], row["id"], span_of(row, tags)))
+        span = span_of(row, tags)
+        by_trace.setdefault(span.trace_id, []).append((span.start_us, row["id"], span))
     return [Trace(trace_id, [span for *_, span in sorted(found)]) for trace_id, found in by_trace.items()]
 
 
