@@ -22,7 +22,8 @@ from tracebreak.doctor.collect import SEARCH_LIMIT, collect, join, read_logs, tr
 from tracebreak.local.parts import trace_store
 from tracebreak.runtime.ports import Ports
 from tracebreak.store.doctor import no_cycle_collection
-from tracebreak.traces import Trace, TraceQuery
+from tracebreak.traces.model import Trace
+from tracebreak.traces.query import TraceQuery
 
 TARGET = 5_000  # requests judged a second
 BEFORE = (2_168, 16.5)  # requests, seconds: `tracebreak doctor --since 30m` before this benchmark existed

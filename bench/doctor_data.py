@@ -35,7 +35,7 @@ ID = re.compile(
     r"(?<![0-9a-f])(?:[0-9a-f]{32}|[0-9a-f]{16}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})(?![0-9a-f])"
 )
 ID_COLUMNS = {
-    "spans": ("trace_id", "span_id", "parent_span_id", "tags", "logs", "refs", "tag_map", "request_id"),
+    "spans": ("trace_id", "span_id", "parent_span_id", "tags", "logs", "refs", "request_id"),
     "logs": ("trace_id", "span_id", "attributes"),
 }
 TIME_COLUMNS = {"spans": "start_us", "logs": "time_us"}

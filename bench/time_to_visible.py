@@ -20,7 +20,7 @@ from tracebreak.demo import CLIENT_SERVICE
 from tracebreak.local.stack import Stack, StackConfig
 from tracebreak.runtime import telemetry
 from tracebreak.runtime.ports import Ports
-from tracebreak.traces import Trace
+from tracebreak.traces.model import Trace
 
 TARGET_S = 2.0
 DEADLINE_S = 15

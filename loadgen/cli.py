@@ -21,7 +21,8 @@ from loadgen.runner import LoadConfig, run
 from loadgen.schedule import ScheduleError, Stage, constant, parse_stages
 from tracebreak import endpoints
 from tracebreak.demo import ORDER_IDS
-from tracebreak.traces import QueryError, TraceQuery, parse_duration_us
+from tracebreak.durations import parse_duration_us
+from tracebreak.traces.query import QueryError, TraceQuery
 
 
 def _stages(args: argparse.Namespace) -> list[Stage]:

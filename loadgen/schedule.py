@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tracebreak.traces import parse_duration_us
+from tracebreak.durations import parse_duration_us
 
 _STAGE = re.compile(r"^\s*([^:]+):\s*(\d+(?:\.\d+)?)(?:\s*-\s*(\d+(?:\.\d+)?))?\s*$")
 

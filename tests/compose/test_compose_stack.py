@@ -19,7 +19,7 @@ from tests.e2e.conftest import WHOLE_REQUEST, cli, cli_request, has_spans, span_
 from tracebreak.chaos import command as chaos_command
 from tracebreak.local.stack import StackConfig
 from tracebreak.runtime.ports import Ports
-from tracebreak.traces import TraceQuery
+from tracebreak.traces.query import TraceQuery
 
 ROOT = Path(__file__).resolve().parents[2]
 # The compose stack as the CLI and the tests see it from the host: only the base URLs differ from a

@@ -12,7 +12,7 @@ from tracebreak.doctor.report import Verdict
 from tracebreak.doctor.rules import diagnose
 from tracebreak.local.stack import Stack
 from tracebreak.runtime import telemetry
-from tracebreak.traces import TraceQuery
+from tracebreak.traces.query import TraceQuery
 
 
 def set_toggle(stack: Stack, name: str, value: object | None) -> None:

@@ -22,7 +22,8 @@ from tracebreak.local.stack import Stack, StackConfig
 from tracebreak.runtime import telemetry
 from tracebreak.runtime.correlation import SPAN_ATTRIBUTE
 from tracebreak.runtime.ports import Ports
-from tracebreak.traces import Trace, TraceQuery
+from tracebreak.traces.model import Trace
+from tracebreak.traces.query import TraceQuery
 
 T = TypeVar("T")
 

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 
 from tests.e2e.conftest import cli, send_many
 from tracebreak.demo import SERVICES
-from tracebreak.traces import Trace, TraceQuery
+from tracebreak.traces.model import Trace
+from tracebreak.traces.query import TraceQuery
 
 LOST_HOPS = {  # a hop without traceparent -> what does that, and the boundary to name
     "envoy -> service-a": ("strip-traceparent-at-lb", "envoy->service-a"),

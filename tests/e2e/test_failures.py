@@ -18,7 +18,7 @@ def failing_stack(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def failing_query(failing_stack):
-    from tracebreak.traces import TraceQuery
+    from tracebreak.traces.query import TraceQuery
 
     reader = TraceQuery(failing_stack.config.query_url)
     yield reader

@@ -6,7 +6,7 @@ from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
 from tests.e2e.conftest import SERVICE_SPANS, has_spans, span_counts, start_stack
 from tracebreak.demo import DEMO_TOKEN
-from tracebreak.traces import TraceQuery
+from tracebreak.traces.query import TraceQuery
 
 REQUESTS = 8
 

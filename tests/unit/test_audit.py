@@ -19,7 +19,7 @@ from tracebreak.audit.static import weigh
 from tracebreak.doctor.rules import Request
 from tracebreak.lint import Finding, LintResult
 from tracebreak.runtime.propagation import FIELDS_ATTRIBUTE
-from tracebreak.traces import Span, Trace
+from tracebreak.traces.model import Span, Trace
 from tracebreak.wire.hops import HOPS, Hop, Layout, RequestWire
 from tracebreak.wire.session import CaptureFailed
 from tracebreak.wire.tshark import WireError

@@ -15,10 +15,10 @@ import jsonschema
 import pytest
 import yaml
 
+from tracebreak.durations import parse_duration_us
 from tracebreak.local import edge
 from tracebreak.local.stack import StackConfig
 from tracebreak.runtime.settings import Settings
-from tracebreak.traces import parse_duration_us
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())

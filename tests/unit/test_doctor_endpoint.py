@@ -1,7 +1,6 @@
 """The store's GET /api/doctor: the verdict judged in-process from the database is the one the doctor
 reaches through Jaeger's API, which it falls back to where the endpoint is absent (a real Jaeger)."""
 
-import sqlite3
 import time
 
 import pytest
@@ -14,10 +13,11 @@ from starlette.testclient import TestClient
 
 from tests.unit.spans import otlp_protobuf
 from tracebreak.doctor import report
-from tracebreak.store.app import ingest_app, query_app
 from tracebreak.store.database import Database
+from tracebreak.store.ingest import ingest_app
 from tracebreak.store.otlp import PROTOBUF
-from tracebreak.traces import TraceQuery
+from tracebreak.store.query import query_app
+from tracebreak.traces.query import TraceQuery
 
 HOUR_US = 3_600_000_000
 
@@ -95,22 +95,6 @@ def test_the_endpoint_answers_the_doctors_json_over_a_lookback(db):
     assert response.status_code == 200
     assert response.json()["totals"]["requests"] == 6
     assert response.json()["source"] == "http://testserver"
-
-
-def test_rows_written_before_tags_were_kept_as_one_object_are_judged_alike(db):
-    before = judged(query_app(db))
-    with sqlite3.connect(db.path) as raw:
-        raw.execute("UPDATE spans SET tag_map = NULL")
-    assert judged(query_app(db)) == before
-
-
-def test_a_file_from_before_the_tag_map_column_gains_it(tmp_path):
-    Database(tmp_path / "old.db").close()
-    with sqlite3.connect(tmp_path / "old.db") as raw:
-        raw.execute("ALTER TABLE spans DROP COLUMN tag_map")
-    Database(tmp_path / "old.db").close()
-    with sqlite3.connect(tmp_path / "old.db") as raw:
-        assert "tag_map" in {row[1] for row in raw.execute("PRAGMA table_info(spans)")}
 
 
 @pytest.mark.parametrize(

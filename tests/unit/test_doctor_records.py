@@ -6,9 +6,10 @@ from starlette.testclient import TestClient
 
 from tests.unit.spans import otlp_protobuf, record_blind_b
 from tests.unit.test_doctor_endpoint import judged, without_doctor
-from tracebreak.store.app import ingest_app, query_app
 from tracebreak.store.database import Database
+from tracebreak.store.ingest import ingest_app
 from tracebreak.store.otlp import PROTOBUF
+from tracebreak.store.query import query_app
 
 
 def test_a_request_with_no_propagator_in_b_keeps_its_14_spans_and_marks_b_only(tmp_path):

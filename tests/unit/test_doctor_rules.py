@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from tracebreak.doctor.collect import join
 from tracebreak.doctor.rules import Request, diagnose, error_origin
-from tracebreak.traces import Span, Trace
+from tracebreak.traces.model import Span, Trace
 
 RID = "rid-1"
 GRPC = {"rpc.system": "grpc", "rpc.service": "tracebreak.auth.v1.Auth"}

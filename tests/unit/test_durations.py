@@ -6,7 +6,7 @@ import pytest
 
 from loadgen.cli import _stages
 from loadgen.schedule import parse_stages
-from tracebreak.traces import parse_duration_us
+from tracebreak.durations import parse_duration_us
 
 
 @pytest.mark.parametrize(

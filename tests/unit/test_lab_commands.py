@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tracebreak.cli.main import parser
-from tracebreak.traces import parse_duration_us
+from tracebreak.durations import parse_duration_us
 
 ROOT = Path(__file__).resolve().parents[2]
 SH = re.compile(r"^```sh\n(.*?)^```", re.MULTILINE | re.DOTALL)

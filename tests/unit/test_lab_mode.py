@@ -13,7 +13,7 @@ from tests.unit.test_resets import tracebreak
 from tracebreak.chaos import command as chaos_command
 from tracebreak.chaos import flagfile
 from tracebreak.lab import mode
-from tracebreak.store.app import query_app
+from tracebreak.store.query import query_app
 from tracebreak.web.chaos_api import ChaosPanel
 
 LOOPBACK = ("127.0.0.1", 40000)

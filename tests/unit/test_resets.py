@@ -21,11 +21,12 @@ from tracebreak import resets
 from tracebreak.chaos import command as chaos_command
 from tracebreak.doctor import report
 from tracebreak.doctor.collect import FRAGMENT_SPREAD_US
-from tracebreak.store.app import ingest_app, query_app
 from tracebreak.store.database import Database, read_only
+from tracebreak.store.ingest import ingest_app
 from tracebreak.store.judges import Judges
 from tracebreak.store.otlp import PROTOBUF
-from tracebreak.traces import TraceQuery
+from tracebreak.store.query import query_app
+from tracebreak.traces.query import TraceQuery
 
 NO_ENVOY = "http://127.0.0.1:9"
 SECOND_US = 1_000_000

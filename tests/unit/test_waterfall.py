@@ -1,7 +1,7 @@
 from rich.console import Console
 
 from tracebreak.cli import waterfall
-from tracebreak.traces import Span, Trace
+from tracebreak.traces.model import Span, Trace
 
 
 def span(span_id, parent, service, operation, start, duration, **tags):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.unit.npm_project import MISSING, installed
-from tracebreak.traces import parse_duration_us
+from tracebreak.durations import parse_duration_us
 from tracebreak.web.pages import STATIC
 
 ROOT = Path(__file__).resolve().parents[2]

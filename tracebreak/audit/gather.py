@@ -12,7 +12,7 @@ from tracebreak.chaos.command import current
 from tracebreak.doctor.collect import wait_for_requests
 from tracebreak.doctor.rules import Request
 from tracebreak.lint import LintResult, check
-from tracebreak.traces import QueryError, TraceQuery
+from tracebreak.traces.query import QueryError, TraceQuery
 from tracebreak.wire import session
 from tracebreak.wire.hops import Layout, RequestWire
 from tracebreak.wire.tshark import WireError

@@ -18,7 +18,7 @@ from tracebreak.demo import CLIENT_SERVICE, SERVICES
 from tracebreak.doctor.rules import Request
 from tracebreak.mistakes import Boundary
 from tracebreak.terminal import counted
-from tracebreak.traces import Span, Trace
+from tracebreak.traces.model import Span, Trace
 from tracebreak.wire.hops import MALFORMED, Hop
 
 EDGE = "envoy"

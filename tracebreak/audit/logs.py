@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from tracebreak.join_key import LOG_ATTRIBUTE
-from tracebreak.traces import QueryError, TraceQuery
+from tracebreak.traces.query import QueryError, TraceQuery
 
 EMPTY_TRACE_IDS = ("", "0", "0" * 32)  # what a record written outside any span says
 LOKI_QUERY = '{{service_name=~".+"}} | request_id = "{request_id}"'

@@ -24,7 +24,7 @@ from tracebreak.local.processes import StackError
 from tracebreak.local.stack import StackConfig
 from tracebreak.runtime.settings import Settings
 from tracebreak.store import server as store_server
-from tracebreak.traces import QueryError
+from tracebreak.traces.query import QueryError
 from tracebreak.wire import command as wire_command
 from tracebreak.wire.tshark import WireError
 

@@ -12,7 +12,8 @@ from tracebreak import endpoints
 from tracebreak.cli import waterfall
 from tracebreak.cli.errors import UsageError
 from tracebreak.demo import DEMO_TOKEN
-from tracebreak.traces import Trace, TraceQuery
+from tracebreak.traces.model import Trace
+from tracebreak.traces.query import TraceQuery
 
 
 def _wait(args: argparse.Namespace, trace_id: str) -> Trace | None:

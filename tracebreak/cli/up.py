@@ -18,6 +18,7 @@ from tracebreak.local.stack import Stack, StackConfig
 from tracebreak.local.supervisor import Supervisor
 from tracebreak.runtime.ports import Ports
 from tracebreak.runtime.settings import Settings
+from tracebreak.store import schema
 
 err = Console(stderr=True)
 
@@ -74,6 +75,7 @@ def _supervise(stack: Stack, out: Console) -> int:
 def run(args: argparse.Namespace) -> int:
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # the runner reports broker trouble itself
     config = _config(args)
+    schema.check(config.database, "--data-dir")  # before anything starts: the store would refuse it
     stack = Stack(config)
     for sig in (signal.SIGINT, signal.SIGTERM):  # both stop the stack, even where SIGINT was ignored
         signal.signal(sig, _interrupt)

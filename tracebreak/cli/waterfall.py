@@ -7,7 +7,7 @@ from rich.text import Text
 
 from tracebreak.demo import CLIENT_SERVICE
 from tracebreak.terminal import counted
-from tracebreak.traces import Span, Trace
+from tracebreak.traces.model import Span, Trace
 
 BAR_WIDTH = 20
 SERVICE_COLOURS = {

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from tracebreak.doctor import records
 from tracebreak.doctor.rules import Request, callee_names, request_ids
 from tracebreak.join_key import LOG_ATTRIBUTE
-from tracebreak.traces import QueryError, Span, Trace, TraceQuery
+from tracebreak.traces.model import Span, Trace
+from tracebreak.traces.query import QueryError, TraceQuery
 
 HTTP_ROUTE = re.compile(r"[A-Z]+ /\S*")  # an HTTP server span's name: its method and route template
 SEARCH_LIMIT = 1_000_000  # every trace in the window: the doctor needs all the fragments

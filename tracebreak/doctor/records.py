@@ -13,7 +13,7 @@ that nothing but the record ties to the request.
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from tracebreak.traces import Trace
+from tracebreak.traces.model import Trace
 
 Record = tuple[str, str, int]
 OFFSET_KEYS = ("messaging.kafka.offset", "messaging.kafka.message.offset")

@@ -23,9 +23,11 @@ from tracebreak.doctor.rules import (
     http_status,
 )
 from tracebreak.drill import state
+from tracebreak.durations import parse_duration_us
 from tracebreak.mistakes import Boundary
 from tracebreak.terminal import counted, plural
-from tracebreak.traces import Trace, TraceQuery, parse_duration_us
+from tracebreak.traces.model import Trace
+from tracebreak.traces.query import TraceQuery
 
 DEFAULT_SINCE = "10m"
 DEFAULT_SETTLE = "6s"  # SDKs export every 5 s

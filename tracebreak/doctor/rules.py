@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from tracebreak import mistakes as sig
 from tracebreak.join_key import SPAN_KEYS
 from tracebreak.mistakes import Boundary
-from tracebreak.traces import Span, Trace
+from tracebreak.traces.model import Span, Trace
 
 SLACK_US = 5_000  # clock skew allowed when one span should lie within another
 

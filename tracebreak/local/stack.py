@@ -54,6 +54,10 @@ class StackConfig:
         return self.data_dir / "flags.json"
 
     @property
+    def database(self) -> Path:
+        return self.data_dir / "traces.db"
+
+    @property
     def edge_admin_url(self) -> str:
         return endpoints.loopback(self.ports.edge_admin)
 
@@ -115,9 +119,7 @@ class Stack:
         base_env[STACK_MARKER] = str(c.data_dir.resolve())
         found = [] if c.external_broker else [parts.broker(p.broker, base_env, logs / "broker.log")]
         panel = ("--chaos-flags", str(c.flags_file.resolve()), "--envoy-admin", c.edge_admin_url)
-        found.append(
-            parts.trace_store(p, c.data_dir / "traces.db", base_env, logs / "trace-store.log", *panel)
-        )
+        found.append(parts.trace_store(p, c.database, base_env, logs / "trace-store.log", *panel))
         found.append(parts.envoy(c.envoy_config, c.edge_admin_url, base_env, logs / "envoy.log"))
         service_env = {**base_env, **self._service_env()}
         health = {

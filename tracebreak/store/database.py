@@ -1,4 +1,5 @@
-"""SQLite storage for spans and log records, with retention bounded by count and age."""
+"""SQLite storage for spans and log records, with retention bounded by count and age (the tables, and
+the version a file of them carries, are in schema.py)."""
 
 import json
 import sqlite3
@@ -9,47 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from tracebreak.doctor.rules import request_ids_of
+from tracebreak.store import schema
 from tracebreak.store.otlp import LogRow, SpanRow
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS spans (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    trace_id TEXT NOT NULL,
-    span_id TEXT NOT NULL,
-    parent_span_id TEXT NOT NULL,
-    service TEXT NOT NULL,
-    operation TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    start_us INTEGER NOT NULL,
-    duration_us INTEGER NOT NULL,
-    tags TEXT NOT NULL,
-    logs TEXT NOT NULL,
-    refs TEXT NOT NULL,
-    process_tags TEXT NOT NULL,
-    received_us INTEGER NOT NULL,
-    tag_map TEXT,
-    request_id TEXT,
-    UNIQUE (trace_id, span_id)
-);
-CREATE INDEX IF NOT EXISTS spans_by_service ON spans (service, start_us);
-CREATE INDEX IF NOT EXISTS spans_by_received ON spans (received_us);
-CREATE INDEX IF NOT EXISTS spans_by_start ON spans (start_us);
-CREATE INDEX IF NOT EXISTS spans_by_operation ON spans (service, operation, kind);
-CREATE TABLE IF NOT EXISTS logs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    trace_id TEXT NOT NULL,
-    span_id TEXT NOT NULL,
-    service TEXT NOT NULL,
-    time_us INTEGER NOT NULL,
-    severity TEXT NOT NULL,
-    body TEXT NOT NULL,
-    attributes TEXT NOT NULL,
-    received_us INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS logs_by_trace ON logs (trace_id);
-CREATE INDEX IF NOT EXISTS logs_by_received ON logs (received_us);
-CREATE INDEX IF NOT EXISTS logs_by_time ON logs (time_us);
-"""
 
 
 @dataclass(frozen=True)
@@ -72,12 +34,6 @@ class SpanQuery:
 
 
 READER_MMAP_BYTES = 1 << 30  # address space, not memory: the store's file is bounded by its retention
-# What the doctor reads of a span: no process tags, no bookkeeping; its tags as one JSON object where
-# the row has one (a file written before `tag_map` existed has Jaeger's list only).
-WINDOW_COLUMNS = (
-    "trace_id, span_id, parent_span_id, service, operation, start_us, duration_us,"
-    " coalesce(tag_map, tags), logs, refs, id"
-)
 
 
 class Reader:
@@ -136,17 +92,16 @@ class Reader:
             "SELECT * FROM logs WHERE time_us BETWEEN ? AND ? ORDER BY time_us, id", (start_us, end_us)
         ).fetchall()
 
-    def window_spans(self, start_us: int, end_us: int) -> sqlite3.Cursor:
-        """Every span of every trace with a span starting in the window: one query, whatever the number
-        of traces, in no order (the reader groups them by trace). Plain tuples, columns as in
-        WINDOW_COLUMNS."""
-        cursor = self._db.cursor()
-        cursor.row_factory = None
-        return cursor.execute(
-            f"SELECT {WINDOW_COLUMNS} FROM spans WHERE trace_id IN"
+    def window_spans(self, start_us: int, end_us: int) -> list[sqlite3.Row]:
+        """What the doctor reads of every span of every trace with a span starting in the window (no
+        process tags, no bookkeeping): one query, whatever the number of traces, in no order (the
+        reader groups them by trace)."""
+        return self._db.execute(
+            "SELECT trace_id, span_id, parent_span_id, service, operation, start_us, duration_us, tags,"
+            " logs, refs, id FROM spans WHERE trace_id IN"
             " (SELECT trace_id FROM spans WHERE start_us BETWEEN ? AND ?)",
             (start_us, end_us),
-        )
+        ).fetchall()
 
     def spans_between(self, start_us: int, end_us: int) -> int:
         return self._db.execute(
@@ -172,13 +127,10 @@ class Reader:
         return row[0] if row else start_us
 
     def request_span_range(self, request_id: str) -> tuple[int, int] | None:
-        """When the spans that carry this request id began and ended: by the index, or, in a file
-        written before the column existed, by reading every span's tags."""
-        found = "SELECT min(start_us), max(start_us + duration_us) FROM spans WHERE "
-        row = self._db.execute(found + "request_id = ?", (request_id,)).fetchone()
-        if row[0] is None:
-            pattern = '%"' + request_id.replace("%", "").replace("_", "") + '"%'
-            row = self._db.execute(found + "coalesce(tag_map, tags) LIKE ?", (pattern,)).fetchone()
+        """When the spans that carry this request id began and ended."""
+        row = self._db.execute(
+            "SELECT min(start_us), max(start_us + duration_us) FROM spans WHERE request_id = ?", (request_id,)
+        ).fetchone()
         return None if row[0] is None else (row[0], row[1])
 
     def dependencies(self, start_us: int, end_us: int) -> list[tuple[str, str, int]]:
@@ -217,19 +169,13 @@ class Database(Reader):
         self.retention = retention or Retention()
         # Used by one thread at a time (the store's event loop); tests drive it from a test client's.
         super().__init__(sqlite3.connect(path, check_same_thread=False))
+        try:
+            schema.prepare(self._db, self.path)
+        except schema.SchemaError:
+            self._db.close()
+            raise
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
-        self._add_tag_map()
-
-    def _add_tag_map(self) -> None:
-        """A file from before `tag_map` and `request_id` gains them; its older rows keep only `tags`
-        (and are found by request id the slow way)."""
-        columns = {row["name"] for row in self._db.execute("PRAGMA table_info(spans)")}
-        for column in ("tag_map", "request_id"):
-            if column not in columns:
-                self._db.execute(f"ALTER TABLE spans ADD COLUMN {column} TEXT")
-        self._db.execute("CREATE INDEX IF NOT EXISTS spans_by_request ON spans (request_id)")
 
     def reader(self) -> Reader:
         """A read-only connection of its own, for one thread: close it after use."""
@@ -240,8 +186,8 @@ class Database(Reader):
         with self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO spans (trace_id, span_id, parent_span_id, service, operation, kind,"
-                " start_us, duration_us, tags, logs, refs, process_tags, received_us, tag_map, request_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " start_us, duration_us, tags, logs, refs, process_tags, received_us, request_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         r.trace_id,
@@ -252,14 +198,13 @@ class Database(Reader):
                         r.kind,
                         r.start_us,
                         r.duration_us,
-                        json.dumps(r.tags),
+                        # Jaeger's list of {key, type, value} as one object, later keys winning: what the
+                        # doctor reads, decoded several times faster; the type follows from the value.
+                        json.dumps(tags := {tag["key"]: tag["value"] for tag in r.tags}),
                         json.dumps(r.logs),
                         json.dumps(r.references),
                         json.dumps(r.process_tags),
                         now,
-                        # The same tags as one object, later keys winning: what the doctor reads, and
-                        # decodes several times faster than Jaeger's list of {key, type, value}.
-                        json.dumps(tags := {tag["key"]: tag["value"] for tag in r.tags}),
                         # Indexed: the web view opens a request by its id.
                         min(request_ids_of(tags), default=None),
                     )
@@ -301,7 +246,7 @@ def _has_tags(row: sqlite3.Row, wanted: dict[str, str]) -> bool:
     if not wanted:
         return True
     have = {tag["key"]: _as_string(tag["value"]) for tag in json.loads(row["process_tags"])}
-    have.update({tag["key"]: _as_string(tag["value"]) for tag in json.loads(row["tags"])})
+    have.update({key: _as_string(value) for key, value in json.loads(row["tags"]).items()})
     return all(have.get(key) == value for key, value in wanted.items())
 
 

@@ -4,6 +4,7 @@ from its rows, with no Jaeger JSON in between, and judged by the same code as `t
 import contextlib
 import gc
 import json
+import sqlite3
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -12,7 +13,7 @@ from tracebreak.doctor.collect import Collected, join, traced_names
 from tracebreak.doctor.report import verdict
 from tracebreak.store import jaeger
 from tracebreak.store.database import Reader
-from tracebreak.traces import Span, Trace, events_of, links_of, tags_of
+from tracebreak.traces.model import Span, Trace, events_of, links_of
 
 
 def judge(
@@ -49,37 +50,33 @@ def collect(reader: Reader, start_us: int, end_us: int, settle_us: int) -> Colle
         for service in reader.services()
     }
     logs = jaeger.log_records(reader.logs_between(start_us, end_us))
-    traces = traces_of(reader.window_spans(start_us, end_us).fetchall())
+    traces = traces_of(reader.window_spans(start_us, end_us))
     return join(traces, settle_us, time.time_ns() // 1000, logs, *traced_names(operations))
 
 
-def traces_of(rows: list[tuple[Any, ...]]) -> list[Trace]:
-    """Traces from span rows, their spans in order of start (and of arrival among equals) as
-    `/api/traces` gives them. Every row's tags are decoded in one pass over the window: one JSON
-    document, not one per span."""
-    all_tags = json.loads("[" + ",".join(row[TAGS] for row in rows) + "]")
+def traces_of(rows: list[sqlite3.Row]) -> list[Trace]:
+    """Traces from span rows (Reader.window_spans), their spans in order of start (and of arrival among
+    equals) as `/api/traces` gives them. Every row's tags are decoded in one pass over the window: one
+    JSON document, not one per span."""
+    all_tags = json.loads("[" + ",".join(row["tags"] for row in rows) + "]")
     by_trace: dict[str, list[tuple[int, int, Span]]] = {}
     for row, tags in zip(rows, all_tags, strict=True):
-        by_trace.setdefault(row[0], []).append((row[START], row[ROW_ID], span_of(row, tags)))
+        span = span_of(row, tags)
+        by_trace.setdefault(span.trace_id, []).append((span.start_us, row["id"], span))
     return [Trace(trace_id, [span for *_, span in sorted(found)]) for trace_id, found in by_trace.items()]
 
 
-# Columns of a window's rows (WINDOW_COLUMNS): tags are an object, or Jaeger's list in an older row.
-START, TAGS, ROW_ID = 5, 7, 10
-
-
-def span_of(row: tuple[Any, ...], tags: dict[str, Any] | list[dict[str, Any]]) -> Span:
-    trace_id, span_id, parent, service, operation, start_us, duration_us, _, logs, refs, _ = row
-    tags = tags if isinstance(tags, dict) else tags_of(tags)
+def span_of(row: sqlite3.Row, tags: dict[str, Any]) -> Span:
+    logs, refs = row["logs"], row["refs"]
     return Span(
-        trace_id=trace_id,
-        span_id=span_id,
-        parent_id=parent or None,
-        service=service,
-        operation=operation,
+        trace_id=row["trace_id"],
+        span_id=row["span_id"],
+        parent_id=row["parent_span_id"] or None,
+        service=row["service"],
+        operation=row["operation"],
         kind=str(tags.get("span.kind", "internal")),
-        start_us=start_us,
-        duration_us=duration_us,
+        start_us=row["start_us"],
+        duration_us=row["duration_us"],
         tags=tags,
         events=events_of(json.loads(logs)) if logs != "[]" else [],
         links=links_of(json.loads(refs)) if "FOLLOWS_FROM" in refs else (),

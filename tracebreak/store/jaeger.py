@@ -1,6 +1,7 @@
 """Jaeger's query-API JSON: the response envelope and the trace shape its UI and clients read."""
 
 import json
+import math
 import sqlite3
 from typing import Any
 
@@ -35,7 +36,7 @@ def trace(trace_id: str, rows: list[sqlite3.Row]) -> dict[str, Any]:
                 "references": json.loads(row["refs"]),
                 "startTime": row["start_us"],
                 "duration": row["duration_us"],
-                "tags": json.loads(row["tags"]),
+                "tags": [tag(key, value) for key, value in json.loads(row["tags"]).items()],
                 "logs": json.loads(row["logs"]),
                 "processID": process_ids[key],
                 "warnings": None,
@@ -61,3 +62,19 @@ def log_records(rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
         }
         for row, found in zip(rows, attributes, strict=True)
     ]
+
+
+def tag(key: str, value: Any) -> dict[str, Any]:
+    """A Jaeger tag, its type read from its value: the store keeps a span's tags as one object and gives
+    Jaeger's list back from it. Jaeger writes arrays and maps as JSON strings."""
+    if isinstance(value, bool):
+        return {"key": key, "type": "bool", "value": value}
+    if isinstance(value, int):
+        return {"key": key, "type": "int64", "value": value}
+    if isinstance(value, float):
+        if not math.isfinite(value):  # NaN and infinities have no JSON number: written as text
+            return {"key": key, "type": "string", "value": str(value)}
+        return {"key": key, "type": "float64", "value": value}
+    if isinstance(value, str):
+        return {"key": key, "type": "string", "value": value}
+    return {"key": key, "type": "string", "value": json.dumps(value)}

@@ -1,12 +1,11 @@
 """Decoding OTLP/HTTP export requests (protobuf or JSON) into rows the store keeps.
 
-Spans are kept already in Jaeger's JSON vocabulary (tags, logs, references), the shape every reader
+Spans are decoded into Jaeger's JSON vocabulary (tags, logs, references), the shape every reader
 asks for, so a query only assembles them.
 """
 
 import base64
 import json
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +16,8 @@ from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsSer
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import Span, Status
+
+from tracebreak.store.jaeger import tag
 
 PROTOBUF = "application/x-protobuf"
 JSON = "application/json"
@@ -161,8 +162,8 @@ def _span_row(
         {
             "timestamp": event.time_unix_nano // 1000,
             "fields": [
-                _tag("event", event.name),
-                *(_tag(kv.key, _value(kv.value)) for kv in event.attributes),
+                tag("event", event.name),
+                *(tag(kv.key, _value(kv.value)) for kv in event.attributes),
             ],
         }
         for event in span.events
@@ -185,27 +186,27 @@ def _span_row(
 
 def _span_tags(span: Span) -> list[dict[str, Any]]:
     """The attributes, and what Jaeger keeps as tags: the kind and the status."""
-    tags = [_tag(kv.key, _value(kv.value)) for kv in span.attributes]
+    tags = [tag(kv.key, _value(kv.value)) for kv in span.attributes]
     if span.kind in SPAN_KINDS:
-        tags.append(_tag("span.kind", SPAN_KINDS[span.kind]))
+        tags.append(tag("span.kind", SPAN_KINDS[span.kind]))
     if span.status.code in STATUS_CODES:
-        tags.append(_tag("otel.status_code", STATUS_CODES[span.status.code]))
+        tags.append(tag("otel.status_code", STATUS_CODES[span.status.code]))
     if span.status.code == Status.STATUS_CODE_ERROR:
-        tags.append(_tag("error", True))
+        tags.append(tag("error", True))
     if span.status.message:
-        tags.append(_tag("otel.status_description", span.status.message))
+        tags.append(tag("otel.status_description", span.status.message))
     return tags
 
 
 def _process(attributes: Iterable[KeyValue]) -> tuple[str, list[dict[str, Any]]]:
     values = {kv.key: _value(kv.value) for kv in attributes}
     service = str(values.pop("service.name", "unknown_service"))
-    return service, [_tag(key, value) for key, value in sorted(values.items())]
+    return service, [tag(key, value) for key, value in sorted(values.items())]
 
 
 def _scope_tags(name: str, version: str) -> list[dict[str, Any]]:
-    tags = [_tag("otel.scope.name", name)] if name else []
-    return tags + ([_tag("otel.scope.version", version)] if version else [])
+    tags = [tag("otel.scope.name", name)] if name else []
+    return tags + ([tag("otel.scope.version", version)] if version else [])
 
 
 def _value(value: AnyValue) -> Any:
@@ -222,18 +223,3 @@ def _value(value: AnyValue) -> Any:
 def _text(value: AnyValue) -> str:
     plain = _value(value)
     return plain if isinstance(plain, str) else json.dumps(plain)
-
-
-def _tag(key: str, value: Any) -> dict[str, Any]:
-    """A Jaeger tag. Jaeger writes arrays and maps as JSON strings."""
-    if isinstance(value, bool):
-        return {"key": key, "type": "bool", "value": value}
-    if isinstance(value, int):
-        return {"key": key, "type": "int64", "value": value}
-    if isinstance(value, float):
-        if not math.isfinite(value):  # NaN and infinities have no JSON number: written as text
-            return {"key": key, "type": "string", "value": str(value)}
-        return {"key": key, "type": "float64", "value": value}
-    if isinstance(value, str):
-        return {"key": key, "type": "string", "value": value}
-    return {"key": key, "type": "string", "value": json.dumps(value)}

@@ -13,8 +13,10 @@ import uvicorn
 from tracebreak.runtime.ports import DEFAULT as PORTS
 from tracebreak.runtime.ports import taken
 from tracebreak.runtime.signals import stop_requested
-from tracebreak.store.app import DEFAULT_MAX_BODY, ingest_app, query_app
+from tracebreak.store import schema
 from tracebreak.store.database import Database, Retention
+from tracebreak.store.ingest import DEFAULT_MAX_BODY, ingest_app
+from tracebreak.store.query import query_app
 from tracebreak.web.chaos_api import ChaosPanel
 
 log = logging.getLogger("tracebreak.store")
@@ -88,6 +90,11 @@ async def serve(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        schema.check(args.db, "--db")
+    except schema.SchemaError as error:
+        log.error("trace store not started: %s", error)
+        return 2
     for flag, port in (("--otlp-port", args.otlp_port), ("--query-port", args.query_port)):
         if problem := taken(port, args.host):
             log.error(

@@ -1,0 +1,106 @@
+"""Reading traces through Jaeger's HTTP query API: the embedded store or a real Jaeger alike."""
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+
+from tracebreak.traces.model import Trace
+
+
+class QueryError(RuntimeError):
+    """The trace query API could not be reached or answered with an error."""
+
+
+class TraceQuery:
+    def __init__(self, base_url: str, timeout_s: float = 5, http: httpx.Client | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = http or httpx.Client(timeout=timeout_s)
+        # Reading traces must not make traces of its own, where the httpx instrumentation is on.
+        HTTPXClientInstrumentor.uninstrument_client(self._http)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _get(
+        self, path: str, params: dict[str, Any] | None = None, missing_ok: bool = False
+    ) -> httpx.Response:
+        """A 200 answer (or a 404 where `missing_ok`); anything else is a QueryError naming it."""
+        try:
+            response = self._http.get(self.base_url + path, params=params)
+        except httpx.HTTPError as error:
+            raise QueryError(f"cannot reach the trace query API at {self.base_url}: {error}") from error
+        if response.status_code != 200 and not (missing_ok and response.status_code == 404):
+            raise QueryError(f"{response.request.url} answered {response.status_code}: {response.text[:200]}")
+        return response
+
+    def services(self) -> list[str]:
+        response = self._get("/api/services")
+        return list(response.json().get("data") or [])
+
+    def operations(self, service: str, span_kind: str = "") -> list[str]:
+        response = self._get("/api/operations", {"service": service, "spanKind": span_kind})
+        return [operation["name"] for operation in response.json().get("data") or []]
+
+    def trace(self, trace_id: str) -> Trace | None:
+        response = self._get(f"/api/traces/{trace_id}", missing_ok=True)
+        if response.status_code == 404:
+            return None
+        data = response.json().get("data") or []
+        return Trace.from_jaeger(data[0]) if data else None
+
+    def find(self, service: str, **params: Any) -> list[Trace]:
+        return [Trace.from_jaeger(document) for document in self.search(service, **params)]
+
+    def search(self, service: str, **params: Any) -> list[dict[str, Any]]:
+        """The traces a search finds, as Jaeger's JSON documents (for a reader that builds only some)."""
+        response = self._get("/api/traces", {"service": service, **params})
+        return response.json().get("data") or []
+
+    def judged(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        """tracebreak's store judges a window itself (`GET /api/doctor`): the doctor's JSON, or None where
+        the source has no such endpoint. A real Jaeger answers 404, or its UI's page: neither is a
+        verdict."""
+        response = self._get("/api/doctor", params, missing_ok=True)
+        try:
+            document = response.json()
+        except ValueError:
+            return None
+        found = response.status_code == 200 and isinstance(document, dict)
+        return document if found and {"requests", "totals"} <= document.keys() else None
+
+    def logs(self, trace_id: str | None = None, start_us: int = 0, end_us: int = 0) -> list[dict[str, Any]]:
+        """Log records of a trace, or of a window: tracebreak's store has them, Jaeger has not."""
+        params = {"traceID": trace_id} if trace_id else {"start": start_us, "end": end_us}
+        response = self._get("/api/logs", params)
+        return response.json().get("data") or []
+
+    def wait_for_trace(
+        self,
+        trace_id: str,
+        complete: Callable[[Trace], bool] = lambda t: not t.unresolved,
+        timeout_s: float = 10,
+        settle_s: float = 0.6,
+    ) -> Trace | None:
+        """Poll until the trace is complete and has stopped growing for `settle_s`, or the deadline.
+
+        Spans of one trace arrive from several processes, each on its own export schedule, so
+        "complete" means: the predicate holds and no new span came in for a moment. Returns the last
+        trace seen (possibly incomplete), or None if nothing of it arrived.
+        """
+        deadline = time.monotonic() + timeout_s
+        last: Trace | None = None
+        stable_since = time.monotonic()
+        while True:
+            current = self.trace(trace_id)
+            if current is None or last is None or len(current.spans) != len(last.spans):
+                stable_since = time.monotonic()
+            last = current or last
+            now = time.monotonic()
+            if last is not None and complete(last) and now - stable_since >= settle_s:
+                return last
+            if now >= deadline:
+                return last
+            time.sleep(0.1)  # polling interval of a deadline-bounded wait
