@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,3 +41,17 @@ def _current() -> bool:
         if not found.is_file() or json.loads(found.read_text()).get("version") != version:
             return False
     return True
+
+
+def node(script: str, folder: Path, document: Any) -> Any:
+    """What a node script in `folder` answers, as JSON, to `document` on its standard input."""
+    done = subprocess.run(
+        ["node", script],
+        cwd=folder,
+        input=json.dumps(document),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(done.stdout)
