@@ -6,7 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from tests.unit.npm_project import PROJECT, installed
+from tests.support.npm_project import PROJECT, installed
 
 ROOT = Path(__file__).resolve().parents[2]
 # Tempo's `nestedSetParent` intrinsic (-1 on a root span; the Trace integrity dashboard uses it too) is

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from tests.unit.spans import otlp_protobuf, record_cascade
+from tests.support.spans import otlp_protobuf, record_cascade
 from tracebreak.store.app import ingest_app, query_app
 from tracebreak.store.database import Database, Retention
 from tracebreak.store.otlp import PROTOBUF

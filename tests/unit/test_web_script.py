@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.npm_project import MISSING, installed
+from tests.support.npm_project import MISSING, installed
 from tracebreak.traces import parse_duration_us
 from tracebreak.web.pages import STATIC
 
