@@ -24,7 +24,7 @@ from tracebreak.runtime.ports import Ports
 from tracebreak.web.pages import STATIC
 
 TARGET_MS = 300
-SPANS_PER_REQUEST = 14  # a whole request's spans (tests/e2e/conftest.py WHOLE_REQUEST)
+SPANS_PER_REQUEST = 14  # a whole request's spans (tests/support/stack.py WHOLE_REQUEST)
 SHELL = [*(f"/static/{module.name}" for module in sorted(STATIC.glob("*.js"))), "/static/style.css"]
 
 Page = Callable[[httpx.Client, dict[str, str]], None]

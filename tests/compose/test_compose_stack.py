@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import WHOLE_REQUEST, cli, cli_request, has_spans, span_counts
+from tests.support.stack import WHOLE_REQUEST, cli, cli_request, has_spans, span_counts
 from tracebreak.chaos import command as chaos_command
 from tracebreak.local.stack import StackConfig
 from tracebreak.runtime.ports import Ports

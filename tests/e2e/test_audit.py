@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.e2e.chaos_support import set_toggle, toggled
-from tests.e2e.conftest import cli
+from tests.support.chaos import set_toggle, toggled
+from tests.support.stack import cli
 from tracebreak.audit.checklist import PROPAGATORS
 
 # Breaker -> (the checklist item that catches it, the boundary it names).

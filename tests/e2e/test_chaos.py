@@ -8,8 +8,8 @@ import httpx
 import pytest
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
-from tests.e2e.chaos_support import ground_truth, judge, set_toggle, wait_until_hit
-from tests.e2e.conftest import access_log, cli, send_many
+from tests.support.chaos import ground_truth, judge, set_toggle, wait_until_hit
+from tests.support.stack import access_log, cli, send_many
 from tracebreak.demo import DEMO_TOKEN
 
 REQUESTS = 6

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.unit.test_compose import SERVICES
+from tests.support.compose_file import SERVICES
 from tracebreak.local import edge
 from tracebreak.runtime.ports import Ports
 from tracebreak.runtime.settings import Settings

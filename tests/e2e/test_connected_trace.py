@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
 from services.service_a import errors
-from tests.e2e.conftest import (
+from tests.support.stack import (
     REQUEST_ID_TAGS,
     SERVICE_SPANS,
     WHOLE_REQUEST,

@@ -11,9 +11,9 @@ import time
 import httpx
 import pytest
 
-from tests.e2e.conftest import cli
-from tests.e2e.drill_trainee import diagnose, log_offsets
-from tests.e2e.wire_support import capture_refused
+from tests.support.drill_trainee import diagnose, log_offsets
+from tests.support.stack import cli
+from tests.support.wire import capture_refused
 from tracebreak import mistakes
 from tracebreak.chaos.catalogue import CATALOGUE, ROOT
 from tracebreak.demo import SERVICES

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from tests.e2e.wire_support import capture_refused
+from tests.support.wire import capture_refused
 from tracebreak.cli.examples import EXAMPLES, ROOT, Runner, block
 from tracebreak.markers import part
 

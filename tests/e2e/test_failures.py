@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import cli_request, start_stack
+from tests.support.stack import cli_request, start_stack
 from tracebreak.runtime.settings import Settings
 
 REPLY_TIMEOUT_MS = 1000

@@ -9,7 +9,7 @@ import sys
 import httpx
 import pytest
 
-from tests.e2e.conftest import cli, start_stack
+from tests.support.stack import cli, start_stack
 
 REQUESTS = 10_000
 RATE = 50  # what the local stack holds with tracing on, on two cores (bench/results/latest.md)

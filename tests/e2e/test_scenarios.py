@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from tests.e2e.chaos_support import judge, wait_until_hit
-from tests.e2e.conftest import cli, send_many
+from tests.support.chaos import judge, wait_until_hit
+from tests.support.stack import cli, send_many
 from tracebreak.chaos.scenarios import SCENARIOS, Scenario
 
 BATCH = 20

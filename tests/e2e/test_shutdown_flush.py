@@ -4,7 +4,7 @@ import httpx
 import pytest
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
-from tests.e2e.conftest import SERVICE_SPANS, has_spans, span_counts, start_stack
+from tests.support.stack import SERVICE_SPANS, has_spans, span_counts, start_stack
 from tracebreak.demo import DEMO_TOKEN
 from tracebreak.traces.query import TraceQuery
 

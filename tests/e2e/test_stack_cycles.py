@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_up_command import processes_of
+from tests.support.up_command import processes_of
 from tracebreak.local.processes import StackError, poll
 from tracebreak.local.stack import Stack, StackConfig
 from tracebreak.runtime.ports import Ports
@@ -54,7 +54,7 @@ def said(argv: list[str], silence_s: float) -> tuple[list[str], int | None]:
 
 
 def test_stacks_started_many_times_in_one_process_and_parts_restarted_many_times_never_hang(tmp_path):
-    argv = [sys.executable, "-m", "tests.e2e.stack_cycles", str(tmp_path), str(CYCLES), str(KILLS)]
+    argv = [sys.executable, "-m", "tests.support.stack_cycles", str(tmp_path), str(CYCLES), str(KILLS)]
     started = time.monotonic()
     lines, code = said(argv, SILENCE_S)
     print(f"{CYCLES} stacks and {KILLS} restarts in {time.monotonic() - started:.1f} s")

@@ -14,7 +14,7 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
-from tests.e2e.test_doctor_scale import synthetic_batch
+from tests.support.synthetic import synthetic_batch
 from tracebreak.local.parts import trace_store
 from tracebreak.runtime.ports import Ports
 

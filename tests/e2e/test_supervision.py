@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from tests.e2e.conftest import cli
-from tests.e2e.test_up_command import first_answer, processes_of, start_up, stop
+from tests.support.stack import cli
+from tests.support.up_command import first_answer, processes_of, start_up, stop
 from tracebreak.local.stack import StackConfig
 from tracebreak.runtime.ports import Ports
 

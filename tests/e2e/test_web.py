@@ -9,9 +9,9 @@ import time
 import httpx
 import pytest
 
-from tests.e2e.browser_support import browser_missing, screenshot
-from tests.e2e.chaos_support import ground_truth, judge, set_toggle, toggled
-from tests.e2e.conftest import WHOLE_REQUEST, cli, send_many
+from tests.support.browser import browser_missing, screenshot
+from tests.support.chaos import ground_truth, judge, set_toggle, toggled
+from tests.support.stack import WHOLE_REQUEST, cli, send_many
 from tracebreak import mistakes
 
 pytestmark = pytest.mark.skipif(browser_missing() is not None, reason=f"{browser_missing()}")

@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from tests.e2e.chaos_support import toggled
-from tests.e2e.conftest import send_many
-from tests.e2e.wire_support import capture_refused, rows, wire
+from tests.support.chaos import toggled
+from tests.support.stack import send_many
+from tests.support.wire import capture_refused, rows, wire
 from tracebreak.wire.hops import CARRIED, CHANGED, HOPS, MISSING
 
 pytestmark = pytest.mark.skipif(capture_refused() is not None, reason=f"{capture_refused()}")

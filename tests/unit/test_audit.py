@@ -16,7 +16,7 @@ from tracebreak.audit import collector, command, gather, items
 from tracebreak.audit.checklist import PROPAGATORS, SAMPLING, TASKS, WIRE, Result
 from tracebreak.audit.gather import Observed
 from tracebreak.audit.static import weigh
-from tracebreak.doctor.rules import Request
+from tracebreak.doctor.request import Request
 from tracebreak.lint import Finding, LintResult
 from tracebreak.runtime.propagation import FIELDS_ATTRIBUTE
 from tracebreak.traces.model import Span, Trace

@@ -1,11 +1,6 @@
-import subprocess
-import sys
+"""The console script's own errors: a bad option, address or setting is one clear line, exit 2."""
 
-
-def tracebreak(*args, env=None):
-    return subprocess.run(
-        [sys.executable, "-m", "tracebreak.cli", *args], capture_output=True, text=True, timeout=60, env=env
-    )
+from tests.support.cli import tracebreak
 
 
 def test_store_takes_its_own_options():
@@ -26,9 +21,7 @@ def test_an_unreachable_edge_is_one_clear_line():
 
 
 def test_a_bad_setting_stops_up_before_anything_starts(tmp_path):
-    import os
-
-    env = {**os.environ, "TRACEBREAK_REPLY_TIMEOUT_MS": "soon"}
+    env = {"TRACEBREAK_REPLY_TIMEOUT_MS": "soon"}
     result = tracebreak("up", "--data-dir", str(tmp_path), env=env)
     assert result.returncode == 2
     assert "TRACEBREAK_REPLY_TIMEOUT_MS='soon'" in result.stderr and "Traceback" not in result.stderr

@@ -15,14 +15,12 @@ import jsonschema
 import pytest
 import yaml
 
+from tests.support.compose_file import COMPOSE, ROOT, SERVICES
 from tracebreak.durations import parse_duration_us
 from tracebreak.local import edge
 from tracebreak.local.stack import StackConfig
 from tracebreak.runtime.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[2]
-COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-SERVICES: dict[str, dict] = COMPOSE["services"]
 OUR_IMAGE = f"tracebreak:{version('tracebreak')}"
 CASCADE = ("service-a", "service-b", "service-c")
 # Grafana's core panel plugin ids the dashboard may use.

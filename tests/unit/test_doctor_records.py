@@ -4,8 +4,8 @@ request's page reads the store's /api/doctor; the doctor, a real Jaeger's API: b
 
 from starlette.testclient import TestClient
 
-from tests.unit.spans import otlp_protobuf, record_blind_b
-from tests.unit.test_doctor_endpoint import judged, without_doctor
+from tests.support.doctor_store import judged, without_doctor
+from tests.support.spans import otlp_protobuf, record_blind_b
 from tracebreak.store.database import Database
 from tracebreak.store.ingest import ingest_app
 from tracebreak.store.otlp import PROTOBUF

@@ -3,7 +3,9 @@
 from dataclasses import replace
 
 from tracebreak.doctor.collect import join
-from tracebreak.doctor.rules import Request, diagnose, error_origin
+from tracebreak.doctor.origins import error_origin
+from tracebreak.doctor.request import Request
+from tracebreak.doctor.rules import diagnose
 from tracebreak.traces.model import Span, Trace
 
 RID = "rid-1"

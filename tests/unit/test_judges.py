@@ -3,7 +3,7 @@ what one piece gives."""
 
 import time
 
-from tests.unit.test_doctor_endpoint import HOUR_US, filled
+from tests.support.doctor_store import HOUR_US, filled
 from tracebreak.store import doctor
 from tracebreak.store.database import read_only
 from tracebreak.store.judges import MARGIN_US, Judges, slices

@@ -8,8 +8,8 @@ import json
 import pytest
 from starlette.testclient import TestClient
 
-from tests.unit.test_doctor_endpoint import filled
-from tests.unit.test_resets import tracebreak
+from tests.support.cli import tracebreak_with_flags
+from tests.support.doctor_store import filled
 from tracebreak.chaos import command as chaos_command
 from tracebreak.chaos import flagfile
 from tracebreak.lab import mode
@@ -26,7 +26,7 @@ def announces(flags) -> bool:
 
 
 def lab(flags, action):
-    done = tracebreak(flags, "lab", action)
+    done = tracebreak_with_flags(flags, "lab", action)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

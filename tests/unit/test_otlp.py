@@ -5,7 +5,7 @@ import pytest
 from google.protobuf.json_format import MessageToDict
 from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
 
-from tests.unit.spans import otlp_protobuf, record_cascade
+from tests.support.spans import otlp_protobuf, record_cascade
 from tracebreak.store.otlp import JSON, PROTOBUF, PayloadError, decode_logs, decode_traces
 
 

@@ -1,10 +1,7 @@
 """`tracebreak chaos reset` records its moment beside the flag file; `doctor --since reset` judges
 the requests that began after it, each read whole, so one in flight at the reset is left out."""
 
-import os
 import re
-import subprocess
-import sys
 import time
 
 import pytest
@@ -16,7 +13,8 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 from starlette.testclient import TestClient
 
-from tests.unit.spans import otlp_protobuf
+from tests.support.cli import tracebreak_with_flags
+from tests.support.spans import otlp_protobuf
 from tracebreak import resets
 from tracebreak.chaos import command as chaos_command
 from tracebreak.doctor import report
@@ -32,12 +30,6 @@ NO_ENVOY = "http://127.0.0.1:9"
 SECOND_US = 1_000_000
 
 
-def tracebreak(flags, *args):
-    env = {**os.environ, "TRACEBREAK_FLAGS_FILE": str(flags)}
-    command = [sys.executable, "-m", "tracebreak.cli", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
-
-
 def test_the_reset_records_its_moment_and_since_reset_starts_the_window_before_it(tmp_path):
     before_us = time.time_ns() // 1000
     chaos_command.reset_all(tmp_path / "flags.json", NO_ENVOY)
@@ -49,7 +41,7 @@ def test_the_reset_records_its_moment_and_since_reset_starts_the_window_before_i
 
 
 def test_the_reset_command_says_from_when_the_doctor_judges(tmp_path):
-    said = tracebreak(tmp_path / "flags.json", "chaos", "--envoy-admin", NO_ENVOY, "reset")
+    said = tracebreak_with_flags(tmp_path / "flags.json", "chaos", "--envoy-admin", NO_ENVOY, "reset")
     assert said.returncode == 0, said.stderr
     stamp = re.search(r"clean from (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d): (.*)", said.stdout)
     assert stamp, said.stdout
@@ -64,13 +56,17 @@ def test_the_reset_command_says_from_when_the_doctor_judges(tmp_path):
 def test_since_reset_with_no_usable_reset_is_one_clear_line(tmp_path, written, said):
     if written is not None:
         (tmp_path / resets.RESET).write_text(written)
-    result = tracebreak(tmp_path / "flags.json", "doctor", "--since", "reset", "--source", NO_ENVOY)
+    result = tracebreak_with_flags(
+        tmp_path / "flags.json", "doctor", "--since", "reset", "--source", NO_ENVOY
+    )
     assert result.returncode == 2 and said in result.stderr and "Traceback" not in result.stderr
     assert "tracebreak chaos reset" in result.stderr
 
 
 def test_a_bad_since_names_reset_among_what_it_takes(tmp_path):
-    result = tracebreak(tmp_path / "flags.json", "doctor", "--since", "a while", "--source", NO_ENVOY)
+    result = tracebreak_with_flags(
+        tmp_path / "flags.json", "doctor", "--since", "a while", "--source", NO_ENVOY
+    )
     assert result.returncode == 2 and "--since" in result.stderr and "or reset" in result.stderr
 
 

@@ -46,7 +46,7 @@ def running(pid: int, program: str) -> str | None:
 
 
 def test_parts_spawned_beside_a_busy_grpc_channel_run_no_fork_handler_and_never_hang(tmp_path):
-    argv = [sys.executable, "-m", "tests.unit.spawn_beside_grpc", str(SPAWNS), str(tmp_path / "part.log")]
+    argv = [sys.executable, "-m", "tests.support.spawn_beside_grpc", str(SPAWNS), str(tmp_path / "part.log")]
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=SPAWN_DEADLINE_S)
     except subprocess.TimeoutExpired as hung:

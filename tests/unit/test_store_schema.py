@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from tests.unit.test_cli import tracebreak
+from tests.support.cli import tracebreak
 from tracebreak.runtime.ports import Ports
 from tracebreak.store.database import Database
 from tracebreak.store.schema import SCHEMA_VERSION, SchemaError

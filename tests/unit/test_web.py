@@ -14,7 +14,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 from starlette.testclient import TestClient
 
-from tests.unit.spans import otlp_protobuf
+from tests.support.spans import otlp_protobuf
 from tracebreak import join_key
 from tracebreak.chaos import flagfile
 from tracebreak.chaos.catalogue import toggle

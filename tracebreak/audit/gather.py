@@ -10,7 +10,7 @@ from services.service_a.client import RequestResult, send_traced
 from tracebreak.audit import logs
 from tracebreak.chaos.command import current
 from tracebreak.doctor.collect import wait_for_requests
-from tracebreak.doctor.rules import Request
+from tracebreak.doctor.request import Request
 from tracebreak.lint import LintResult, check
 from tracebreak.traces.query import QueryError, TraceQuery
 from tracebreak.wire import session

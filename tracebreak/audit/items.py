@@ -15,7 +15,7 @@ from tracebreak.audit.arrivals import (
 from tracebreak.audit.gather import Observed
 from tracebreak.audit.static import weigh
 from tracebreak.demo import CLIENT_SERVICE, SERVICES
-from tracebreak.doctor.rules import Request
+from tracebreak.doctor.request import Request
 from tracebreak.mistakes import Boundary
 from tracebreak.terminal import counted
 from tracebreak.traces.model import Span, Trace

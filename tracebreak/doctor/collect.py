@@ -5,7 +5,8 @@ import time
 from dataclasses import dataclass
 
 from tracebreak.doctor import records
-from tracebreak.doctor.rules import Request, callee_names, request_ids
+from tracebreak.doctor.request import Request, request_ids
+from tracebreak.doctor.spans import callee_names
 from tracebreak.join_key import LOG_ATTRIBUTE
 from tracebreak.traces.model import Span, Trace
 from tracebreak.traces.query import QueryError, TraceQuery

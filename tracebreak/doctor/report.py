@@ -14,14 +14,11 @@ from rich.table import Table
 from tracebreak import mistakes as sig
 from tracebreak import resets
 from tracebreak.doctor.collect import FRAGMENT_SPREAD_US, Collected, collect
-from tracebreak.doctor.rules import (
-    ErrorOrigin,
-    Finding,
-    Request,
-    diagnose,
-    error_origin,
-    http_status,
-)
+from tracebreak.doctor.findings import Finding
+from tracebreak.doctor.origins import ErrorOrigin, error_origin
+from tracebreak.doctor.request import Request
+from tracebreak.doctor.rules import diagnose
+from tracebreak.doctor.spans import http_status
 from tracebreak.drill import state
 from tracebreak.durations import parse_duration_us
 from tracebreak.mistakes import Boundary

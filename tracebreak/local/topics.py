@@ -1,5 +1,5 @@
 """Creating the request and reply topics on the broker (Tansu or an external Kafka), and, where
-topics roll over by time (runtime/messaging.py, Generations), the next generation ahead and the
+topics roll over by time (runtime/generations.py), the next generation ahead and the
 old ones deleted."""
 
 import asyncio

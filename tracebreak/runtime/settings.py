@@ -22,7 +22,7 @@ class Settings:
     request_topic: str = "enrichment.requests"  # TRACEBREAK_REQUEST_TOPIC
     reply_topic: str = "enrichment.replies"  # TRACEBREAK_REPLY_TOPIC
     # TRACEBREAK_TOPIC_GENERATION_S: topics roll over this often (the local Tansu broker slows as a
-    # topic ages: runtime/messaging.py says why); 0 keeps fixed topics (Apache Kafka).
+    # topic ages: runtime/generations.py says why); 0 keeps fixed topics (Apache Kafka).
     topic_generation_s: int = 0
     service_a_port: int = PORTS.service_a  # TRACEBREAK_SERVICE_A_PORT
     service_b_port: int = PORTS.service_b  # TRACEBREAK_SERVICE_B_PORT

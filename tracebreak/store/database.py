@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tracebreak.doctor.rules import request_ids_of
+from tracebreak.doctor.request import request_ids_of
 from tracebreak.store import schema
 from tracebreak.store.otlp import LogRow, SpanRow
 

@@ -1,11 +1,6 @@
 """Real SDK spans, recorded in memory and encoded as the OTLP exporter would send them."""
 
-import asyncio
-import contextvars
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from typing import Any
 
 from aiokafka import TopicPartition
 from aiokafka.structs import RecordMetadata
@@ -17,6 +12,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
 
+from tests.support.loops import run_beside_any_loop
 from tracebreak.runtime import messaging
 
 SERVER, CLIENT, PRODUCER, CONSUMER = SpanKind.SERVER, SpanKind.CLIENT, SpanKind.PRODUCER, SpanKind.CONSUMER
@@ -99,19 +95,11 @@ def _kafka(topic: str, partition: int, **more: object) -> dict:
     }
 
 
-def sent_beside_any_loop(sending: Coroutine[Any, Any, object]) -> None:
-    """Runs `sending` in this context on a loop of its own: in a full run, Playwright's loop already
-    runs in the test process's main thread, and asyncio.run refuses to start beside it."""
-    context = contextvars.copy_context()
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(context.run, asyncio.run, sending).result()
-
-
 def _blind_b(b: Tracer, c: Tracer, request_id: str) -> None:
     grpc = {**GRPC, "rpc.grpc.request.metadata.x-request-id": request_id, "rpc.grpc.status_code": 0}
     with b.start_as_current_span("/tracebreak.auth.v1.Auth/AuthorizeOrder", Context(), SERVER, grpc):
         b.start_span(f"{REQUESTS} send", kind=PRODUCER, attributes=_kafka(REQUESTS, 0)).end()
-        sent_beside_any_loop(messaging.send(Broker(partition=2, offset=5), REQUESTS, b"{}", []))  # type: ignore[arg-type]
+        run_beside_any_loop(messaging.send(Broker(partition=2, offset=5), REQUESTS, b"{}", []))  # type: ignore[arg-type]
         received = _kafka(REQUESTS, 2, **{"messaging.kafka.message.offset": 5})
         c.start_span(f"{REQUESTS} receive", Context(), CONSUMER, received).end()
         process = _kafka(REQUESTS, 2, **{"messaging.kafka.offset": 5})
@@ -119,6 +107,6 @@ def _blind_b(b: Tracer, c: Tracer, request_id: str) -> None:
         with c.start_as_current_span("enrichment.requests process", Context(), CONSUMER, process):
             c.start_span("SELECT orders", kind=CLIENT, attributes={"db.system.name": "postgresql"}).end()
             c.start_span(f"{REPLIES} send", kind=PRODUCER, attributes=_kafka(REPLIES, 0)).end()
-            sent_beside_any_loop(messaging.send(Broker(partition=0, offset=3), REPLIES, b"{}", []))  # type: ignore[arg-type]
+            run_beside_any_loop(messaging.send(Broker(partition=0, offset=3), REPLIES, b"{}", []))  # type: ignore[arg-type]
         reply = _kafka(REPLIES, 0, **{"messaging.kafka.message.offset": 3})
         b.start_span(f"{REPLIES} receive", Context(), CONSUMER, reply).end()

@@ -4,7 +4,7 @@ that hangs inside fork(), where no Python code runs, still meets the test's dead
 JSON, how many spawns ran Python code around the fork and how many replaced gRPC's threads (which
 gRPC's fork handlers do: they stop its threads before a fork and start new ones after).
 
-    python -m tests.unit.spawn_beside_grpc SPAWNS LOG
+    python -m tests.support.spawn_beside_grpc SPAWNS LOG
 """
 
 import json

@@ -3,11 +3,8 @@
 the test output, for CI to keep as artifacts."""
 
 import os
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-
-import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 # As root chromium needs --no-sandbox; the rest keeps it from reaching for the network it does not have.
@@ -31,24 +28,6 @@ def browser_missing() -> str | None:
     except ImportError:
         return "the playwright package is not installed (make test installs it)"
     return None
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    opened = context.new_page()
-    yield opened
-    context.close()
 
 
 def screenshot(page, name: str) -> Path:

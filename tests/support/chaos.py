@@ -4,7 +4,7 @@ import json
 import time
 from collections import defaultdict
 
-from tests.e2e.conftest import access_log, send_many
+from tests.support.stack import access_log, send_many
 from tracebreak.chaos import command as chaos_command
 from tracebreak.demo import SERVICES
 from tracebreak.doctor.collect import wait_for_requests

@@ -8,7 +8,7 @@ import tempfile
 import time
 from functools import cache
 
-from tests.e2e.conftest import cli
+from tests.support.stack import cli
 from tracebreak.local.stack import Stack
 
 

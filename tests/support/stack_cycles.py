@@ -4,7 +4,7 @@ start that hangs inside fork(), where no Python code runs, still meets the test'
 line a step and ends with JSON: among other things, how many of the spawns made while the runner held
 B's health channel replaced gRPC's threads (which gRPC's fork handlers do, in that fork).
 
-    python -m tests.e2e.stack_cycles DATA_DIR CYCLES KILLS
+    python -m tests.support.stack_cycles DATA_DIR CYCLES KILLS
 """
 
 import asyncio
@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 
 from services.service_a.client import request_order
-from tests.unit.spawn_beside_grpc import grpc_threads
+from tests.support.spawn_beside_grpc import grpc_threads
 from tracebreak.local.processes import poll
 from tracebreak.local.stack import Stack, StackConfig
 from tracebreak.local.supervisor import Supervisor

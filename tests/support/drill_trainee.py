@@ -6,7 +6,7 @@ import json
 import time
 from collections.abc import Iterable
 
-from tests.e2e.conftest import cli, send_many
+from tests.support.stack import cli, send_many
 from tracebreak.demo import SERVICES
 from tracebreak.traces.model import Trace
 from tracebreak.traces.query import TraceQuery
