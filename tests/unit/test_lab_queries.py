@@ -1,12 +1,10 @@
 """The labs' compose-only queries parse: every ```traceql and ```logql block in docs/labs/, checked with
 Grafana's own Lezer grammars (tests/querysyntax/, pinned, installed with `npm ci`). Syntax only."""
 
-import json
 import re
-import subprocess
 from pathlib import Path
 
-from tests.support.npm_project import PROJECT, installed
+from tests.support.npm_project import PROJECT, installed, node
 
 ROOT = Path(__file__).resolve().parents[2]
 # Tempo's `nestedSetParent` intrinsic (-1 on a root span; the Trace integrity dashboard uses it too) is
@@ -27,16 +25,7 @@ def queries() -> list[dict[str, str]]:
 
 
 def failures(batch: list[dict[str, str]]) -> list[dict]:
-    done = subprocess.run(
-        ["node", "check.mjs"],
-        cwd=PROJECT,
-        input=json.dumps(batch),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(done.stdout)
+    return node("check.mjs", PROJECT, batch)
 
 
 def test_the_labs_hold_traceql_and_logql():

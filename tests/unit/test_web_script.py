@@ -1,14 +1,13 @@
 """The web view's JavaScript: Biome (pinned in tests/querysyntax/) finds it formatted and lint-clean,
 as `make lint` checks it, and the page reads a duration by the commands' rule (parse_duration_us)."""
 
-import json
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.support.npm_project import MISSING, installed
+from tests.support.npm_project import MISSING, installed, node
 from tracebreak.durations import parse_duration_us
 from tracebreak.web.pages import STATIC
 
@@ -51,15 +50,6 @@ def test_the_page_reads_a_duration_as_the_commands_do(tmp_path):
     shutil.copy(STATIC / "duration.js", tmp_path / "duration.mjs")
     (tmp_path / "read.mjs").write_text(READ_ALL)
     texts = TEXTS + REFUSED
-    done = subprocess.run(
-        ["node", "read.mjs"],
-        cwd=tmp_path,
-        input=json.dumps(texts),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    read = dict(zip(texts, json.loads(done.stdout), strict=True))
+    read = dict(zip(texts, node("read.mjs", tmp_path, texts), strict=True))
     assert read == {text: python_reads(text) for text in texts}
     assert read["20"] == 20_000_000 and all(isinstance(read[text], str) for text in REFUSED)
