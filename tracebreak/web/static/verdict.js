@@ -3,6 +3,15 @@ import { post } from "./api.js";
 import { el, redraw } from "./dom.js";
 import { counted, evidenceText } from "./words.js";
 
+// "broken: N traces — what is said of them", the first line of a broken request's card.
+const brokenLine = (verdict, said) =>
+  el(
+    "p",
+    {},
+    el("span", { class: "broken" }, "broken"),
+    `: ${counted(verdict.trace_ids.length, "trace")} — ${said}`,
+  );
+
 export function verdictCard(verdict) {
   if (verdict.lab?.held) return heldCard(verdict);
   if (verdict.whole) {
@@ -18,12 +27,7 @@ export function verdictCard(verdict) {
   return el(
     "div",
     { class: "card verdict broken" },
-    el(
-      "p",
-      {},
-      el("span", { class: "broken" }, "broken"),
-      `: ${counted(verdict.trace_ids.length, "trace")} — ${named}`,
-    ),
+    brokenLine(verdict, named),
     verdict.findings.map((f) =>
       el(
         "div",
@@ -57,15 +61,12 @@ function heldCard(verdict) {
       said.textContent = error.message;
     }
   };
-  const traces = counted(verdict.trace_ids.length, "trace");
   return el(
     "div",
     { class: "card verdict broken held" },
-    el(
-      "p",
-      {},
-      el("span", { class: "broken" }, "broken"),
-      `: ${traces} — lab mode holds the doctor's verdict: read the fragments, the marks and the logs first`,
+    brokenLine(
+      verdict,
+      "lab mode holds the doctor's verdict: read the fragments, the marks and the logs first",
     ),
     el("button", { class: "reveal", onclick: ask }, "show the doctor's verdict"),
     el("span", { class: "muted" }, ` counted: ${asked(verdict.lab)} so far `),
