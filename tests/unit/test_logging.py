@@ -88,6 +88,7 @@ def wait_for(chosen):
     deadline = time.monotonic() + 10
     while chaos.chooses_me(LOGS_WITHOUT_TRACE_ID) != chosen and time.monotonic() < deadline:
         time.sleep(0.05)  # the provider reads the file on its own thread
+    assert chaos.chooses_me(LOGS_WITHOUT_TRACE_ID) == chosen, f"the flag file did not say {chosen} within 10 s"
 
 flagfile.write_defaults(FLAGS)
 chaos.open("service-x", str(FLAGS))
