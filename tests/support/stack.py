@@ -10,7 +10,7 @@ from pathlib import Path
 
 from services.service_a.client import RequestResult, request_order
 from tests.support.cli import tracebreak
-from tests.support.loops import run_beside_any_loop
+from tracebreak.local.loops import run_beside_any_loop
 from tracebreak.local.stack import Stack, StackConfig
 from tracebreak.runtime import telemetry
 from tracebreak.runtime.correlation import SPAN_ATTRIBUTE

@@ -221,6 +221,7 @@ def test_a_failure_nobody_below_explains_is_a_hidden_error_origin():
     _, findings = verdict(Trace("main", spans))
     assert set(findings) == {"hidden-error-origin"}
     assert str(findings["hidden-error-origin"].boundary) == "service-a -> service-b (gRPC)"
+    assert findings["hidden-error-origin"].lost_at == []  # a failure nobody explains, no context lost
 
 
 def test_a_fault_recorded_where_it_happened_is_whole_with_a_visible_origin():

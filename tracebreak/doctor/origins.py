@@ -31,7 +31,7 @@ def hidden_error_origins(request: Request, findings: Findings) -> None:
         if any(request.trace_of(other) is not request.trace_of(failed) for other in deepest):
             continue  # the failure's origin is recorded, in another fragment of the request
         boundary = Boundary(failed.service, downstream[0].service, protocol(downstream[0]))
-        findings.add(sig.HIDDEN_ERROR_ORIGIN, boundary, failed)
+        findings.add(sig.HIDDEN_ERROR_ORIGIN, boundary, failed, lost=[])  # a failure told, no context lost
 
 
 def error_origin(request: Request) -> ErrorOrigin | None:

@@ -2,12 +2,12 @@
 topics roll over by time (runtime/generations.py), the next generation ahead and the
 old ones deleted."""
 
-import asyncio
 import contextlib
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
+from tracebreak.local.loops import run_beside_any_loop
 from tracebreak.runtime.settings import Settings
 
 PARTITIONS = {"request_topic": 3, "reply_topic": 1}  # Settings field: partitions
@@ -58,7 +58,7 @@ async def _keep(bootstrap: str, settings: Settings) -> None:
 def ready(bootstrap: str, settings: Settings) -> str | None:
     """None once every topic wanted now exists (and old generations are gone), else what went wrong."""
     try:
-        asyncio.run(_keep(bootstrap, settings))
+        run_beside_any_loop(_keep(bootstrap, settings))
     except (KafkaError, OSError) as error:
         return f"keeping the topics on {bootstrap}: {error.__class__.__name__} {error}"
     return None

@@ -1,4 +1,4 @@
-"""Running a coroutine from a test, wherever it is called."""
+"""Running a coroutine to its end from code that is not async, wherever it is called."""
 
 import asyncio
 import contextvars
@@ -10,8 +10,9 @@ T = TypeVar("T")
 
 
 def run_beside_any_loop(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Runs `coroutine` in this context on a loop of its own: in a full run, Playwright's loop already
-    runs in the test process's main thread, and asyncio.run refuses to start beside it."""
+    """Runs `coroutine` in this context on a loop of its own, in a thread of its own: asyncio.run
+    refuses to start in a thread where a loop runs already (Playwright's, in a test process that
+    drives a browser and starts a stack)."""
     context = contextvars.copy_context()
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(context.run, asyncio.run, coroutine).result()
