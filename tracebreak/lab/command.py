@@ -5,6 +5,7 @@ from pathlib import Path
 
 from tracebreak.chaos import flagfile
 from tracebreak.lab import mode
+from tracebreak.terminal import counted
 
 ON = (
     "lab mode on: the web view draws each request's fragments, marks and logs, and holds the doctor's"
@@ -13,14 +14,13 @@ ON = (
 )
 
 
-def counted(state: mode.LabMode) -> str:
-    n = len(state.revealed)
-    return f"{n} {'verdict' if n == 1 else 'verdicts'} shown on asking"
+def asked(state: mode.LabMode) -> str:
+    return f"{counted(len(state.revealed), 'verdict')} shown on asking"
 
 
 def turn_on(args: argparse.Namespace) -> int:
     state = mode.turn_on(args.flags)
-    print(ON + (f" (it was on already: {counted(state)})" if state.revealed else ""))
+    print(ON + (f" (it was on already: {asked(state)})" if state.revealed else ""))
     return 0
 
 
@@ -30,13 +30,13 @@ def turn_off(args: argparse.Namespace) -> int:
         print("lab mode was not on")
         return 0
     quiet = " (once the drill that runs here stops)" if flagfile.drill_running(args.flags) else ""
-    print(f"lab mode off, {counted(state)}: the web view shows every verdict, hits are announced{quiet}")
+    print(f"lab mode off, {asked(state)}: the web view shows every verdict, hits are announced{quiet}")
     return 0
 
 
 def status(args: argparse.Namespace) -> int:
     state = mode.LabMode.load(args.flags)
-    print("lab mode off" if state is None else f"lab mode on: {counted(state)}")
+    print("lab mode off" if state is None else f"lab mode on: {asked(state)}")
     return 0
 
 

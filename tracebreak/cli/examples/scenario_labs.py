@@ -14,12 +14,12 @@ from tracebreak.cli.examples.labs import (
     LOGS,
     REQUEST,
     RESET,
+    WIRE_SHOWS,
     examples_of,
     fewer_spans,
     lacks,
     logs_correlated,
     off,
-    unsampled,
 )
 from tracebreak.cli.examples.scenes import WIRE, Effect, Scene, Shows, healthy
 from tracebreak.demo import SERVICES
@@ -57,7 +57,9 @@ def incident(name: str, steps: tuple[str, ...], effect: Effect, shows: Shows = N
     """The scenario on, the capture of one request (its first step, as the article's), then `steps`."""
     names = tuple(sorted(BY_NAME[name].signatures))
     steps = (on(name), WIRE, *steps)
-    return Scene(name, steps, effect, shows=shows, wire_shows=WIRE_SHOWS.get(name), names=names)
+    # The capture its breakers' labs quote: one where the break shows (a sampler's, unsampled).
+    wire = next((WIRE_SHOWS[t.name] for t, _ in BY_NAME[name].settings if t.name in WIRE_SHOWS), None)
+    return Scene(name, steps, effect, shows=shows, wire_shows=wire, names=names)
 
 
 def verify(name: str, steps: tuple[str, ...], effect: Effect = healthy, shows: Shows = None) -> Scene:
@@ -65,7 +67,6 @@ def verify(name: str, steps: tuple[str, ...], effect: Effect = healthy, shows: S
     return Scene(f"{name}-verify", steps, effect, True, shows, given=(on(name),))
 
 
-WIRE_SHOWS: dict[str, Shows] = {"sampling-holes": unsampled}
 # Per scenario: the incident and its verification, as the lab shows them.
 SCENES: dict[str, tuple[Scene, Scene]] = {
     "3am-incident": (
