@@ -58,6 +58,12 @@ def test_each_breaker_shows_its_signature_and_only_while_on(stack, client_teleme
             assert verdict["signatures"] == [signature], verdict
             [finding] = verdict["findings"]
             assert tuple(finding["boundary"].values()) == boundary, finding
+            # The debt: every span outside the request's own trace is counted, and its bytes.
+            in_fragments = len(verdicts[result.request_id].request.spans) - len(
+                verdicts[result.request_id].request.main.spans
+            )
+            assert verdict["fragment_spans"] == in_fragments
+            assert (verdict["fragment_bytes"] > 100 * in_fragments) == (in_fragments > 0)
         if breaker == "strip-traceparent-at-lb":
             # The strip came after Envoy injected its own context: Envoy's span is still whole.
             log = access_log(stack)
@@ -252,6 +258,9 @@ def test_doctor_since_reset_leaves_out_the_broken_request_sent_before_the_reset(
         lambda v: after.request_id in v and not v.get(before.request_id, {"whole": True})["whole"],
     )
     assert not wide[before.request_id]["whole"] and after.request_id in wide
+    owed = cli(stack.config, "doctor", "--since", "1m", "--settle", "0s", "--at-rps", "10000", "--json")
+    day = json.loads(owed.stdout)["totals"]["at_rate"]
+    assert day["requests_per_second"] == 10_000 and day["fragment_spans_per_day"] > 0, day
     clean = doctor_until(stack, "reset", lambda v: after.request_id in v)
     assert after.request_id in clean and before.request_id not in clean
     wait_until_hit(stack, client_telemetry, "orphan-background-task", hit=False)

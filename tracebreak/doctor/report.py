@@ -13,6 +13,7 @@ from rich.table import Table
 
 from tracebreak import mistakes as sig
 from tracebreak import resets
+from tracebreak.doctor import debt
 from tracebreak.doctor.collect import FRAGMENT_SPREAD_US, Collected, collect
 from tracebreak.doctor.findings import Finding
 from tracebreak.doctor.origins import ErrorOrigin, error_origin
@@ -54,6 +55,7 @@ class Verdict:
     def as_dict(self) -> dict[str, Any]:
         origin, spans = self.origin, self.request.spans
         start_us = min(span.start_us for span in spans)
+        fragment_spans, fragment_bytes = debt.fragments(self.request)
         return {
             "request_id": self.request.request_id,
             "trace_ids": [trace.trace_id for trace in self.request.traces],
@@ -62,6 +64,8 @@ class Verdict:
             "duration_us": max(span.end_us for span in spans) - start_us,
             "status": answered(self.request.main),
             "spans": len(spans),
+            "fragment_spans": fragment_spans,
+            "fragment_bytes": fragment_bytes,
             "services": sorted({span.service for span in spans}),
             "operations": sorted({span.operation for span in spans}),
             "whole": self.whole,
@@ -107,6 +111,7 @@ def totals(requests: list[dict[str, Any]], pending: int, unjoined: int) -> dict[
         "pending_requests": pending,
         "traces_without_request_id": unjoined,
         "by_signature": {s.name: sum(s.name in r["signatures"] for r in requests) for s in sig.SIGNATURES},
+        **debt.owed(requests),
     }
 
 
@@ -168,6 +173,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.show < 0:
         raise ValueError(f"--show takes how many broken requests to list, 0 or more, not {args.show}")
+    if args.at_rps is not None and args.at_rps <= 0:
+        raise ValueError(f"--at-rps takes a rate in requests per second above 0, not {args.at_rps:g}")
     fail_on = {name.strip() for name in (args.fail_on or "").split(",") if name.strip()}
     known = sig.SIGNATURES_BY_NAME
     if unknown := fail_on - set(known) - {"any"}:
@@ -181,6 +188,8 @@ def run(args: argparse.Namespace) -> int:
         found = judge(query, since_us, now_us, parse_duration_us(args.settle), began_us)
     finally:
         query.close()
+    if args.at_rps is not None:
+        found["totals"]["at_rate"] = debt.at_rate(found["totals"], args.at_rps)
     if args.json:
         print(json.dumps(found))
     else:
@@ -207,6 +216,8 @@ def draw(found: dict[str, Any], args: argparse.Namespace) -> None:
         f"({summary['errors_with_hidden_origin']} with their origin hidden), "
         f"{summary['pending_requests']} still arriving. Took {summary['took_seconds']} s."
     )
+    if owed := debt.said(summary):
+        console.print(f"  {owed}", highlight=False, soft_wrap=True)
     for name, count in summary["by_signature"].items():
         if count:
             console.print(f"  {name}: {counted(count, 'request')} — {sig.SIGNATURES_BY_NAME[name].meaning}")
@@ -266,5 +277,10 @@ def add_parser(commands: argparse._SubParsersAction, source_default: str) -> Non
     )
     doctor.add_argument(
         "--show", type=int, default=20, help="broken requests to list on a terminal (default 20)"
+    )
+    doctor.add_argument(
+        "--at-rps",
+        type=float,
+        help="say what the window's fragments come to a day at this many requests a second (spans, bytes)",
     )
     doctor.set_defaults(run=run)
