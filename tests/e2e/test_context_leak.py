@@ -8,7 +8,10 @@ service A, so the request that started it may be one sent before the batch.
 
 import time
 
-from tests.support.chaos import ground_truth, judge, set_toggle, wait_until_hit
+import pytest
+
+from tests.support.browser import browser_missing
+from tests.support.chaos import ground_truth, judge, set_toggle, toggled, wait_until_hit
 from tests.support.stack import send_many
 
 TOGGLE = "context-leak"
@@ -71,3 +74,26 @@ def test_at_half_rate_about_half_are_named_and_exactly_those_hit(stack, client_t
     assert named == hit | starters and len(starters) <= 1, (sorted(named), sorted(hit))
     assert 10 <= len(named) <= 30, len(named)
     print(f"context-leak at 0.5: {len(named)} of {len(results)} named mega-trace, {len(hit)} hit")
+
+
+@pytest.mark.skipif(browser_missing() is not None, reason=f"{browser_missing()}")
+def test_the_request_page_shows_the_shared_trace_with_the_other_requests_marked(
+    stack, client_telemetry, page
+):
+    with toggled(stack, client_telemetry, TOGGLE):
+        results = send_many(stack, client_telemetry, [3, 4, 5])
+    request_id = results[-1].request_id
+    deadline = time.monotonic() + 20
+    while True:  # the page judges what has arrived: reloaded until the verdict is in
+        page.goto(f"{stack.config.query_url}/request/{request_id}")
+        page.wait_for_selector(".verdict, .error")
+        if page.locator(".verdict.broken").count() or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(300)  # polling interval of a deadline-bounded wait
+    assert "mega-trace" in page.locator(".verdict.broken").inner_text()
+    shared = page.locator(".fragment", has_text="shared: holds")
+    assert shared.count() == 1
+    markers = shared.locator(".marker").all_inner_texts()
+    assert any(m.startswith("context kept here: service-a (in-process)") for m in markers), markers
+    others = [m for m in markers if m.startswith("request ")]
+    assert len(others) >= 2 and f"request {request_id[:8]}" not in others, markers
