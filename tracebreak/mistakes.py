@@ -134,6 +134,13 @@ LOGS_WITHOUT_TRACE_ID = Signature(
     "Inject trace context into {to}'s logs: LoggingInstrumentor().instrument(inject_trace_context=True) "
     "stamps every record with the trace and span it was written in.",
 )
+MEGA_TRACE = Signature(
+    "mega-trace",
+    "work done for the request was recorded in another request's trace, or others' work in its own",
+    "one trace holding spans of several request ids: a worker that kept the context it was started in",
+    "Start long-lived workers in {to} at start-up or in an empty context (create_task(..., "
+    "context=Context())), and run each unit of work in the context it carries (queue it with the item).",
+)
 SIGNATURES = (
     GHOST_SPAN,
     UNINSTRUMENTED_CLIENT,
@@ -143,6 +150,7 @@ SIGNATURES = (
     SAMPLER_NOT_PARENT_BASED,
     HIDDEN_ERROR_ORIGIN,
     LOGS_WITHOUT_TRACE_ID,
+    MEGA_TRACE,
 )
 SIGNATURES_BY_NAME = {signature.name: signature for signature in SIGNATURES}
 
@@ -257,6 +265,13 @@ EXCEPTION_SWALLOWED_INTO_DEFAULT = Mistake(
     "Re-raise, or span.record_exception(error) and span.set_status(StatusCode.ERROR) before returning.",
     HIDDEN_ERROR_ORIGIN,
 )
+WORKER_STARTED_IN_REQUEST_CONTEXT = Mistake(
+    "TB103",
+    "worker-started-in-request-context",
+    "A long-lived worker is started lazily inside a request (if self._pump is None: create_task(...)).",
+    "Start it at start-up or with context=Context(), and run each item in the context queued with it.",
+    MEGA_TRACE,
+)
 MISTAKES = (
     GATEWAY_STRIPS_TRACE_HEADERS,
     TASK_IN_FRESH_CONTEXT,
@@ -274,4 +289,5 @@ MISTAKES = (
     LOGGING_INSTRUMENTOR_WITHOUT_INJECTION,
     LOGGING_WITHOUT_TRACE_CONTEXT,
     EXCEPTION_SWALLOWED_INTO_DEFAULT,
+    WORKER_STARTED_IN_REQUEST_CONTEXT,
 )

@@ -12,6 +12,7 @@ from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from services.service_a import audit, conformance, errors
+from services.service_a.notices import Notices
 from services.service_b.client import AuthClient
 from tracebreak.demo import DEMO_TOKEN
 from tracebreak.runtime.boundary import received
@@ -29,8 +30,10 @@ def create_app(settings: Settings, on_shutdown: Callable[[], Awaitable[None]]) -
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Made here, on the server's event loop: a grpc.aio channel belongs to the loop it was made on.
         app.state.auth = AuthClient(settings.service_b_address)
+        app.state.notices = Notices()
         yield
         await audit.drain()
+        await app.state.notices.drain()
         await app.state.auth.close()
         await on_shutdown()  # uvicorn re-raises SIGTERM after this: the spans must be out by now
 
@@ -45,8 +48,9 @@ def create_app(settings: Settings, on_shutdown: Callable[[], Awaitable[None]]) -
     async def get_order(
         request: Request, order_id: OrderId, authorization: Annotated[str | None, Header()] = None
     ) -> dict:
+        state = request.app.state
         return await serve_order(
-            request.app.state.auth, order_id, authorization, settings.auth_deadline_ms / 1000
+            state.auth, state.notices, order_id, authorization, settings.auth_deadline_ms / 1000
         )
 
     # The ASGI "http send/receive" spans say nothing about propagation; leaving them out keeps traces legible.
@@ -60,9 +64,11 @@ async def inbound_boundary(request: Request, call_next: Callable) -> JSONRespons
     return await call_next(request)
 
 
-async def serve_order(auth: AuthClient, order_id: int, authorization: str | None, deadline_s: float) -> dict:
+async def serve_order(
+    auth: AuthClient, notices: Notices, order_id: int, authorization: str | None, deadline_s: float
+) -> dict:
     """GET /orders/{order_id}: the bearer token checked, the order asked of B (which asks C), and
-    the audit of the order started once it is served."""
+    the audit and the notice of the order started once it is served."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise errors.Failure(
@@ -79,6 +85,7 @@ async def serve_order(auth: AuthClient, order_id: int, authorization: str | None
         raise errors.Failure(502, "enrichment_failed", "service B answered with an empty order")
     log.info("order %s served", order_id)
     audit.start(order_id, current_request_id.get())
+    notices.send(order_id, current_request_id.get())
     return {field.name: getattr(found, field.name) for field in found.DESCRIPTOR.fields}
 
 

@@ -22,6 +22,7 @@ CAUGHT_BY = {
     "propagator-not-registered": (7, "service-b (every boundary)"),
     "sampler-not-parent-based": (8, "service-a -> service-b"),
     "silent-exception-recovery": (8, "service-c (orders database)"),
+    "context-leak": (3, "service-a (long-lived worker)"),
 }
 
 
@@ -146,3 +147,15 @@ def test_a_trace_split_inside_a_service_names_where_the_second_trace_starts(audi
     _, items = audited(breaker)
     synthetic = items[8]
     assert synthetic["status"] == "FAIL" and synthetic["boundaries"] == [start], synthetic
+
+
+def test_a_request_whose_work_sits_in_another_requests_trace_fails_item_3_from_its_traces(audited):
+    """context-leak: the audited request's notice is in the trace of the request that started the
+    worker. Item 3 says so from the traces, beside lint's WRONG branch; item 2 finds no new root."""
+    _, items = audited("context-leak")
+    tasks = items[3]
+    assert any(
+        line.startswith("service-a ('notify order served') of request ") and "holds" in line
+        for line in tasks["evidence"]
+    ), tasks
+    assert items[2]["status"] == "PASS", items[2]

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from tests.support.stack import cli, send_many
 from tracebreak.demo import SERVICES
+from tracebreak.doctor.request import request_ids
 from tracebreak.traces.model import Trace
 from tracebreak.traces.query import TraceQuery
 
@@ -52,6 +53,8 @@ def from_the_traces(stack, tel) -> dict[str, str]:
         roots = [top for t in traces.values() for top in t.tops if top.parent_id is None]
         if any(r.service == "service-a" and r.operation == "audit order" for r in roots):
             found["orphan-background-task"] = "service-a"
+        if any(len({rid for s in t.spans for rid in request_ids(s)}) > 1 for t in traces.values()):
+            found["context-leak"] = "service-a"  # one trace holding several requests' spans
         main = [query.trace(r.trace_id) for r in results]
         rooted_b = any(r.service == "service-b" for r in roots)
         # A's call made, B nowhere: not in the request's trace, not as a trace of its own.

@@ -16,6 +16,7 @@ from tracebreak.audit.gather import Observed
 from tracebreak.audit.static import weigh
 from tracebreak.demo import CLIENT_SERVICE, SERVICES
 from tracebreak.doctor.request import Request
+from tracebreak.doctor.shared import Piece
 from tracebreak.mistakes import Boundary
 from tracebreak.terminal import counted
 from tracebreak.traces.model import Span, Trace
@@ -81,6 +82,8 @@ def roots(observed: Observed) -> c.Result:
         return _no_traces(result, observed)
     for trace in request.traces:
         for top in trace.tops:
+            if isinstance(trace, Piece) and trace.crossed_in(top):
+                continue  # no trace began: it sits in another request's (item 3 says so)
             said = _starts_trace(top)
             if top.service in SERVICES and not nothing_arrived(result, observed, top, said):
                 result.fail(said, top.service)
@@ -109,6 +112,15 @@ def _no_traces(result: c.Result, observed: Observed) -> c.Result:
 
 def tasks(observed: Observed) -> c.Result:
     result = _new(c.TASKS, observed, "lint")
+    request = observed.request
+    for piece in (t for t in request.traces if isinstance(t, Piece)) if request else ():
+        for parent, child in piece.crossings:
+            if request.has_span(child.span_id):
+                result.fail(
+                    f"{_at(child)} of request {request.request_id} sits in trace {piece.trace_id}, under "
+                    f"another request's {_at(parent)}: the trace holds {piece.held} requests",
+                    str(Boundary(child.service, child.service, "long-lived worker")),
+                )
     weigh(result, observed.lint, {"task", "executor"}, observed.toggles)
     return result
 

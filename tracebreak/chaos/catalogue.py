@@ -147,6 +147,13 @@ LOGS_WITHOUT_TRACE_ID = Toggle(
     where="tracebreak/runtime/logs.py",
     boundary=Boundary("one service", "one service", "logs"),  # the one `--service` chooses
 )
+CONTEXT_LEAK = Toggle(
+    "context-leak",
+    m.WORKER_STARTED_IN_REQUEST_CONTEXT,
+    RATE,  # the share of notices handed to the lazily started worker (services/service_a/notices.py)
+    where="services/service_a/notices.py",
+    boundary=Boundary("service-a", "service-a", "long-lived worker"),
+)
 
 DOWNSTREAM_TIMEOUT = Toggle(
     "downstream-timeout",
@@ -182,6 +189,7 @@ CATALOGUE = (
     DOWNSTREAM_TIMEOUT,
     DOWNSTREAM_LATENCY_MS,
     AUTH_ERROR_RATE,
+    CONTEXT_LEAK,
 )
 BY_NAME = {t.name: t for t in CATALOGUE}
 

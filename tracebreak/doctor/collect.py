@@ -4,7 +4,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from tracebreak.doctor import records
+from tracebreak.doctor import records, shared
 from tracebreak.doctor.request import Request, request_ids
 from tracebreak.doctor.spans import callee_names
 from tracebreak.join_key import LOG_ATTRIBUTE
@@ -112,7 +112,8 @@ def join(
 ) -> Collected:
     """Group traces by the request ids their spans carry; traces that share one are one request, and
     a trace with no id joins the request whose Kafka record it names (see `records`)."""
-    traces = [trace for trace in traces if trace.spans]
+    # A trace shared by several requests is judged as one piece per request (shared.py).
+    traces = [piece for trace in traces if trace.spans for piece in shared.cut(trace, request_ids)]
     names = known | frozenset(
         name
         for trace in traces
@@ -121,12 +122,14 @@ def join(
         for name in callee_names(span)
     )
     logs_by_request = _logs_by_request(logs or [])
-    ids_of = {trace.trace_id: set().union(*(request_ids(span) for span in trace.spans)) for trace in traces}
+    # By position: the pieces of a shared trace have its trace id.
+    ids_of = [set().union(*(request_ids(span) for span in trace.spans)) for trace in traces]
     groups = _connected(traces, ids_of)
-    unjoined = records.attach(groups, [t for t in traces if not ids_of[t.trace_id]])
+    unjoined = records.attach(groups, [t for t, ids in zip(traces, ids_of, strict=True) if not ids])
     requests, pending = [], []
+    ids_by_trace = {id(trace): ids for trace, ids in zip(traces, ids_of, strict=True)}
     for members in groups:
-        request_id = min(rid for t in members for rid in ids_of[t.trace_id])
+        request_id = min(rid for t in members for rid in ids_by_trace.get(id(t), ()))
         request = Request(request_id, members, logs_by_request.get(request_id), names, routes)
         latest = max(span.end_us for span in request.spans)
         (pending if now_us - latest < settle_us else requests).append(request)
@@ -147,7 +150,7 @@ def _logs_by_request(logs: list[dict]) -> dict[str, list[dict]]:
     return found
 
 
-def _connected(traces: list[Trace], ids_of: dict[str, set[str]]) -> list[list[Trace]]:
+def _connected(traces: list[Trace], ids_of: list[set[str]]) -> list[list[Trace]]:
     """The traces that carry request ids, grouped where they share one (directly or through others)."""
     parent: dict[str, str] = {}
 
@@ -157,11 +160,11 @@ def _connected(traces: list[Trace], ids_of: dict[str, set[str]]) -> list[list[Tr
             key = parent[key]
         return key
 
-    for trace in traces:
-        for request_id in ids_of[trace.trace_id]:
-            parent[root(f"t:{trace.trace_id}")] = root(f"r:{request_id}")
+    for index, ids in enumerate(ids_of):
+        for request_id in ids:
+            parent[root(f"t:{index}")] = root(f"r:{request_id}")
     groups: dict[str, list[Trace]] = {}
-    for trace in traces:
-        if ids_of[trace.trace_id]:
-            groups.setdefault(root(f"t:{trace.trace_id}"), []).append(trace)
+    for index, trace in enumerate(traces):
+        if ids_of[index]:
+            groups.setdefault(root(f"t:{index}"), []).append(trace)
     return list(groups.values())

@@ -15,6 +15,7 @@ class Finding:
     trace_ids: list[str] = field(default_factory=list)
     span_ids: list[str] = field(default_factory=list)
     log_lines: int = 0  # the request's log lines without a trace id (logs-without-trace-id)
+    requests_in_trace: int = 0  # how many requests the trace holds (mega-trace)
     # Where the context was lost, the spans a request's page marks: the hop that let it go, in the
     # fragment that held the context and failed to pass it on. Never a receiver that began a trace
     # of its own only because no context reached it: with no propagator in B, B's send to Kafka
@@ -34,7 +35,12 @@ class Finding:
                 "protocol": self.boundary.protocol,
             },
             "at": str(self.boundary),
-            "evidence": {"trace_ids": self.trace_ids, "span_ids": self.span_ids, "log_lines": self.log_lines},
+            "evidence": {
+                "trace_ids": self.trace_ids,
+                "span_ids": self.span_ids,
+                "log_lines": self.log_lines,
+                **({"requests_in_trace": self.requests_in_trace} if self.requests_in_trace else {}),
+            },
             "lost_at": self.lost_at,
             "fix": self.fix,
         }

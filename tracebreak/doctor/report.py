@@ -246,6 +246,8 @@ def _draw_broken(
 
 
 def _evidence(evidence: dict[str, Any]) -> str:
+    if held := evidence.get("requests_in_trace"):
+        return f"trace {evidence['trace_ids'][0][:8]} holds {held} requests"
     if traces := evidence["trace_ids"]:
         return f"{plural(len(traces), 'trace')} {', '.join(t[:8] for t in traces)}"
     return f"{counted(evidence.get('log_lines', 0), 'log line')} without trace_id"

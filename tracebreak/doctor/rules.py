@@ -11,6 +11,7 @@ from tracebreak.doctor.findings import Finding, Findings
 from tracebreak.doctor.holes import sampling_holes
 from tracebreak.doctor.origins import hidden_error_origins
 from tracebreak.doctor.request import Request
+from tracebreak.doctor.shared import Piece
 from tracebreak.doctor.spans import SLACK_US, protocol, remote_call, within
 from tracebreak.mistakes import Boundary
 from tracebreak.traces.model import Span
@@ -19,7 +20,10 @@ from tracebreak.traces.model import Span
 def diagnose(request: Request) -> list[Finding]:
     findings = Findings()
     linked = {span_id for span in request.spans for span_id in span.links}
+    shared_traces(request, findings)
     for top in request.fragment_tops:
+        if isinstance(request.trace_of(top), Piece) and request.trace_of(top).crossed_in(top):
+            continue  # a worker's span under another request's: the mega-trace says so
         if any(request.has_span(link) for link in top.links) or top.span_id in linked:
             continue  # a trace started on purpose, and linked to the request: legitimately separate
         if top.kind in ("internal", "client", "producer"):
@@ -36,6 +40,17 @@ def diagnose(request: Request) -> list[Finding]:
             service = str(record.get("serviceName") or "unknown")
             findings.add(sig.LOGS_WITHOUT_TRACE_ID, Boundary(service, service, "logs")).log_lines += 1
     return findings.all()
+
+
+def shared_traces(request: Request, findings: Findings) -> None:
+    """A trace the request shares with other requests: the span current when a worker was started,
+    and the worker's span below it for another request."""
+    for piece in (t for t in request.traces if isinstance(t, Piece)):
+        for parent, child in piece.crossings:
+            boundary = Boundary(child.service, child.service, "in-process")
+            mine = [span for span in (parent, child) if request.has_span(span.span_id)]
+            finding = findings.add(sig.MEGA_TRACE, boundary, parent, child, lost=mine)
+            finding.requests_in_trace = max(finding.requests_in_trace, piece.held)
 
 
 def _server_top(request: Request, top: Span, findings: Findings) -> None:

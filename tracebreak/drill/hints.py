@@ -6,6 +6,7 @@ lines are dark."""
 from collections.abc import Iterable
 
 from tracebreak.chaos.catalogue import (
+    CONTEXT_LEAK,
     KAFKA_CONSUMER_NO_EXTRACT,
     LOGS_WITHOUT_TRACE_ID,
     ORPHAN_BACKGROUND_TASK,
@@ -41,7 +42,8 @@ SPLIT = "More than one trace? Where does the second trace begin?"
 CUT_SHORT = "One trace? Does it reach every service, or stop at a call?"
 UNEXPLAINED = "Failed (status 502)? Which span says why?"
 DARK = "One trace through every service, and still broken? The trace is whole: read its log lines."
-LOOKS = (SPLIT, CUT_SHORT, UNEXPLAINED, DARK)
+SHARED = "One trace id in several requests? Which span of the first one does the others' work hang from?"
+LOOKS = (SPLIT, CUT_SHORT, UNEXPLAINED, DARK, SHARED)
 LOOK = {
     ORPHAN_BACKGROUND_TASK.name: SPLIT,
     UNINSTRUMENTED_CLIENT.name: SPLIT,
@@ -51,6 +53,7 @@ LOOK = {
     SAMPLER_NOT_PARENT_BASED.name: CUT_SHORT,
     SILENT_EXCEPTION_RECOVERY.name: UNEXPLAINED,
     LOGS_WITHOUT_TRACE_ID.name: DARK,
+    CONTEXT_LEAK.name: SHARED,
 }
 
 

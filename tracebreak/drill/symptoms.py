@@ -16,6 +16,7 @@ SYMPTOMS = {
     "auth-error-rate": "Some checkouts fail with a 502 that names service-b.",
     "downstream-latency-ms": "Checkout got slower.",
     "downstream-timeout": "Some orders fail.",
+    "context-leak": "One trace in service-a has grown for hours and holds thousands of spans.",
 }
 
 

@@ -1,5 +1,6 @@
 """Tasks, executors and threads: work that runs later or elsewhere must carry the context it was
-started in (TB101, TB102, TB201, TB202)."""
+started in (TB101, TB102, TB201, TB202); a worker that outlives the request must not keep the
+request's (TB103)."""
 
 import ast
 from collections.abc import Iterator
@@ -25,8 +26,10 @@ def carries(target: ast.expr | None) -> bool:
 
 
 def fresh_tasks(tree: ast.Module) -> Iterator[Hit]:
+    workers = {id(call) for call in lazy_starts(tree)}
     for call in calls_named(tree, *SCHEDULERS):
-        if fresh_context(keyword(call, "context")):
+        # For a worker that outlives the request, an empty context is the fix (TB103), not the bug.
+        if fresh_context(keyword(call, "context")) and id(call) not in workers:
             message = (
                 f"{dotted(call.func)}(..., context=Context()) runs in an empty context: its spans are roots"
             )
@@ -36,6 +39,42 @@ def fresh_tasks(tree: ast.Module) -> Iterator[Hit]:
             yield Hit.at(
                 "TB101", call, "Context().run(...) runs the work in an empty context: its spans are roots"
             )
+
+
+def unset(test: ast.expr) -> str | None:
+    """What `if X is None:` or `if not X:` asks about, as written."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return ast.unparse(test.operand)
+    if isinstance(test, ast.Compare) and isinstance(test.ops[0], ast.Is) and len(test.ops) == 1:
+        right = test.comparators[0]
+        return ast.unparse(test.left) if isinstance(right, ast.Constant) and right.value is None else None
+    return None
+
+
+def lazy_starts(tree: ast.Module) -> Iterator[ast.Call]:
+    """Workers started the first time they are needed: `if self._pump is None: self._pump =
+    asyncio.create_task(...)`, the task kept for later calls to find."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.If) or (held := unset(node.test)) is None:
+            continue
+        for statement in (n for part in node.body for n in ast.walk(part)):
+            if (
+                isinstance(statement, ast.Assign)
+                and isinstance(statement.value, ast.Call)
+                and called(statement.value) == "create_task"
+                and held in {ast.unparse(t) for t in statement.targets}
+            ):
+                yield statement.value
+
+
+def request_context_workers(tree: ast.Module) -> Iterator[Hit]:
+    for call in lazy_starts(tree):
+        if keyword(call, "context") is None:
+            message = (
+                f"{dotted(call.func)}(...) started lazily keeps the context of the request that first "
+                "needed it: start it with context=Context() (or at start-up)"
+            )
+            yield Hit.at("TB103", call, message)
 
 
 def carries_context(call: ast.Call) -> bool:
@@ -111,6 +150,7 @@ def executors(tree: ast.Module) -> Iterator[Hit]:
 
 def check(file: PythonFile, facts: Facts) -> Iterator[Hit]:
     yield from fresh_tasks(file.tree)
+    yield from request_context_workers(file.tree)
     yield from queue_workers(file.tree)
     if not facts.covers(THREADING):
         yield from executors(file.tree)

@@ -59,6 +59,7 @@ EFFECT: dict[str, Effect] = {
     "propagator-not-registered": partial(lacks, "service-b"),
     "sampler-not-parent-based": partial(lacks, "service-b"),
     "logs-without-trace-id": partial(logs_correlated, ("service-b",), False),
+    "context-leak": fewer_spans,  # the request's notice is written in another request's trace
 }
 # How a lab turns its breaker on, where `chaos on NAME` alone would not do.
 CHAOS_ON = {

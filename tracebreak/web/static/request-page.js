@@ -15,13 +15,17 @@ export async function requestPage(requestId) {
   const logs = (await api("/api/logs", { start: t0 - 1e6, end: t0 + total + 5e6 }).catch(() => []))
     .filter((l) => l.attributes?.[names.request_id.log_attribute] === requestId)
     .sort((a, b) => a.timestamp - b.timestamp);
-  const marks = lostAt(verdict);
+  const shared = sharedTraces(verdict);
+  const marks = new Map([
+    ...othersIn(traces, shared, requestId, names.request_id.span_keys),
+    ...lostAt(verdict),
+  ]);
   show(
     el("h1", {}, "request ", el("code", {}, requestId)),
     verdictCard(verdict),
     el("h2", {}, `${counted(traces.length, "trace")} on one time axis (${ms(total)})`),
     traces.map((trace, i) =>
-      waterfall(trace, t0, total, { lost: i > 0, marks, logs, title: fragmentTitle(trace, i) }),
+      waterfall(trace, t0, total, { lost: i > 0, marks, logs, title: fragmentTitle(trace, i, shared) }),
     ),
     el("h2", {}, `log lines of the request (${logs.length})`),
     logs.length
@@ -30,23 +34,48 @@ export async function requestPage(requestId) {
   );
 }
 
-// The doctor says where each finding's context was lost (lost_at): only there is it marked.
+// The doctor says where each finding's context was lost (lost_at): only there is it marked. A
+// mega-trace lost nothing: a worker kept a context it should have let go.
 function lostAt(verdict) {
   const marks = new Map();
   for (const f of verdict.findings) {
-    for (const id of f.lost_at)
-      marks.set(id, `context lost here: ${f.at}${f.signature ? ` — ${f.signature}` : ""}`);
+    const what = f.evidence.requests_in_trace ? "context kept here" : "context lost here";
+    for (const id of f.lost_at) marks.set(id, `${what}: ${f.at}${f.signature ? ` — ${f.signature}` : ""}`);
   }
   return marks;
 }
 
-function fragmentTitle(trace, i) {
+// The traces the request shares with other requests (a mega-trace), and how many each holds.
+function sharedTraces(verdict) {
+  const shared = new Map();
+  for (const f of verdict.findings)
+    if (f.evidence.requests_in_trace)
+      for (const id of f.evidence.trace_ids) shared.set(id, f.evidence.requests_in_trace);
+  return shared;
+}
+
+// In a shared trace, every span another request's id marks is labelled with that request.
+function othersIn(traces, shared, requestId, keys) {
+  const marks = new Map();
+  for (const trace of traces.filter((t) => shared.has(t.traceID)))
+    for (const span of trace.spans) {
+      const owner = keys.map((key) => span.tags[key]).find(Boolean);
+      if (owner && owner !== requestId) marks.set(span.spanID, `request ${String(owner).slice(0, 8)}`);
+    }
+  return marks;
+}
+
+function fragmentTitle(trace, i, shared) {
   return el(
     "span",
     {},
     i === 0 ? "the request's trace " : `fragment ${i}: `,
     link(`/trace/${trace.traceID}`, trace.traceID),
     el("span", { class: "muted" }, ` · ${counted(trace.spans.length, "span")}`),
-    i > 0 ? el("span", { class: "broken" }, " · began without the request's context") : null,
+    shared.has(trace.traceID)
+      ? el("span", { class: "broken" }, ` · shared: holds ${shared.get(trace.traceID)} requests`)
+      : i > 0
+        ? el("span", { class: "broken" }, " · began without the request's context")
+        : null,
   );
 }
