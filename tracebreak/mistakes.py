@@ -134,6 +134,14 @@ LOGS_WITHOUT_TRACE_ID = Signature(
     "Inject trace context into {to}'s logs: LoggingInstrumentor().instrument(inject_trace_context=True) "
     "stamps every record with the trace and span it was written in.",
 )
+PROPAGATOR_MISMATCH = Signature(
+    "propagator-mismatch",
+    "the caller sent its context in a format the callee does not read: the callee started a new trace",
+    "a call or message whose receiver is a root, where the two services' propagators share no header",
+    "Make {from} and {to} speak one format: during a migration, "
+    "OTEL_PROPAGATORS=tracecontext,baggage,b3multi on the receiver ({to}) reads both; then move everyone "
+    "to W3C Trace Context.",
+)
 SIGNATURES = (
     GHOST_SPAN,
     UNINSTRUMENTED_CLIENT,
@@ -143,6 +151,7 @@ SIGNATURES = (
     SAMPLER_NOT_PARENT_BASED,
     HIDDEN_ERROR_ORIGIN,
     LOGS_WITHOUT_TRACE_ID,
+    PROPAGATOR_MISMATCH,
 )
 SIGNATURES_BY_NAME = {signature.name: signature for signature in SIGNATURES}
 
@@ -222,6 +231,13 @@ PROPAGATORS_SET_TO_NONE = Mistake(
     "OTEL_PROPAGATORS=tracecontext,baggage (or leave it unset: that is the default).",
     PROPAGATOR_NOT_REGISTERED,
 )
+PROPAGATOR_FORMAT_MISMATCH = Mistake(
+    "TB603",
+    "propagator-format-mismatch",
+    "The global propagator speaks only B3 (or another non-W3C format) while its neighbours speak W3C.",
+    "Speak W3C beside it during a migration: OTEL_PROPAGATORS=tracecontext,baggage,b3multi.",
+    PROPAGATOR_MISMATCH,
+)
 SAMPLER_DECIDES_ALONE = Mistake(
     "TB701",
     "sampler-not-parent-based",
@@ -274,4 +290,5 @@ MISTAKES = (
     LOGGING_INSTRUMENTOR_WITHOUT_INJECTION,
     LOGGING_WITHOUT_TRACE_CONTEXT,
     EXCEPTION_SWALLOWED_INTO_DEFAULT,
+    PROPAGATOR_FORMAT_MISMATCH,
 )

@@ -147,6 +147,21 @@ LOGS_WITHOUT_TRACE_ID = Toggle(
     where="tracebreak/runtime/logs.py",
     boundary=Boundary("one service", "one service", "logs"),  # the one `--service` chooses
 )
+THREAD_POOL_WITHOUT_CONTEXT = Toggle(
+    "thread-pool-without-context",
+    m.EXECUTOR_WITHOUT_CONTEXT,
+    RATE,
+    where="services/service_c/database.py",
+    boundary=Boundary("service-c", "service-c", "thread pool"),
+)
+PROPAGATOR_MISMATCH = Toggle(
+    "propagator-mismatch",
+    m.PROPAGATOR_FORMAT_MISMATCH,
+    SWITCH,
+    where="tracebreak/runtime/propagation.py",
+    boundary=Boundary("service-b", "service-c", "Kafka"),
+    side="source",
+)
 
 DOWNSTREAM_TIMEOUT = Toggle(
     "downstream-timeout",
@@ -182,6 +197,8 @@ CATALOGUE = (
     DOWNSTREAM_TIMEOUT,
     DOWNSTREAM_LATENCY_MS,
     AUTH_ERROR_RATE,
+    THREAD_POOL_WITHOUT_CONTEXT,
+    PROPAGATOR_MISMATCH,
 )
 BY_NAME = {t.name: t for t in CATALOGUE}
 

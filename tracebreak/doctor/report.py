@@ -236,7 +236,10 @@ def _draw_broken(
 
 def _evidence(evidence: dict[str, Any]) -> str:
     if traces := evidence["trace_ids"]:
-        return f"{plural(len(traces), 'trace')} {', '.join(t[:8] for t in traces)}"
+        spoken = "; ".join(f"{s} speaks {','.join(h)}" for s, h in evidence.get("propagators", {}).items())
+        return f"{plural(len(traces), 'trace')} {', '.join(t[:8] for t in traces)}" + (
+            f" ({spoken})" if spoken else ""
+        )
     return f"{counted(evidence.get('log_lines', 0), 'log line')} without trace_id"
 
 

@@ -16,6 +16,10 @@ SYMPTOMS = {
     "auth-error-rate": "Some checkouts fail with a 502 that names service-b.",
     "downstream-latency-ms": "Checkout got slower.",
     "downstream-timeout": "Some orders fail.",
+    "thread-pool-without-context": "Since the orders database got its real driver, service-c shows "
+    "traces of two spans that nobody requested.",
+    "propagator-mismatch": "Since service-b joined the Zipkin migration, the request's trace splits "
+    "at service-b, though every hop still sends trace headers.",
 }
 
 
