@@ -69,6 +69,7 @@ def select(path: Path, order_id: int, request_id: str | None) -> dict[str, Any] 
             span.set_attribute(SPAN_ATTRIBUTE["kafka"], request_id)
         # sqlite3.connect looked up at the call: the SQLite instrumentation wraps it with a CLIENT span.
         with closing(sqlite3.connect(path)) as db:
-            found = db.execute(f"SELECT {', '.join(COLUMNS)} FROM orders WHERE order_id = ?", (order_id,))
-            values = found.fetchone()
+            cursor = db.cursor()  # the instrumentation traces a cursor's statements, not the connection's
+            cursor.execute(f"SELECT {', '.join(COLUMNS)} FROM orders WHERE order_id = ?", (order_id,))
+            values = cursor.fetchone()
     return None if values is None else dict(zip(COLUMNS, values, strict=True))
