@@ -22,6 +22,8 @@ CAUGHT_BY = {
     "propagator-not-registered": (7, "service-b (every boundary)"),
     "sampler-not-parent-based": (8, "service-a -> service-b"),
     "silent-exception-recovery": (8, "service-c (orders database)"),
+    "thread-pool-without-context": (3, "service-c (thread pool)"),
+    "propagator-mismatch": (7, "service-b (every boundary)"),
 }
 
 
