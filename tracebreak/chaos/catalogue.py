@@ -159,8 +159,7 @@ PROPAGATOR_MISMATCH = Toggle(
     m.PROPAGATOR_FORMAT_MISMATCH,
     SWITCH,
     where="tracebreak/runtime/propagation.py",
-    boundary=Boundary("service-b", "service-c", "Kafka"),
-    side="source",
+    boundary=Boundary.everywhere("service-b"),  # B3 on all of B's hops, in and out
 )
 
 DOWNSTREAM_TIMEOUT = Toggle(
