@@ -4,9 +4,13 @@ import asyncio
 import contextlib
 import functools
 import logging
+import tempfile
+from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from opentelemetry.instrumentation.sqlite3 import SQLite3Instrumentor
 
+from services.service_c import orders_db
 from services.service_c.database import OrdersDatabase
 from services.service_c.server import GROUP_ID, Enrichment
 from tracebreak.runtime import health, messaging, telemetry
@@ -41,7 +45,10 @@ def kafka_clients(settings: Settings) -> tuple[AIOKafkaConsumer, AIOKafkaProduce
 
 async def run(settings: Settings, tel: telemetry.Telemetry) -> None:
     consumer, producer = kafka_clients(settings)
-    database = OrdersDatabase(settings.downstream_latency_ms / 1000)
+    path = Path(settings.orders_db or Path(tempfile.mkdtemp(prefix="tracebreak-")) / "orders.db")
+    orders_db.create(path)
+    SQLite3Instrumentor().instrument()  # the driver's own CLIENT span for every statement
+    database = OrdersDatabase(settings.downstream_latency_ms / 1000, path)
     enrichment = Enrichment(consumer, producer, database, settings.generations)
     tasks: list[asyncio.Task] = []
     following: asyncio.Task | None = None

@@ -1,13 +1,20 @@
-"""The orders database itself, simulated: its rows (derived from the id, so every run and every
-instance agree) and how it answers, on time or, when a fault says so, late or not at all.
+"""The orders database itself: its rows (derived from the id, so every run and every instance
+agree) in a SQLite file C owns, read by the standard library's blocking driver; and the network in
+front of it, simulated: it answers on time or, when a fault says so, late or not at all.
 """
 
 import asyncio
+import sqlite3
+from contextlib import closing
+from pathlib import Path
 from typing import Any
+
+from opentelemetry import trace
 
 from tracebreak.chaos.catalogue import DOWNSTREAM_LATENCY_MS, DOWNSTREAM_TIMEOUT
 from tracebreak.chaos.reader import chaos
 from tracebreak.demo import ORDER_IDS
+from tracebreak.runtime.correlation import SPAN_ATTRIBUTE
 
 ITEMS = ("espresso machine", "grinder", "kettle", "milk jug", "tamper", "scale", "filter papers")
 TIERS = ("bronze", "silver", "gold")
@@ -16,6 +23,9 @@ WAREHOUSES = ("ams-1", "fra-2", "dub-1")
 # How long the database driver waits for an answer under the downstream-timeout fault (well inside
 # B's reply deadline). The downstream-latency-ms fault is not cut short by it.
 TIMEOUT_S = 0.2
+COLUMNS = ("order_id", "customer", "customer_tier", "item", "quantity", "warehouse", "eta_days")
+
+tracer = trace.get_tracer(__name__)
 
 
 def row(order_id: int) -> dict[str, Any] | None:
@@ -32,11 +42,34 @@ def row(order_id: int) -> dict[str, Any] | None:
     }
 
 
-async def query(order_id: int, latency_s: float) -> dict[str, Any] | None:
-    """One round trip: the row, or None; raises TimeoutError when the database stays silent."""
+async def round_trip(latency_s: float) -> None:
+    """The way to the database and back; raises TimeoutError when the database stays silent."""
     extra_ms = chaos.in_force(DOWNSTREAM_LATENCY_MS)  # fault: downstream-latency-ms. It answers late.
     if chaos.hits(DOWNSTREAM_TIMEOUT):  # fault: downstream-timeout. It never answers; the driver gives up.
         await asyncio.sleep(TIMEOUT_S)
         raise TimeoutError(f"orders-db did not answer within {TIMEOUT_S * 1000:.0f} ms")
     await asyncio.sleep(latency_s + extra_ms / 1000)
-    return row(order_id)
+
+
+def create(path: Path) -> None:
+    """Write every order into a fresh file at `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute(f"CREATE TABLE orders ({', '.join(COLUMNS)}, PRIMARY KEY (order_id))")
+        rows = [tuple(found[c] for c in COLUMNS) for found in map(row, ORDER_IDS) if found]
+        db.executemany(f"INSERT INTO orders VALUES ({', '.join('?' * len(COLUMNS))})", rows)
+
+
+def select(path: Path, order_id: int, request_id: str | None) -> dict[str, Any] | None:
+    """The row, or None: a blocking driver call, made in a worker thread. Its span is a child of the
+    caller's only if the thread runs in the caller's context."""
+    with tracer.start_as_current_span("read orders", attributes={"order.id": order_id}) as span:
+        if request_id:  # passed as data, so it survives even where the context does not
+            span.set_attribute(SPAN_ATTRIBUTE["kafka"], request_id)
+        # sqlite3.connect looked up at the call: the SQLite instrumentation wraps it with a CLIENT span.
+        with closing(sqlite3.connect(path)) as db:
+            cursor = db.cursor()  # the instrumentation traces a cursor's statements, not the connection's
+            cursor.execute(f"SELECT {', '.join(COLUMNS)} FROM orders WHERE order_id = ?", (order_id,))
+            values = cursor.fetchone()
+    return None if values is None else dict(zip(COLUMNS, values, strict=True))

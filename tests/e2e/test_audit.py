@@ -23,6 +23,8 @@ CAUGHT_BY = {
     "sampler-not-parent-based": (8, "service-a -> service-b"),
     "silent-exception-recovery": (8, "service-c (orders database)"),
     "context-leak": (3, "service-a (long-lived worker)"),
+    "thread-pool-without-context": (3, "service-c (thread pool)"),
+    "propagator-mismatch": (7, "service-b (every boundary)"),
 }
 
 

@@ -32,6 +32,7 @@ BREAKERS = {
     ),
     "silent-exception-recovery": ("hidden-error-origin", 1.0, ("service-a", "service-b", "gRPC")),
     "logs-without-trace-id": ("logs-without-trace-id", "service-b", ("service-b", "service-b", "logs")),
+    "thread-pool-without-context": ("ghost-span", 1.0, ("service-c", "service-c", "in-process")),
 }
 
 

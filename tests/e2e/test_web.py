@@ -12,7 +12,7 @@ import pytest
 from tests.support.browser import browser_missing, screenshot
 from tests.support.chaos import ground_truth, judge, set_toggle, toggled
 from tests.support.stack import WHOLE_REQUEST, cli, send_many
-from tracebreak import mistakes
+from tracebreak import signatures
 
 pytestmark = pytest.mark.skipif(browser_missing() is not None, reason=f"{browser_missing()}")
 
@@ -70,7 +70,7 @@ def test_a_ghost_span_shows_as_a_second_fragment_with_the_verdict_and_the_logs(s
     assert page.locator(".fragment.lost .row.boundary").count() == 1  # the ghost span, marked
     assert "· 1 span ·" in page.locator(".fragment.lost .title").inner_text()  # one, in the singular
     verdict = page.locator(".verdict.broken").inner_text()
-    assert "ghost-span" in verdict and mistakes.GHOST_SPAN.fix.split("{")[0][:30] in verdict
+    assert "ghost-span" in verdict and signatures.GHOST_SPAN.fix.split("{")[0][:30] in verdict
     assert page.locator("table.log tr").count() >= 4  # a header and the request's lines
     screenshot(page, "request-ghost-span")
 
@@ -213,7 +213,7 @@ def sent_until(stack, tel, whole: bool) -> str:
 def test_in_lab_mode_the_page_holds_the_verdict_until_asked_and_no_hit_is_announced(
     stack, client_telemetry, page
 ):
-    fix = mistakes.GHOST_SPAN.fix.split("{")[0][:30]
+    fix = signatures.GHOST_SPAN.fix.split("{")[0][:30]
     lab(stack, "on")
     set_toggle(stack, "orphan-background-task", 1.0)  # written after lab mode: in force, so is lab mode
     try:

@@ -13,7 +13,7 @@ import pytest
 from tests.support.chaos import toggled
 from tests.support.stack import send_many
 from tests.support.wire import capture_refused, rows, wire
-from tracebreak.wire.hops import CARRIED, CHANGED, HOPS, MISSING
+from tracebreak.wire.hops import CARRIED, CHANGED, HOPS, MISSING, OTHER_FORMAT
 
 pytestmark = pytest.mark.skipif(capture_refused() is not None, reason=f"{capture_refused()}")
 
@@ -112,3 +112,22 @@ def test_listening_groups_what_others_send_by_request(stack, client_telemetry):
     assert {r["request_id"] for r in complete} <= sent
     assert all(r["whole"] and len(r["hops"]) == 7 for r in complete)
     assert len({r["trace_id"] for r in complete}) == len(complete)  # a trace per request
+
+
+def test_b3_on_the_wire_is_context_in_another_format_not_missing(stack, client_telemetry):
+    """propagator-mismatch: B's records carry X-B3-TraceId and no traceparent; the wire says which."""
+    with toggled(stack, client_telemetry, "propagator-mismatch"):
+        code, document = wire(stack)
+    assert code == 1
+    hops = rows(document)
+    assert [hops[name]["verdict"] for name in ALL_HOPS[:3]] == [CARRIED] * 3  # A still sends W3C to B
+    for name in ("service-b -> broker", "broker -> service-c"):
+        assert hops[name]["verdict"] == OTHER_FORMAT and hops[name]["traceparent"] is None
+        assert hops[name]["other_format"].startswith("B3 multi-header (X-B3-TraceId: ")
+    [request] = document["requests"]
+    assert any(
+        line.startswith(
+            "context in another format: service-b -> broker (Kafka produce) carries no traceparent"
+        )
+        for line in request["breaks"]
+    ), request["breaks"]

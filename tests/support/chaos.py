@@ -62,7 +62,11 @@ def judge(stack: Stack, request_ids: set[str], since_us: int, timeout_s: float =
 
 
 # The "on" value of the toggles that take no rate: what `at rate 1` means for them.
-AT_FULL: dict[str, object] = {"propagator-not-registered": True, "logs-without-trace-id": "service-b"}
+AT_FULL: dict[str, object] = {
+    "propagator-not-registered": True,
+    "logs-without-trace-id": "service-b",
+    "propagator-mismatch": True,
+}
 
 
 class toggled:

@@ -29,7 +29,9 @@ def from_the_wire(stack) -> dict[str, str]:
         for request in json.loads(done.stdout)["requests"]:
             for hop in request["hops"]:
                 name = f"{hop['source']} -> {hop['target']}"
-                if hop["source"] != "broker" and hop["traceparent"] is None and name in LOST_HOPS:
+                if hop["source"] != "broker" and hop.get("other_format") and name == "service-b -> broker":
+                    found.setdefault("propagator-mismatch", "service-b")  # B3 where W3C was expected
+                elif hop["source"] != "broker" and hop["traceparent"] is None and name in LOST_HOPS:
                     found.setdefault(*LOST_HOPS[name])
             if any(line.startswith("broken inside service-c") for line in request["breaks"]):
                 found.setdefault("kafka-consumer-no-extract", "service-b->service-c")
@@ -55,6 +57,8 @@ def from_the_traces(stack, tel) -> dict[str, str]:
             found["orphan-background-task"] = "service-a"
         if any(len({rid for s in t.spans for rid in request_ids(s)}) > 1 for t in traces.values()):
             found["context-leak"] = "service-a"  # one trace holding several requests' spans
+        if any(r.service == "service-c" and r.operation == "read orders" for r in roots):
+            found["thread-pool-without-context"] = "service-c"
         main = [query.trace(r.trace_id) for r in results]
         rooted_b = any(r.service == "service-b" for r in roots)
         # A's call made, B nowhere: not in the request's trace, not as a trace of its own.

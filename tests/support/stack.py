@@ -21,7 +21,7 @@ from tracebreak.traces.model import Trace
 # Envoy's SERVER and upstream CLIENT; A's SERVER, gRPC CLIENT and background audit; B's SERVER,
 # PRODUCER and the reply's CONSUMER; C's receive and process CONSUMER spans, its database CLIENT and
 # reply PRODUCER.
-WHOLE_REQUEST = {"tracebreak-client": 2, "envoy": 2, "service-a": 4, "service-b": 3, "service-c": 4}
+WHOLE_REQUEST = {"tracebreak-client": 2, "envoy": 2, "service-a": 4, "service-b": 3, "service-c": 6}
 SERVICE_SPANS = {service: n for service, n in WHOLE_REQUEST.items() if service != "tracebreak-client"}
 
 # Where each service records the request id on the span that received it.

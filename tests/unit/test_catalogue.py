@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tracebreak import mistakes
+from tracebreak import signatures
 from tracebreak.chaos import docs
 from tracebreak.chaos.catalogue import BY_NAME, CATALOGUE, Toggle, lab_page
 
@@ -43,7 +43,7 @@ def test_each_toggle_is_marked_in_its_where_file_at_its_line(t):
         assert any("RIGHT" in line for line in after), (
             f"{t.where}:{at + 1}: no RIGHT side follows the WRONG one"
         )
-        assert t.signature in mistakes.SIGNATURES_BY_NAME
+        assert t.signature in signatures.SIGNATURES_BY_NAME
     else:
         assert t.signature is None
 

@@ -6,7 +6,7 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from tracebreak import mistakes
+from tracebreak import signatures
 from tracebreak.chaos.scenarios import SCENARIOS, UnknownScenario, scenario
 from tracebreak.cli.examples import ROOT
 from tracebreak.cli.examples.scenario_labs import SCENARIO_PAGES
@@ -36,7 +36,7 @@ def test_the_page_gives_the_symptom_not_the_cause(chosen):
 
 @pytest.mark.parametrize("chosen", SCENARIOS, ids=[s.name for s in SCENARIOS])
 def test_the_promised_signatures_are_the_breakers_own(chosen):
-    assert chosen.signatures <= set(mistakes.SIGNATURES_BY_NAME)
+    assert chosen.signatures <= set(signatures.SIGNATURES_BY_NAME)
     breakers = {t.signature for t, _ in chosen.settings if t.kind == "breaker"}
     assert chosen.signatures == breakers
 

@@ -17,7 +17,7 @@ from tracebreak.audit.static import weigh
 from tracebreak.demo import CLIENT_SERVICE, SERVICES
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.shared import Piece
-from tracebreak.mistakes import Boundary
+from tracebreak.signatures import Boundary
 from tracebreak.terminal import counted
 from tracebreak.traces.model import Span, Trace
 from tracebreak.wire.hops import MALFORMED, Hop
@@ -59,6 +59,8 @@ def _carried_none(result: c.Result, observed: Observed, hop: Hop) -> None:
     something on the way did not carry it (the item's own)."""
     name = f"{hop.source} -> {hop.target}"
     said = f"no traceparent on {name} ({hop.protocol}), request {hop.request_id}"
+    if hop.other_format:
+        said += f", though the context is there in another format: {hop.other_format}"
     spans = observed.request.spans if observed.request else []
     if hop.traceparent is None and injects_no_traceparent(spans, sender(hop)):
         why = f"{sender(hop)}'s propagators inject no traceparent (see item {c.PROPAGATORS.number})"
@@ -184,10 +186,11 @@ def propagators(observed: Observed) -> c.Result:
             result.evidence.append(f"{service} propagates {', '.join(sorted(fields))}")
         else:
             lacking = ", ".join(sorted(NEEDED_FIELDS - fields))
-            result.fail(
-                f"{service}'s propagators handle no {lacking}: it injects and extracts nothing of it",
-                str(Boundary.everywhere(service)),
-            )
+            said = "it injects and extracts nothing of it"
+            if fields:  # another format (B3, say): its W3C neighbours and it do not read each other
+                said = f"it speaks {', '.join(sorted(fields))}, which W3C neighbours neither read nor write"
+            where = str(Boundary.everywhere(service))
+            result.fail(f"{service}'s propagators handle no {lacking}: {said}", where)
     weigh(result, observed.lint, {"propagator"}, observed.toggles)
     return result
 

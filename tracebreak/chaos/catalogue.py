@@ -14,7 +14,8 @@ from typing import Any, Literal
 
 from tracebreak import mistakes as m
 from tracebreak.chaos.setting import MILLISECONDS, RATE, SERVICE, SWITCH, Setting
-from tracebreak.mistakes import Boundary, Mistake
+from tracebreak.mistakes import Mistake
+from tracebreak.signatures import Boundary
 
 Kind = Literal["breaker", "fault"]
 ROOT = Path(__file__).resolve().parents[2]  # where `where` is relative to: the repository
@@ -154,6 +155,20 @@ CONTEXT_LEAK = Toggle(
     where="services/service_a/notices.py",
     boundary=Boundary("service-a", "service-a", "long-lived worker"),
 )
+THREAD_POOL_WITHOUT_CONTEXT = Toggle(
+    "thread-pool-without-context",
+    m.EXECUTOR_WITHOUT_CONTEXT,
+    RATE,
+    where="services/service_c/database.py",
+    boundary=Boundary("service-c", "service-c", "thread pool"),
+)
+PROPAGATOR_MISMATCH = Toggle(
+    "propagator-mismatch",
+    m.PROPAGATOR_FORMAT_MISMATCH,
+    SWITCH,
+    where="tracebreak/runtime/propagation.py",
+    boundary=Boundary.everywhere("service-b"),  # B3 on all of B's hops, in and out
+)
 
 DOWNSTREAM_TIMEOUT = Toggle(
     "downstream-timeout",
@@ -190,6 +205,8 @@ CATALOGUE = (
     DOWNSTREAM_LATENCY_MS,
     AUTH_ERROR_RATE,
     CONTEXT_LEAK,
+    THREAD_POOL_WITHOUT_CONTEXT,
+    PROPAGATOR_MISMATCH,
 )
 BY_NAME = {t.name: t for t in CATALOGUE}
 

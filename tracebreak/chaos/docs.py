@@ -9,7 +9,8 @@ from pathlib import Path
 
 from tracebreak.chaos.catalogue import CATALOGUE
 from tracebreak.markers import generated, replaced
-from tracebreak.mistakes import MISTAKES, SIGNATURES
+from tracebreak.mistakes import MISTAKES
+from tracebreak.signatures import SIGNATURES
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "breaking-traces.md"
 CATALOGUE_PART = generated("catalogue", "python -m tracebreak.chaos.docs")

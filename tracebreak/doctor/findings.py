@@ -3,8 +3,8 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from tracebreak import mistakes as sig
-from tracebreak.mistakes import Boundary
+from tracebreak import signatures as sig
+from tracebreak.signatures import Boundary
 from tracebreak.traces.model import Span
 
 
@@ -21,6 +21,8 @@ class Finding:
     # of its own only because no context reached it: with no propagator in B, B's send to Kafka
     # carried nothing, and it is B's fragment that is marked, not C's, which started anew.
     lost_at: list[str] = field(default_factory=list)
+    # Each side's propagator headers, where the two share none (propagator-mismatch).
+    propagators: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def fix(self) -> str:
@@ -35,15 +37,17 @@ class Finding:
                 "protocol": self.boundary.protocol,
             },
             "at": str(self.boundary),
-            "evidence": {
-                "trace_ids": self.trace_ids,
-                "span_ids": self.span_ids,
-                "log_lines": self.log_lines,
-                **({"requests_in_trace": self.requests_in_trace} if self.requests_in_trace else {}),
-            },
+            "evidence": self._evidence(),
             "lost_at": self.lost_at,
             "fix": self.fix,
         }
+
+    def _evidence(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"trace_ids": self.trace_ids, "span_ids": self.span_ids}
+        found["log_lines"] = self.log_lines
+        if self.requests_in_trace:
+            found["requests_in_trace"] = self.requests_in_trace
+        return {**found, "propagators": self.propagators} if self.propagators else found
 
 
 class Findings:

@@ -5,11 +5,11 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from tracebreak import mistakes as sig
+from tracebreak import signatures as sig
 from tracebreak.doctor.findings import Findings
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.spans import callee_names, protocol, remote_call, within
-from tracebreak.mistakes import Boundary
+from tracebreak.signatures import Boundary
 from tracebreak.traces.model import Span
 
 

@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 
-from tracebreak import mistakes as sig
+from tracebreak import signatures as sig
 from tracebreak.doctor.findings import Findings
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.spans import protocol, rejected
-from tracebreak.mistakes import Boundary
+from tracebreak.signatures import Boundary
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from tracebreak import mistakes as sig
 from tracebreak import resets
+from tracebreak import signatures as sig
 from tracebreak.doctor import debt
 from tracebreak.doctor.collect import FRAGMENT_SPREAD_US, Collected, collect
 from tracebreak.doctor.findings import Finding
@@ -22,7 +22,7 @@ from tracebreak.doctor.rules import diagnose
 from tracebreak.doctor.spans import http_status
 from tracebreak.drill import state
 from tracebreak.durations import parse_duration_us
-from tracebreak.mistakes import Boundary
+from tracebreak.signatures import Boundary
 from tracebreak.terminal import counted, plural
 from tracebreak.traces.model import Trace
 from tracebreak.traces.query import TraceQuery
@@ -249,7 +249,10 @@ def _evidence(evidence: dict[str, Any]) -> str:
     if held := evidence.get("requests_in_trace"):
         return f"trace {evidence['trace_ids'][0][:8]} holds {held} requests"
     if traces := evidence["trace_ids"]:
-        return f"{plural(len(traces), 'trace')} {', '.join(t[:8] for t in traces)}"
+        spoken = "; ".join(f"{s} speaks {','.join(h)}" for s, h in evidence.get("propagators", {}).items())
+        return f"{plural(len(traces), 'trace')} {', '.join(t[:8] for t in traces)}" + (
+            f" ({spoken})" if spoken else ""
+        )
     return f"{counted(evidence.get('log_lines', 0), 'log line')} without trace_id"
 
 

@@ -6,14 +6,15 @@ a sampler left (holes.py), the failures whose origin no span shows (origins.py),
 log lines that carry no trace.
 """
 
-from tracebreak import mistakes as sig
+from tracebreak import signatures as sig
 from tracebreak.doctor.findings import Finding, Findings
+from tracebreak.doctor.formats import mismatched
 from tracebreak.doctor.holes import sampling_holes
 from tracebreak.doctor.origins import hidden_error_origins
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.shared import Piece
 from tracebreak.doctor.spans import SLACK_US, protocol, remote_call, within
-from tracebreak.mistakes import Boundary
+from tracebreak.signatures import Boundary
 from tracebreak.traces.model import Span
 
 
@@ -68,6 +69,8 @@ def _server_top(request: Request, top: Span, findings: Findings) -> None:
         findings.add(sig.UNINSTRUMENTED_CLIENT, boundary, top, lost=[caller or top])
         return
     client = max(dangling, key=lambda s: s.start_us)  # the innermost caller started last
+    if _mismatch(request, client, top, findings):
+        return
     blind = _blind_outbound(request, top.service)
     if blind:
         findings.add(sig.PROPAGATOR_NOT_REGISTERED, Boundary.everywhere(top.service), client, top, lost=blind)
@@ -113,10 +116,21 @@ def _consumer_top(request: Request, top: Span, findings: Findings) -> None:
         boundary = Boundary(producer.service, top.service, protocol(top))
         findings.add(sig.CONSUMER_NOT_EXTRACTING, boundary, producer, top, lost=receivers)
         return
+    if _mismatch(request, producer, top, findings):
+        return
     # Nothing downstream of the message saw its context: one side of it has no propagator.
     service = top.service if _receiver_only(request, top) else producer.service
     blind = _blind_outbound(request, service) or [top]
     findings.add(sig.PROPAGATOR_NOT_REGISTERED, Boundary.everywhere(service), producer, top, lost=blind)
+
+
+def _mismatch(request: Request, sender: Span, receiver: Span, findings: Findings) -> bool:
+    """The context was sent in a format the receiver does not read: a finding at that hop."""
+    sets = mismatched(request, sender.service, receiver.service)
+    if sets is not None:
+        boundary = Boundary(sender.service, receiver.service, protocol(receiver))
+        findings.add(sig.PROPAGATOR_MISMATCH, boundary, sender, receiver, lost=[sender]).propagators = sets
+    return sets is not None
 
 
 def _receiver_only(request: Request, top: Span) -> bool:

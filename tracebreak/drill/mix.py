@@ -14,8 +14,13 @@ LEVELS = {
     2: "a breaker and a fault",
     3: "two breakers at different rates, and a fault",
 }
-# Pairs where one hides the other: B's missing propagator sends C no context for C to fail to extract.
-MASKING = {frozenset({"propagator-not-registered", "kafka-consumer-no-extract"})}
+# Pairs where one hides the other: B's missing (or B3-only) propagator sends C no context C reads.
+MASKING = {
+    frozenset({"propagator-not-registered", "kafka-consumer-no-extract"}),
+    # Both replace B's propagator: with none registered, the B3 one never speaks.
+    frozenset({"propagator-not-registered", "propagator-mismatch"}),
+    frozenset({"propagator-mismatch", "kafka-consumer-no-extract"}),
+}
 FAULT_VALUES = {"auth-error-rate": 0.2, "downstream-latency-ms": 300, "downstream-timeout": 0.3}
 BREAKERS = [t for t in CATALOGUE if t.kind == "breaker"]
 FAULTS = [t for t in CATALOGUE if t.kind == "fault"]

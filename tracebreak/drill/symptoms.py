@@ -17,6 +17,10 @@ SYMPTOMS = {
     "downstream-latency-ms": "Checkout got slower.",
     "downstream-timeout": "Some orders fail.",
     "context-leak": "One trace in service-a has grown for hours and holds thousands of spans.",
+    "thread-pool-without-context": "Since the orders database got its real driver, service-c shows "
+    "traces of two spans that nobody requested.",
+    "propagator-mismatch": "Since service-b joined the Zipkin migration, the request's trace splits "
+    "at service-b, though every hop still sends trace headers.",
 }
 
 

@@ -1,4 +1,4 @@
-"""OpenTelemetry environment variables (TB602, TB702), wherever they are set: assigned in Python
+"""OpenTelemetry environment variables (TB602, TB603, TB702), wherever they are set: assigned in Python
 (os.environ[...] = ..., setdefault, setenv, putenv, an env dict), in .env files, and in a Compose
 file's `environment:`. OTEL_PYTHON_LOG_CORRELATION=true counts as log trace-context injection."""
 
@@ -102,6 +102,10 @@ def collect(file: SourceFile) -> Facts:
     return Facts(log_correlation_env=correlated)
 
 
+# OTEL_PROPAGATORS names of formats other than W3C Trace Context (Zipkin's B3, Jaeger's, OpenTracing's).
+OTHER_FORMATS = {"b3", "b3multi", "jaeger", "ottrace", "xray"}
+
+
 def check(file: SourceFile, facts: Facts) -> Iterator[Hit]:
     for setting in settings(file):
         values = {part.strip().lower() for part in setting.value.split(",")} - {""}
@@ -109,6 +113,9 @@ def check(file: SourceFile, facts: Facts) -> Iterator[Hit]:
             yield Hit(
                 "TB602", setting.line, setting.column, f"{PROPAGATORS}={setting.value}: no propagator at all"
             )
+        if setting.name == PROPAGATORS and values and values <= OTHER_FORMATS:
+            message = f"{PROPAGATORS}={setting.value}: no W3C Trace Context, which its neighbours speak"
+            yield Hit("TB603", setting.line, setting.column, message)
         if setting.name == SAMPLER and setting.value.strip().lower() in SELF_DECIDING:
             message = f"{SAMPLER}={setting.value} decides alone, whatever the caller sampled"
             yield Hit("TB702", setting.line, setting.column, message)

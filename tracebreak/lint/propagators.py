@@ -1,5 +1,6 @@
-"""Propagators and samplers set in code (TB601, TB701): the Context Law needs a propagator that
-extracts and injects, and a sampler that follows the caller's decision."""
+"""Propagators and samplers set in code (TB601, TB603, TB701): the Context Law needs a propagator
+that extracts and injects in the format its neighbours speak, and a sampler that follows the
+caller's decision."""
 
 import ast
 from collections.abc import Iterator
@@ -61,6 +62,18 @@ def empty_composite(value: ast.expr) -> bool:
     return given is None or (isinstance(given, ast.List | ast.Tuple) and not given.elts)
 
 
+# Formats other than W3C Trace Context, from the official propagator packages.
+OTHER_FORMATS = {"B3MultiFormat", "B3SingleFormat", "B3Format", "JaegerPropagator", "OTTracePropagator"}
+
+
+def other_formats_only(value: ast.Call) -> list[str]:
+    """The formats registered, where every one of them is another format than W3C's; else []."""
+    given = value.args[0] if called(value) == "CompositePropagator" and value.args else None
+    members = given.elts if isinstance(given, ast.List | ast.Tuple) else [value]
+    names = [called(m) if isinstance(m, ast.Call) else "" for m in members]
+    return names if names and all(name in OTHER_FORMATS for name in names) else []
+
+
 def propagators(tree: ast.Module, facts: Facts) -> Iterator[Hit]:
     for call in calls_named(tree, "set_global_textmap"):
         value = call.args[0] if call.args else None
@@ -71,6 +84,12 @@ def propagators(tree: ast.Module, facts: Facts) -> Iterator[Hit]:
                 f"set_global_textmap({dotted(value.func)}(...)) registers a propagator that does nothing"
             )
             yield Hit.at("TB601", call, message)
+        elif formats := other_formats_only(value):
+            message = (
+                f"set_global_textmap registers {', '.join(formats)} without W3C Trace Context: a W3C "
+                "neighbour neither reads what it writes nor writes what it reads"
+            )
+            yield Hit.at("TB603", call, message)
 
 
 SELF_DECIDING_CALLS = ("TraceIdRatioBased", "StaticSampler")

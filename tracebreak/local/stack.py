@@ -95,6 +95,7 @@ class StackConfig:
             service_c_health_port=p.service_c_health,
             service_b_address=f"127.0.0.1:{p.service_b}",
             flags_file=str(self.flags_file.resolve()),
+            orders_db=str((self.data_dir / "orders.db").resolve()),
             # Tansu's memory storage slows as a topic ages: its topics roll over (runtime/generations.py).
             topic_generation_s=0 if self.external_broker else TANSU_TOPIC_GENERATION_S,
         )

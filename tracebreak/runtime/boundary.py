@@ -7,6 +7,7 @@ from opentelemetry.trace import Span
 
 from tracebreak.chaos.catalogue import (
     LOGS_WITHOUT_TRACE_ID,
+    PROPAGATOR_MISMATCH,
     PROPAGATOR_NOT_REGISTERED,
     SAMPLER_NOT_PARENT_BASED,
 )
@@ -33,6 +34,8 @@ def record_process_wide_hits(span: Span) -> None:
         chaos.record(LOGS_WITHOUT_TRACE_ID, chaos.service)
     if not propagation.registered():
         chaos.record(PROPAGATOR_NOT_REGISTERED, True)
+    if propagation.speaks_b3_only():
+        chaos.record(PROPAGATOR_MISMATCH, True)
     rate = chaos.value(SAMPLER_NOT_PARENT_BASED)
     if rate > 0 and not span.is_recording():
         # Dropped by the sampler: the span event goes nowhere, the log line still says so.

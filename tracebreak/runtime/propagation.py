@@ -2,8 +2,8 @@
 Context (strict: tracebreak.runtime.w3c) and Baggage on every boundary, and `traceresponse` on every
 HTTP answer (Trace Context Level 2).
 
-`register` runs at start and again whenever the flags change: the propagator-not-registered toggle
-swaps the process's propagator live.
+`register` runs at start and again whenever the flags change: the propagator-not-registered and
+propagator-mismatch toggles swap the process's propagator live.
 """
 
 import functools
@@ -13,6 +13,7 @@ from opentelemetry import propagate
 from opentelemetry.context import Context
 from opentelemetry.environment_variables import OTEL_PROPAGATORS
 from opentelemetry.instrumentation.propagators import set_global_response_propagator
+from opentelemetry.propagators.b3 import B3MultiFormat
 from opentelemetry.propagators.textmap import (
     CarrierT,
     Getter,
@@ -22,7 +23,7 @@ from opentelemetry.propagators.textmap import (
     default_setter,
 )
 
-from tracebreak.chaos.catalogue import PROPAGATOR_NOT_REGISTERED
+from tracebreak.chaos.catalogue import PROPAGATOR_MISMATCH, PROPAGATOR_NOT_REGISTERED
 from tracebreak.chaos.reader import chaos
 from tracebreak.runtime.w3c import StrictTraceResponsePropagator
 
@@ -37,11 +38,23 @@ def register() -> None:
         # injects nothing.
         propagate.set_global_textmap(NoPropagator())
     else:
-        # RIGHT: the Context Law needs a propagator on both sides of every boundary: W3C trace
-        # context and baggage, as OTEL_PROPAGATORS names them.
-        propagate.set_global_textmap(configured())
+        # RIGHT: the Context Law needs a propagator on both sides of every boundary.
+        register_format()
     # Every HTTP response tells its caller where its trace is (W3C Trace Context Level 2).
     set_global_response_propagator(StrictTraceResponsePropagator())
+
+
+def register_format() -> None:
+    """The format the context travels in, the same on every boundary of every service."""
+    if chaos.value(PROPAGATOR_MISMATCH):
+        # chaos: propagator-mismatch. WRONG: B3 multi-header alone, as OTEL_PROPAGATORS=b3multi after
+        # a Zipkin or mesh migration. It writes X-B3-TraceId and friends, which a W3C neighbour never
+        # reads, and reads only those, which a W3C neighbour never writes: both sides start new traces.
+        propagate.set_global_textmap(B3MultiFormat())
+    else:
+        # RIGHT: W3C trace context and baggage, as OTEL_PROPAGATORS names them (and during a migration
+        # tracecontext,baggage,b3multi: it reads both formats and writes both).
+        propagate.set_global_textmap(configured())
 
 
 @functools.cache
@@ -69,6 +82,10 @@ def _joined(textmap: TextMapPropagator) -> str:
 
 def registered() -> bool:
     return not isinstance(propagate.get_global_textmap(), NoPropagator)
+
+
+def speaks_b3_only() -> bool:
+    return isinstance(propagate.get_global_textmap(), B3MultiFormat)
 
 
 class NoPropagator(TextMapPropagator):

@@ -31,6 +31,7 @@ class Settings:
     auth_deadline_ms: int = 5000  # TRACEBREAK_AUTH_DEADLINE_MS: A's deadline for its call to B
     reply_timeout_ms: int = 3000  # TRACEBREAK_REPLY_TIMEOUT_MS: how long B waits for C's reply
     downstream_latency_ms: int = 20  # TRACEBREAK_DOWNSTREAM_LATENCY_MS: C's simulated database
+    orders_db: str = ""  # TRACEBREAK_ORDERS_DB: the SQLite file C writes its orders to; none: a temp dir
     flags_file: str = ""  # TRACEBREAK_FLAGS_FILE: the chaos flag file; none: every toggle off
     # TRACEBREAK_CONFORMANCE_ENDPOINT: A's POST /test for the W3C trace-context test suite. It calls the
     # URLs it is given, so it is off unless asked for, and calls loopback only.

@@ -7,12 +7,14 @@ from tracebreak.runtime.generations import GENERATION_SUFFIX
 from tracebreak.runtime.ports import DEFAULT as PORTS
 from tracebreak.runtime.settings import Settings
 from tracebreak.runtime.w3c import parse_traceparent
+from tracebreak.wire.formats import other_format
 from tracebreak.wire.packets import FETCH, GRPC, HTTP, PRODUCE, Capture, Message
 
 CARRIED = "carried"
 MISSING = "missing"
 CHANGED = "changed trace id"
 MALFORMED = "malformed"
+OTHER_FORMAT = "another format"  # no traceparent, and the context in B3's or Jaeger's headers
 # The hops a request crosses, in order: (from, to).
 HOPS = {
     1: ("client", "envoy"),
@@ -84,6 +86,7 @@ class Hop:
     parent_id: str | None = None
     flags: str | None = None
     verdict: str = MISSING
+    other_format: str | None = None  # e.g. "B3 multi-header (X-B3-TraceId: …)"
 
     @classmethod
     def of(cls, route: tuple[int, str, str], message: Message, request_id: str) -> "Hop":
@@ -95,6 +98,7 @@ class Hop:
             traceparent=message.header("traceparent"),
             tracestate=message.header("tracestate"),
             baggage=message.header("baggage"),
+            other_format=other_format(message),
         )
         parsed = parse_traceparent(hop.traceparent) if hop.traceparent else None
         if parsed is not None:
@@ -102,6 +106,8 @@ class Hop:
             hop.trace_id, hop.parent_id, hop.flags = f"{trace_id:032x}", f"{span_id:016x}", f"{flags:02x}"
         elif hop.traceparent:
             hop.verdict = MALFORMED
+        elif hop.other_format:
+            hop.verdict = OTHER_FORMAT
         return hop
 
 
@@ -159,6 +165,11 @@ def judge(wire: RequestWire) -> None:
 def _break(hop: Hop, had: str | None) -> list[str]:
     """Why `hop` breaks the trace, given the trace its sender had received (None: it had none)."""
     where = f"{hop.source} -> {hop.target} ({hop.protocol})"
+    if hop.trace_id is None and hop.other_format and not hop.traceparent:
+        return [
+            f"context in another format: {where} carries no traceparent but {hop.other_format}; a W3C "
+            "receiver does not read it and starts a new trace"
+        ]
     if hop.trace_id is None:
         what = "a malformed traceparent" if hop.verdict == MALFORMED else "no traceparent"
         return [f"lost on the wire: {where} carries {what}"] if had else []

@@ -3,10 +3,12 @@ log lines, the doctor) and the fix verified (the toggle off, the request whole, 
 
 import json
 import re
+import subprocess
+import sys
 from functools import partial
 
 from tracebreak.chaos.catalogue import CATALOGUE, lab_page, toggle
-from tracebreak.cli.examples.framework import Example, Runner, normalized
+from tracebreak.cli.examples.framework import Example, Runner, normalized, transcript
 from tracebreak.cli.examples.scenes import WHOLE_SPANS, WIRE, Effect, Scene, Shows, healthy, play
 
 LABS = "docs/labs"
@@ -60,6 +62,8 @@ EFFECT: dict[str, Effect] = {
     "sampler-not-parent-based": partial(lacks, "service-b"),
     "logs-without-trace-id": partial(logs_correlated, ("service-b",), False),
     "context-leak": fewer_spans,  # the request's notice is written in another request's trace
+    "thread-pool-without-context": fewer_spans,
+    "propagator-mismatch": partial(lacks, "service-b"),
 }
 # How a lab turns its breaker on, where `chaos on NAME` alone would not do.
 CHAOS_ON = {
@@ -160,4 +164,19 @@ def lab_examples() -> tuple[Example, ...]:
     return tuple(made)
 
 
-LAB_EXAMPLES = lab_examples()
+THREADING = "python -m tracebreak.lab.executors"
+
+
+def threading_demonstration(runner: Runner) -> str:
+    """Lab 17's measurement: the executor with and without the threading instrumentation."""
+    done = subprocess.run(
+        [sys.executable, *THREADING.split()[1:]], capture_output=True, text=True, timeout=60, check=True
+    )
+    return transcript(THREADING, done.stdout)
+
+
+THREAD_POOL = f"{LABS}/17-thread-pool-without-context.md"
+LAB_EXAMPLES = (
+    *lab_examples(),
+    Example("thread-pool-without-context-threading", (THREAD_POOL,), threading_demonstration),
+)

@@ -16,7 +16,7 @@ REQUEST = re.compile(r"trace ([0-9a-f]{32})\s+request ([0-9a-f-]{36})")
 WIRE = "tracebreak wire"
 UNSEEN = "not seen on the wire"
 LOGGED_TRACE = re.compile(r'"trace_id":"([0-9a-f]{32})"')
-WHOLE_SPANS = 15
+WHOLE_SPANS = 17
 
 
 def healthy(runner: Runner, request: dict) -> bool:

@@ -1,0 +1,61 @@
+"""propagator-mismatch on the real stack: service-b speaks B3 multi-header alone. Its neighbours
+speak W3C, so what each side writes the other never reads: B's server span starts a trace though A
+sent a traceparent, and C starts one though B's records carry X-B3-TraceId. The doctor names the
+signature at each of B's hops (A to B, B to C, and C's reply to B) with both propagator sets; off, the requests are whole again."""
+
+import json
+import time
+
+from tests.support.chaos import ground_truth, judge, set_toggle, toggled, wait_until_hit
+from tests.support.stack import cli, send_many
+
+NAME = "propagator-mismatch"
+W3C = ["baggage", "traceparent", "tracestate"]
+B3 = ["x-b3-sampled", "x-b3-spanid", "x-b3-traceid"]
+HOPS = {
+    ("service-a", "service-b", "gRPC"): {"service-a": W3C, "service-b": B3},
+    ("service-b", "service-c", "Kafka"): {"service-b": B3, "service-c": W3C},
+    # C's reply carries a traceparent; B's reply consumer reads only B3.
+    ("service-c", "service-b", "Kafka"): {"service-c": W3C, "service-b": B3},
+}
+REQUESTS = 6
+
+
+def sent(stack, client_telemetry):
+    since_us = time.time_ns() // 1000 - 1_000_000
+    results = send_many(stack, client_telemetry, list(range(1, REQUESTS + 1)))
+    return results, judge(stack, {r.request_id for r in results}, since_us)
+
+
+def test_b3_against_w3c_is_named_at_each_of_the_hops_with_both_sets(stack, client_telemetry):
+    set_toggle(stack, NAME, True)
+    try:
+        wait_until_hit(stack, client_telemetry, NAME, hit=True)
+        results, verdicts = sent(stack, client_telemetry)
+    finally:
+        set_toggle(stack, NAME, None)
+    truth = ground_truth(stack)
+    assert [r.status for r in results] == [200] * REQUESTS
+    for result in results:
+        assert NAME in truth[result.request_id]
+        verdict = verdicts[result.request_id].as_dict()
+        assert verdict["signatures"] == [NAME], verdict
+        found = {tuple(f["boundary"].values()): f["evidence"]["propagators"] for f in verdict["findings"]}
+        assert found == HOPS, verdict["findings"]
+    print(f"{NAME}: {REQUESTS}/{REQUESTS} hit, doctor named {NAME} at the same {len(HOPS)} hops on each")
+    wait_until_hit(stack, client_telemetry, NAME, hit=False)
+    results, verdicts = sent(stack, client_telemetry)
+    assert all(verdicts[r.request_id].whole for r in results), [v.as_dict() for v in verdicts.values()]
+
+
+def test_the_audit_says_b_speaks_another_format_not_nothing(stack, client_telemetry):
+    config = stack.config
+    args = ["audit", "--json", "--flags", str(config.flags_file), "--envoy-admin", config.edge_admin_url]
+    with toggled(stack, client_telemetry, NAME):
+        done = cli(config, *args, *config.port_flags(), timeout_s=120)
+    assert done.returncode == 1, done.stderr
+    items = {item["item"]: item for item in json.loads(done.stdout)["items"]}
+    speaks = f"service-b's propagators handle no baggage, traceparent: it speaks {', '.join(B3)}"
+    assert any(line.startswith(speaks) for line in items[7]["evidence"]), items[7]
+    assert items[1]["status"] == "FAIL" and "service-b -> broker" in items[1]["boundaries"], items[1]
+    assert any("in another format: B3 multi-header (X-B3-TraceId: " in line for line in items[1]["evidence"])
