@@ -134,6 +134,14 @@ LOGS_WITHOUT_TRACE_ID = Signature(
     "Inject trace context into {to}'s logs: LoggingInstrumentor().instrument(inject_trace_context=True) "
     "stamps every record with the trace and span it was written in.",
 )
+BAGGAGE_CUT_OFF = Signature(
+    "baggage-cut-off",
+    "the sender set baggage the receiver never got: the propagator cut it off at the W3C size limits",
+    "a sender span whose baggage keys (and bytes) exceed what the receiver below it recorded receiving",
+    "Keep baggage to a few small keys in {from}: set business keys (tenant.id) first, never a cart or a "
+    "token (W3C caps a baggage header at 8,192 bytes; the SDK drops what follows with only a warning); "
+    "send bulky data to {to} in the message itself.",
+)
 SIGNATURES = (
     GHOST_SPAN,
     UNINSTRUMENTED_CLIENT,
@@ -143,6 +151,7 @@ SIGNATURES = (
     SAMPLER_NOT_PARENT_BASED,
     HIDDEN_ERROR_ORIGIN,
     LOGS_WITHOUT_TRACE_ID,
+    BAGGAGE_CUT_OFF,
 )
 SIGNATURES_BY_NAME = {signature.name: signature for signature in SIGNATURES}
 
@@ -257,6 +266,13 @@ EXCEPTION_SWALLOWED_INTO_DEFAULT = Mistake(
     "Re-raise, or span.record_exception(error) and span.set_status(StatusCode.ERROR) before returning.",
     HIDDEN_ERROR_ORIGIN,
 )
+BAGGAGE_BUILT_FROM_COLLECTION = Mistake(
+    "TB603",
+    "baggage-built-from-collection",
+    "Baggage is set in a loop over a collection (a cart's lines), so it grows with the data past the limits.",
+    "Carry a few small keys as baggage (tenant.id, enduser.id), and bulky data in the message body.",
+    BAGGAGE_CUT_OFF,
+)
 MISTAKES = (
     GATEWAY_STRIPS_TRACE_HEADERS,
     TASK_IN_FRESH_CONTEXT,
@@ -274,4 +290,5 @@ MISTAKES = (
     LOGGING_INSTRUMENTOR_WITHOUT_INJECTION,
     LOGGING_WITHOUT_TRACE_CONTEXT,
     EXCEPTION_SWALLOWED_INTO_DEFAULT,
+    BAGGAGE_BUILT_FROM_COLLECTION,
 )

@@ -29,11 +29,11 @@ class OrdersDatabase:
     def __init__(self, latency_s: float) -> None:
         self.latency_s = latency_s
 
-    async def find(self, order_id: int) -> dict[str, Any] | None:
-        """The order, None if there is no such order; raises TimeoutError if the database is silent."""
+    async def find(self, order_id: int, tenant: str) -> dict[str, Any] | None:
+        """The tenant's order, None if there is none; raises TimeoutError if the database is silent."""
         with tracer.start_as_current_span("SELECT orders", kind=SpanKind.CLIENT, attributes=ATTRIBUTES):
             try:
-                return await orders_db.query(order_id, self.latency_s)
+                return await orders_db.query(order_id, self.latency_s, tenant)
             except TimeoutError:
                 if chaos.hits(SILENT_EXCEPTION_RECOVERY):
                     # chaos: silent-exception-recovery. WRONG: the timeout swallowed and a default

@@ -6,6 +6,8 @@ from tracebreak.doctor.collect import join
 from tracebreak.doctor.origins import error_origin
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.rules import diagnose
+from tracebreak.runtime import baggage_sizes as sizes
+from tracebreak.runtime.propagation import FIELDS_ATTRIBUTE
 from tracebreak.traces.model import Span, Trace
 
 RID = "rid-1"
@@ -436,3 +438,39 @@ def test_a_route_the_callee_does_record_with_no_server_span_is_a_sampling_hole()
 def test_without_the_callees_routes_every_unanswered_call_is_still_judged():
     request = Request(RID, [Trace("main", envoy_call("/healthz"))], traced_services=TRACED)
     assert [f.signature.name for f in diagnose(request)] == ["sampler-not-parent-based"]
+
+
+BAGGAGE_SET = "enduser.id,cart.line.0,cart.line.1,tenant.id"
+
+
+def with_baggage(received_keys: str | None):
+    """The healthy request, B having set BAGGAGE_SET and C's processing span having received `received_keys`."""
+    spans = []
+    for s in healthy():
+        if s.span_id == "b":
+            s = replace(s, tags={**s.tags, FIELDS_ATTRIBUTE: "baggage,traceparent",
+                                 sizes.SET_KEYS: BAGGAGE_SET, sizes.SET_BYTES: 9785, sizes.SENT_BYTES: 8184})  # fmt: skip
+        elif s.span_id == "process":
+            got = {sizes.RECEIVED_KEYS: received_keys, sizes.RECEIVED_BYTES: 8184} if received_keys else {}
+            s = replace(s, tags={**s.tags, FIELDS_ATTRIBUTE: "baggage,traceparent", **got})
+        spans.append(s)
+    return Trace("main", spans)
+
+
+def test_keys_set_and_not_received_are_the_cut_off_at_the_senders_boundary():
+    _, findings = verdict(with_baggage("enduser.id,cart.line.0"))
+    assert set(findings) == {"baggage-cut-off"}
+    finding = findings["baggage-cut-off"]
+    assert str(finding.boundary) == "service-b -> service-c (Kafka)"
+    assert finding.lost_at == ["b"] and finding.span_ids == ["b", "process"]
+    assert "9,785 bytes" in finding.detail and "missing 2: cart.line.1, tenant.id" in finding.detail
+
+
+def test_a_receiver_that_got_no_baggage_at_all_is_cut_off_of_every_key():
+    _, findings = verdict(with_baggage(None))
+    assert "missing 4" in findings["baggage-cut-off"].detail
+
+
+def test_every_key_received_is_whole():
+    _, findings = verdict(with_baggage(BAGGAGE_SET))
+    assert findings == {}

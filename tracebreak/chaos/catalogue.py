@@ -147,6 +147,14 @@ LOGS_WITHOUT_TRACE_ID = Toggle(
     where="tracebreak/runtime/logs.py",
     boundary=Boundary("one service", "one service", "logs"),  # the one `--service` chooses
 )
+BAGGAGE_OVERFLOW = Toggle(
+    "baggage-overflow",
+    m.BAGGAGE_BUILT_FROM_COLLECTION,
+    RATE,
+    where="services/service_b/carried.py",
+    boundary=Boundary("service-b", "service-c", "Kafka"),
+    side="source",
+)
 
 DOWNSTREAM_TIMEOUT = Toggle(
     "downstream-timeout",
@@ -182,6 +190,7 @@ CATALOGUE = (
     DOWNSTREAM_TIMEOUT,
     DOWNSTREAM_LATENCY_MS,
     AUTH_ERROR_RATE,
+    BAGGAGE_OVERFLOW,
 )
 BY_NAME = {t.name: t for t in CATALOGUE}
 

@@ -20,6 +20,8 @@ class Finding:
     # of its own only because no context reached it: with no propagator in B, B's send to Kafka
     # carried nothing, and it is B's fragment that is marked, not C's, which started anew.
     lost_at: list[str] = field(default_factory=list)
+    # What the spans measured, where a signature needs numbers to be believed (baggage sizes).
+    detail: str = ""
 
     @property
     def fix(self) -> str:
@@ -34,7 +36,8 @@ class Finding:
                 "protocol": self.boundary.protocol,
             },
             "at": str(self.boundary),
-            "evidence": {"trace_ids": self.trace_ids, "span_ids": self.span_ids, "log_lines": self.log_lines},
+            "evidence": {"trace_ids": self.trace_ids, "span_ids": self.span_ids, "log_lines": self.log_lines}
+            | ({"detail": self.detail} if self.detail else {}),
             "lost_at": self.lost_at,
             "fix": self.fix,
         }

@@ -236,7 +236,8 @@ def _draw_broken(
 
 def _evidence(evidence: dict[str, Any]) -> str:
     if traces := evidence["trace_ids"]:
-        return f"{plural(len(traces), 'trace')} {', '.join(t[:8] for t in traces)}"
+        detail = f"; {evidence['detail']}" if evidence.get("detail") else ""
+        return f"{plural(len(traces), 'trace')} {', '.join(t[:8] for t in traces)}{detail}"
     return f"{counted(evidence.get('log_lines', 0), 'log line')} without trace_id"
 
 

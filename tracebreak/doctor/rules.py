@@ -7,6 +7,7 @@ log lines that carry no trace.
 """
 
 from tracebreak import mistakes as sig
+from tracebreak.doctor.baggage import baggage_cut_off
 from tracebreak.doctor.findings import Finding, Findings
 from tracebreak.doctor.holes import sampling_holes
 from tracebreak.doctor.origins import hidden_error_origins
@@ -31,6 +32,7 @@ def diagnose(request: Request) -> list[Finding]:
             _consumer_top(request, top, findings)
     sampling_holes(request, findings)
     hidden_error_origins(request, findings)
+    baggage_cut_off(request, findings)
     for record in request.logs:
         if not str(record.get("traceID") or "").strip("0"):
             service = str(record.get("serviceName") or "unknown")

@@ -6,6 +6,7 @@ lines are dark."""
 from collections.abc import Iterable
 
 from tracebreak.chaos.catalogue import (
+    BAGGAGE_OVERFLOW,
     KAFKA_CONSUMER_NO_EXTRACT,
     LOGS_WITHOUT_TRACE_ID,
     ORPHAN_BACKGROUND_TASK,
@@ -51,6 +52,7 @@ LOOK = {
     SAMPLER_NOT_PARENT_BASED.name: CUT_SHORT,
     SILENT_EXCEPTION_RECOVERY.name: UNEXPLAINED,
     LOGS_WITHOUT_TRACE_ID.name: DARK,
+    BAGGAGE_OVERFLOW.name: DARK,  # C's lines say the tenant never arrived
 }
 
 

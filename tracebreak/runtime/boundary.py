@@ -11,7 +11,7 @@ from tracebreak.chaos.catalogue import (
     SAMPLER_NOT_PARENT_BASED,
 )
 from tracebreak.chaos.reader import chaos
-from tracebreak.runtime import propagation
+from tracebreak.runtime import baggage_sizes, propagation
 from tracebreak.runtime.correlation import Protocol, bind
 from tracebreak.runtime.logs import logs_correlated
 
@@ -20,6 +20,7 @@ def received(request_id: str | None, span: Span, protocol: Protocol) -> None:
     """A request arrived on `span` carrying `request_id` (Envoy's x-request-id) over `protocol`."""
     bind(request_id, span, protocol)
     span.set_attribute(propagation.FIELDS_ATTRIBUTE, propagation.fields())
+    baggage_sizes.record_received(span)
     chaos.record_pending()  # hits decided before the request had a span (a consumer's)
     if request_id:
         record_process_wide_hits(span)

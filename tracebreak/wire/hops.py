@@ -84,6 +84,7 @@ class Hop:
     parent_id: str | None = None
     flags: str | None = None
     verdict: str = MISSING
+    baggage_bytes: int = 0  # what the baggage header costs on this hop, each time a request crosses it
 
     @classmethod
     def of(cls, route: tuple[int, str, str], message: Message, request_id: str) -> "Hop":
@@ -96,6 +97,7 @@ class Hop:
             tracestate=message.header("tracestate"),
             baggage=message.header("baggage"),
         )
+        hop.baggage_bytes = len((hop.baggage or "").encode())
         parsed = parse_traceparent(hop.traceparent) if hop.traceparent else None
         if parsed is not None:
             trace_id, span_id, flags = parsed
