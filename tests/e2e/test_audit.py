@@ -22,6 +22,7 @@ CAUGHT_BY = {
     "propagator-not-registered": (7, "service-b (every boundary)"),
     "sampler-not-parent-based": (8, "service-a -> service-b"),
     "silent-exception-recovery": (8, "service-c (orders database)"),
+    "baggage-overflow": (7, "service-b -> service-c (Kafka)"),
 }
 
 
@@ -146,3 +147,10 @@ def test_a_trace_split_inside_a_service_names_where_the_second_trace_starts(audi
     _, items = audited(breaker)
     synthetic = items[8]
     assert synthetic["status"] == "FAIL" and synthetic["boundaries"] == [start], synthetic
+
+
+def test_a_baggage_cut_off_fails_item_7_with_its_sizes(audited):
+    """The traces say it, not only lint: what B set against what C got, tenant.id among the lost."""
+    _, items = audited("baggage-overflow")
+    cut = [line for line in items[7]["evidence"] if line.startswith("baggage cut off: service-b set")]
+    assert cut and "tenant.id" in cut[0] and "the W3C limit is 8,192" in cut[0], items[7]

@@ -15,6 +15,7 @@ from tracebreak.audit.arrivals import (
 from tracebreak.audit.gather import Observed
 from tracebreak.audit.static import weigh
 from tracebreak.demo import CLIENT_SERVICE, SERVICES
+from tracebreak.doctor.baggage import cut_offs
 from tracebreak.doctor.request import Request
 from tracebreak.mistakes import Boundary
 from tracebreak.terminal import counted
@@ -176,6 +177,8 @@ def propagators(observed: Observed) -> c.Result:
                 f"{service}'s propagators handle no {lacking}: it injects and extracts nothing of it",
                 str(Boundary.everywhere(service)),
             )
+    for cut in cut_offs(observed.request) if observed.request else []:
+        result.fail(f"baggage cut off: {cut.detail}", str(cut.boundary), cut.fix)
     weigh(result, observed.lint, {"propagator"}, observed.toggles)
     return result
 

@@ -5,7 +5,7 @@ baggage attributes the runtime records (tracebreak.runtime.baggage_sizes) tell i
 """
 
 from tracebreak import mistakes as sig
-from tracebreak.doctor.findings import Findings
+from tracebreak.doctor.findings import Finding, Findings
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.spans import protocol
 from tracebreak.mistakes import Boundary
@@ -30,6 +30,13 @@ def baggage_cut_off(request: Request, findings: Findings) -> None:
         boundary = Boundary(sender.service, receiver.service, protocol(receiver))
         finding = findings.add(sig.BAGGAGE_CUT_OFF, boundary, sender, receiver, lost=[sender])
         finding.detail = _detail(sender, receiver, missing)
+
+
+def cut_offs(request: Request) -> list[Finding]:
+    """The request's baggage cut-offs alone (what `tracebreak audit` asks of its synthetic request)."""
+    findings = Findings()
+    baggage_cut_off(request, findings)
+    return findings.all()
 
 
 def _sender(request: Request, receiver: Span) -> Span | None:
