@@ -59,7 +59,7 @@ LONG = 64  # a baggage longer than this is shown by its head and its size
 def _baggage(hop: Hop) -> str:
     if hop.baggage is None or len(hop.baggage) <= LONG:
         return _shown(hop.baggage)
-    return f"{hop.baggage[:40]}… ({hop.baggage_bytes:,} bytes)"
+    return f"{hop.baggage[:20]}… ({hop.baggage_bytes:,} bytes)"
 
 
 def _shown(value: str | None) -> str:
