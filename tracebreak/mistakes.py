@@ -138,9 +138,13 @@ BAGGAGE_CUT_OFF = Signature(
     "baggage-cut-off",
     "the sender set baggage the receiver never got: the propagator cut it off at the W3C size limits",
     "a sender span whose baggage keys (and bytes) exceed what the receiver below it recorded receiving",
-    "Keep baggage to a few small keys in {from}: set business keys (tenant.id) first, never a cart or a "
-    "token (W3C caps a baggage header at 8,192 bytes; the SDK drops what follows with only a warning); "
-    "send bulky data to {to} in the message itself.",
+    "Keep {from}'s baggage to a few small keys, business keys first; send bulky data to {to} in the message.",
+)
+DROPPED_ON_THE_WAY = Signature(
+    "dropped-on-the-way",
+    "the context crossed and the spans were made, but some never reached the backend: a hole, not a break",
+    "a span whose parent id points into its own trace at a span that never arrived, its flags sampled",
+    "Capacity, not propagation: raise {from}'s OTEL_BSP_MAX_QUEUE_SIZE; check its exporter and backend load.",
 )
 SIGNATURES = (
     GHOST_SPAN,
@@ -152,6 +156,7 @@ SIGNATURES = (
     HIDDEN_ERROR_ORIGIN,
     LOGS_WITHOUT_TRACE_ID,
     BAGGAGE_CUT_OFF,
+    DROPPED_ON_THE_WAY,
 )
 SIGNATURES_BY_NAME = {signature.name: signature for signature in SIGNATURES}
 

@@ -7,7 +7,7 @@ from tracebreak.doctor.origins import error_origin
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.rules import diagnose
 from tracebreak.runtime import baggage_sizes as sizes
-from tracebreak.runtime.propagation import FIELDS_ATTRIBUTE
+from tracebreak.runtime.propagation import FIELDS_ATTRIBUTE, PARENT_SAMPLED_ATTRIBUTE
 from tracebreak.traces.model import Span, Trace
 
 RID = "rid-1"
@@ -473,4 +473,31 @@ def test_a_receiver_that_got_no_baggage_at_all_is_cut_off_of_every_key():
 
 def test_every_key_received_is_whole():
     _, findings = verdict(with_baggage(BAGGAGE_SET))
+    assert findings == {}
+
+
+def test_a_parent_dropped_on_the_way_is_a_hole_of_capacity_not_a_sampler_or_a_break():
+    """B's server span never arrived, its producer span and C's below did: dropped on the way at B."""
+    spans = [s for s in healthy() if s.span_id != "b"]
+    _, findings = verdict(Trace("main", spans))
+    assert set(findings) == {"dropped-on-the-way"}
+    finding = findings["dropped-on-the-way"]
+    assert str(finding.boundary) == "service-b (span export)" and finding.span_ids == ["send"]
+    assert "names parent b of trace main, which never arrived" in finding.detail
+    assert finding.fix.startswith("Capacity, not propagation")
+
+
+def test_a_child_told_not_sampled_is_not_dropped_on_the_way():
+    spans = [
+        replace(s, tags={**s.tags, PARENT_SAMPLED_ATTRIBUTE: False}) if s.span_id == "send" else s
+        for s in healthy()
+        if s.span_id != "b"
+    ]
+    _, findings = verdict(Trace("main", spans))
+    assert "dropped-on-the-way" not in findings
+
+
+def test_the_first_span_of_a_trace_whose_client_exports_nowhere_is_no_hole():
+    spans = [s for s in healthy() if s.service != "tracebreak-client"]
+    _, findings = verdict(Trace("main", spans))
     assert findings == {}

@@ -177,6 +177,13 @@ AUTH_ERROR_RATE = Toggle(
     where="services/service_b/tokens.py",
     boundary=Boundary("service-b", "service-b", "token store"),
 )
+SPAN_EXPORT_OVERFLOW = Toggle(
+    "span-export-overflow",
+    Incident("One service's span export queue is too small for its load: under a burst the SDK drops spans."),
+    SERVICE,
+    where="tracebreak/runtime/export.py",
+    boundary=Boundary("one service", "one service", "span export"),  # the one `--service` chooses
+)
 
 CATALOGUE = (
     ORPHAN_BACKGROUND_TASK,
@@ -191,6 +198,7 @@ CATALOGUE = (
     DOWNSTREAM_LATENCY_MS,
     AUTH_ERROR_RATE,
     BAGGAGE_OVERFLOW,
+    SPAN_EXPORT_OVERFLOW,
 )
 BY_NAME = {t.name: t for t in CATALOGUE}
 

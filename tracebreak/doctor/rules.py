@@ -8,6 +8,7 @@ log lines that carry no trace.
 
 from tracebreak import mistakes as sig
 from tracebreak.doctor.baggage import baggage_cut_off
+from tracebreak.doctor.dropped import dropped_on_the_way
 from tracebreak.doctor.findings import Finding, Findings
 from tracebreak.doctor.holes import sampling_holes
 from tracebreak.doctor.origins import hidden_error_origins
@@ -33,6 +34,7 @@ def diagnose(request: Request) -> list[Finding]:
     sampling_holes(request, findings)
     hidden_error_origins(request, findings)
     baggage_cut_off(request, findings)
+    dropped_on_the_way(request, findings)
     for record in request.logs:
         if not str(record.get("traceID") or "").strip("0"):
             service = str(record.get("serviceName") or "unknown")

@@ -16,7 +16,12 @@ LEVELS = {
 }
 # Pairs where one hides the other: B's missing propagator sends C no context for C to fail to extract.
 MASKING = {frozenset({"propagator-not-registered", "kafka-consumer-no-extract"})}
-FAULT_VALUES = {"auth-error-rate": 0.2, "downstream-latency-ms": 300, "downstream-timeout": 0.3}
+FAULT_VALUES = {
+    "auth-error-rate": 0.2,
+    "downstream-latency-ms": 300,
+    "downstream-timeout": 0.3,
+    "span-export-overflow": "service-b",
+}
 BREAKERS = [t for t in CATALOGUE if t.kind == "breaker"]
 FAULTS = [t for t in CATALOGUE if t.kind == "fault"]
 

@@ -15,6 +15,7 @@ SYMPTOMS = {
     "logs-without-trace-id": "The log search by trace id misses one service's lines entirely.",
     "baggage-overflow": "Customers of tenant acme see placeholder orders from the default tenant; "
     "nothing failed.",
+    "span-export-overflow": "At peak, traces through service-b have holes: spans whose parent is missing.",
     "auth-error-rate": "Some checkouts fail with a 502 that names service-b.",
     "downstream-latency-ms": "Checkout got slower.",
     "downstream-timeout": "Some orders fail.",

@@ -53,13 +53,13 @@ def draw(wire: RequestWire, out: Console) -> None:
         out.print(f"[yellow]not seen on the wire:[/] {', '.join(wire.unseen)}")
 
 
-LONG = 64  # a baggage longer than this is shown by its head and its size
+LONG = 64  # a baggage longer than this is shown by its size (`--json` has it whole)
 
 
 def _baggage(hop: Hop) -> str:
     if hop.baggage is None or len(hop.baggage) <= LONG:
         return _shown(hop.baggage)
-    return f"{hop.baggage[:20]}… ({hop.baggage_bytes:,} bytes)"
+    return f"{hop.baggage_bytes:,} bytes"
 
 
 def _shown(value: str | None) -> str:
