@@ -7,6 +7,8 @@ The span-export-overflow fault gives one service a queue far too small for its l
 flag file while the process runs: the processor chosen per span, so no restart is needed.
 """
 
+from collections.abc import Callable
+
 from opentelemetry.context import Context
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
@@ -22,10 +24,12 @@ OVERFLOWING_QUEUE = 2
 class ExportQueues(SpanProcessor):
     """The service's batch processor, or, while the fault chooses this service, one that overflows."""
 
-    def __init__(self, exporter: SpanExporter) -> None:
-        self.batch = BatchSpanProcessor(exporter)
+    def __init__(self, exporter: Callable[[], SpanExporter]) -> None:
+        # An exporter each: a processor's shutdown shuts its exporter down, and the other's last
+        # spans would go to one that refuses them.
+        self.batch = BatchSpanProcessor(exporter())
         self.overflowing = BatchSpanProcessor(
-            exporter, max_queue_size=OVERFLOWING_QUEUE, max_export_batch_size=OVERFLOWING_QUEUE
+            exporter(), max_queue_size=OVERFLOWING_QUEUE, max_export_batch_size=OVERFLOWING_QUEUE
         )
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:

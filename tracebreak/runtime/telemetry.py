@@ -69,7 +69,7 @@ def setup(service_name: str, json_logs: bool = True, sampler: Sampler | None = N
     res = resource(service_name)
     # Without a sampler of its own, OTEL_TRACES_SAMPLER decides (default: parent-based, always on).
     tracer_provider = TracerProvider(resource=res, sampler=sampler)
-    tracer_provider.add_span_processor(ExportQueues(OTLPSpanExporter()))
+    tracer_provider.add_span_processor(ExportQueues(OTLPSpanExporter))
     trace.set_tracer_provider(tracer_provider)
     logger_provider = LoggerProvider(resource=res)
     logger_provider.add_log_record_processor(BatchLogRecordProcessor(OTLPLogExporter()))
