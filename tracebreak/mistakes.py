@@ -272,7 +272,7 @@ EXCEPTION_SWALLOWED_INTO_DEFAULT = Mistake(
     HIDDEN_ERROR_ORIGIN,
 )
 BAGGAGE_BUILT_FROM_COLLECTION = Mistake(
-    "TB603",
+    "TB604",
     "baggage-built-from-collection",
     "Baggage is set in a loop over a collection (a cart's lines), so it grows with the data past the limits.",
     "Carry a few small keys as baggage (tenant.id, enduser.id), and bulky data in the message body.",

@@ -1,4 +1,4 @@
-"""Baggage that grows with the data (TB603): set_baggage in a loop, or with a serialised object as its
+"""Baggage that grows with the data (TB604): set_baggage in a loop, or with a serialised object as its
 value. The W3C propagator caps baggage at 8,192 bytes and drops, on inject, whatever follows."""
 
 import ast
@@ -34,6 +34,6 @@ def check(file: PythonFile, facts: Facts) -> Iterator[Hit]:
     above = parents(file.tree)
     for call in calls_named(file.tree, "set_baggage"):
         if _in_loop(call, above):
-            yield Hit.at("TB603", call, "set_baggage in a loop: baggage grows with the data it loops over")
+            yield Hit.at("TB604", call, "set_baggage in a loop: baggage grows with the data it loops over")
         elif serialiser := _serialised(call):
-            yield Hit.at("TB603", call, f"set_baggage with a {serialiser}(...) value: an object in baggage")
+            yield Hit.at("TB604", call, f"set_baggage with a {serialiser}(...) value: an object in baggage")
