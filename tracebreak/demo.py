@@ -10,6 +10,9 @@ SERVICES = ("service-a", "service-b", "service-c")
 # The one bearer token B accepts, and the user it stands for.
 DEMO_TOKEN = "demo-token"
 DEMO_USER = "demo-user"
+# The tenant the demo user belongs to: C reads its data by the tenant.id baggage B sets.
+DEMO_TENANT = "acme"
+TENANT_KEY = "tenant.id"  # the baggage key it travels under
 
 # The orders C's simulated database holds.
 ORDER_IDS = range(1, 1001)

@@ -15,6 +15,7 @@ are stable, and never reused.
 from dataclasses import dataclass
 
 from tracebreak.signatures import (
+    BAGGAGE_CUT_OFF,
     CONSUMER_NOT_EXTRACTING,
     CONTEXT_DROPPED_IN_TRANSIT,
     GHOST_SPAN,
@@ -180,6 +181,13 @@ WORKER_STARTED_IN_REQUEST_CONTEXT = Mistake(
     "Start it at start-up or with context=Context(), and run each item in the context queued with it.",
     MEGA_TRACE,
 )
+BAGGAGE_BUILT_FROM_COLLECTION = Mistake(
+    "TB604",
+    "baggage-built-from-collection",
+    "Baggage is set in a loop over a collection (a cart's lines), so it grows with the data past the limits.",
+    "Carry a few small keys as baggage (tenant.id, enduser.id), and bulky data in the message body.",
+    BAGGAGE_CUT_OFF,
+)
 MISTAKES = (
     GATEWAY_STRIPS_TRACE_HEADERS,
     TASK_IN_FRESH_CONTEXT,
@@ -199,4 +207,5 @@ MISTAKES = (
     EXCEPTION_SWALLOWED_INTO_DEFAULT,
     WORKER_STARTED_IN_REQUEST_CONTEXT,
     PROPAGATOR_FORMAT_MISMATCH,
+    BAGGAGE_BUILT_FROM_COLLECTION,
 )

@@ -114,6 +114,18 @@ PROPAGATOR_MISMATCH = Signature(
     "OTEL_PROPAGATORS=tracecontext,baggage,b3multi on the receiver ({to}) reads both; then move everyone "
     "to W3C Trace Context.",
 )
+BAGGAGE_CUT_OFF = Signature(
+    "baggage-cut-off",
+    "the sender set baggage the receiver never got: the propagator cut it off at the W3C size limits",
+    "a sender span whose baggage keys (and bytes) exceed what the receiver below it recorded receiving",
+    "Keep {from}'s baggage to a few small keys, business keys first; send bulky data to {to} in the message.",
+)
+DROPPED_ON_THE_WAY = Signature(
+    "dropped-on-the-way",
+    "the context crossed and the spans were made, but some never reached the backend: a hole, not a break",
+    "a span whose parent id points into its own trace at a span that never arrived, its flags sampled",
+    "Capacity, not propagation: raise {from}'s OTEL_BSP_MAX_QUEUE_SIZE; check its exporter and backend load.",
+)
 SIGNATURES = (
     GHOST_SPAN,
     UNINSTRUMENTED_CLIENT,
@@ -125,5 +137,7 @@ SIGNATURES = (
     LOGS_WITHOUT_TRACE_ID,
     MEGA_TRACE,
     PROPAGATOR_MISMATCH,
+    BAGGAGE_CUT_OFF,
+    DROPPED_ON_THE_WAY,
 )
 SIGNATURES_BY_NAME = {signature.name: signature for signature in SIGNATURES}

@@ -5,11 +5,12 @@ from typing import NoReturn
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from opentelemetry import baggage, context, trace
+from opentelemetry import context, trace
 from opentelemetry.instrumentation.grpc import aio_server_interceptor, filters
 
-from services.service_b import auth_pb2, auth_pb2_grpc, tokens
+from services.service_b import auth_pb2, auth_pb2_grpc, carried, tokens
 from services.service_c.client import EnrichmentClient, EnrichmentTimeout, EnrichmentUnavailable, Reply
+from tracebreak.runtime import baggage_sizes
 from tracebreak.runtime.boundary import received
 from tracebreak.runtime.correlation import REQUEST_ID_HEADER
 
@@ -34,7 +35,8 @@ class AuthService(auth_pb2_grpc.AuthServicer):
         received(request_id, trace.get_current_span(), "grpc")
         user = await self.authenticate(request, call)
         # Who the request is for travels on as baggage, for C to read (Context Law: carried, not re-derived).
-        token = context.attach(baggage.set_baggage("enduser.id", user))
+        token = context.attach(carried.request_baggage(user, tokens.tenant_for(user), request.order_id))
+        baggage_sizes.record_set(trace.get_current_span())
         try:
             reply = await self.ask_enrichment(request.order_id, request_id, call)
         finally:

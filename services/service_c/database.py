@@ -34,12 +34,12 @@ class OrdersDatabase:
         self.latency_s = latency_s
         self.path = path
 
-    async def find(self, order_id: int) -> dict[str, Any] | None:
-        """The order, None if there is no such order; raises TimeoutError if the database is silent."""
+    async def find(self, order_id: int, tenant: str) -> dict[str, Any] | None:
+        """The tenant's order, None if there is none; raises TimeoutError if the database is silent."""
         with tracer.start_as_current_span("SELECT orders", kind=SpanKind.CLIENT, attributes=ATTRIBUTES):
             try:
                 await orders_db.round_trip(self.latency_s)
-                return await self._read(order_id)
+                return orders_db.of_tenant(await self._read(order_id), tenant)
             except TimeoutError:
                 if chaos.hits(SILENT_EXCEPTION_RECOVERY):
                     # chaos: silent-exception-recovery. WRONG: the timeout swallowed and a default

@@ -13,7 +13,7 @@ from opentelemetry import trace
 
 from tracebreak.chaos.catalogue import DOWNSTREAM_LATENCY_MS, DOWNSTREAM_TIMEOUT
 from tracebreak.chaos.reader import chaos
-from tracebreak.demo import ORDER_IDS
+from tracebreak.demo import DEMO_TENANT, ORDER_IDS
 from tracebreak.runtime.correlation import SPAN_ATTRIBUTE
 
 ITEMS = ("espresso machine", "grinder", "kettle", "milk jug", "tamper", "scale", "filter papers")
@@ -28,10 +28,15 @@ COLUMNS = ("order_id", "customer", "customer_tier", "item", "quantity", "warehou
 tracer = trace.get_tracer(__name__)
 
 
+# The tenant whose rows C reads when a request names none: its orders are placeholders.
+DEFAULT_TENANT = "default"
+DEFAULT_TENANT_ROW = {"customer": "default-tenant", "customer_tier": "bronze", "warehouse": "default"}
+
+
 def row(order_id: int) -> dict[str, Any] | None:
     if order_id not in ORDER_IDS:
         return None
-    return {
+    found = {
         "order_id": order_id,
         "customer": f"customer-{order_id * 7919 % 500:03d}",
         "customer_tier": TIERS[order_id % len(TIERS)],
@@ -40,6 +45,12 @@ def row(order_id: int) -> dict[str, Any] | None:
         "warehouse": WAREHOUSES[order_id % len(WAREHOUSES)],
         "eta_days": 1 + order_id % 4,
     }
+    return found
+
+
+def of_tenant(found: dict[str, Any] | None, tenant: str) -> dict[str, Any] | None:
+    """The row as the tenant sees it: another tenant's orders are its placeholders."""
+    return found if found is None or tenant == DEMO_TENANT else found | DEFAULT_TENANT_ROW
 
 
 async def round_trip(latency_s: float) -> None:

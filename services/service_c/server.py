@@ -16,9 +16,11 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from services.service_c.client import CORRELATION_ID_HEADER, REPLY_TO_HEADER, Reply, decode_request
 from services.service_c.database import OrdersDatabase
+from services.service_c.orders_db import DEFAULT_TENANT
 from services.service_c.workers import Workers
 from tracebreak.chaos.catalogue import KAFKA_CONSUMER_NO_EXTRACT
 from tracebreak.chaos.reader import chaos
+from tracebreak.demo import TENANT_KEY
 from tracebreak.runtime import messaging
 from tracebreak.runtime.boundary import received
 from tracebreak.runtime.correlation import REQUEST_ID_HEADER, current_request_id
@@ -102,7 +104,7 @@ class Enrichment:
                 span.set_status(Status(StatusCode.ERROR, message))
                 log.error("%s; skipped", message)
                 return
-            reply = await self.look_up_order(record.value, span)
+            reply = await self.look_up_order(record.value, span, tenant_of(span))
             await self.send_reply(
                 reply_to,
                 reply,
@@ -110,8 +112,8 @@ class Enrichment:
                 span,
             )
 
-    async def look_up_order(self, value: bytes | None, span: trace.Span) -> Reply:
-        """The reply to the request in `value`: the order, no such order, or a failure saying why."""
+    async def look_up_order(self, value: bytes | None, span: trace.Span, tenant: str) -> Reply:
+        """The reply to the request in `value`: the tenant's order, no such order, or a failure saying why."""
         try:
             order_id = decode_request(value)
         except ValueError as error:
@@ -121,7 +123,7 @@ class Enrichment:
             return Reply("failed", error=str(error))
         span.set_attribute("order.id", order_id)
         try:
-            found = await self.database.find(order_id)
+            found = await self.database.find(order_id, tenant)
         except TimeoutError as error:
             span.record_exception(error)
             span.set_status(Status(StatusCode.ERROR, str(error)))
@@ -145,6 +147,16 @@ class Enrichment:
             span.record_exception(error)
             span.set_status(Status(StatusCode.ERROR, f"reply not sent: {error}"))
             log.error("reply to %s not sent: %r", reply_to, error)
+
+
+def tenant_of(span: trace.Span) -> str:
+    """The tenant whose data the request reads: B's tenant.id baggage, or the default tenant's."""
+    tenant = baggage.get_baggage(TENANT_KEY)
+    if not tenant:
+        log.warning("no tenant.id in baggage: answering with the %s tenant's data", DEFAULT_TENANT)
+        tenant = DEFAULT_TENANT
+    span.set_attribute(TENANT_KEY, str(tenant))
+    return str(tenant)
 
 
 def process_attributes(record: ConsumerRecord, destination: str) -> dict[str, str | int]:

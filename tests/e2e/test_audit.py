@@ -25,6 +25,7 @@ CAUGHT_BY = {
     "context-leak": (3, "service-a (long-lived worker)"),
     "thread-pool-without-context": (3, "service-c (thread pool)"),
     "propagator-mismatch": (7, "service-b (every boundary)"),
+    "baggage-overflow": (7, "service-b -> service-c (Kafka)"),
 }
 
 
@@ -161,3 +162,10 @@ def test_a_request_whose_work_sits_in_another_requests_trace_fails_item_3_from_i
         for line in tasks["evidence"]
     ), tasks
     assert items[2]["status"] == "PASS", items[2]
+
+
+def test_a_baggage_cut_off_fails_item_7_with_its_sizes(audited):
+    """The traces say it, not only lint: what B set against what C got, tenant.id among the lost."""
+    _, items = audited("baggage-overflow")
+    cut = [line for line in items[7]["evidence"] if line.startswith("baggage cut off: service-b set")]
+    assert cut and "tenant.id" in cut[0] and "the W3C limit is 8,192" in cut[0], items[7]

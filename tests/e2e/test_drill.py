@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(
 # Level -> a seed whose mix the trainee can see from the outside (tracebreak/drill/mix.py draws it):
 # 1 uninstrumented-client; 2 logs-without-trace-id in service-c and downstream-latency-ms;
 # 3 strip-traceparent-at-lb, kafka-consumer-no-extract at half rate and downstream-timeout.
-SEEDS = {1: 14, 2: 9, 3: 118}  # the draw changes with the catalogue: new seeds with new breakers
+SEEDS = {1: 14, 2: 134, 3: 20}  # the draw changes with the catalogue: redrawn for the same mixes
 SPLITS = {1: True, 2: False, 3: True}  # whether the mix splits a request into traces
 NAMES = [t.name for t in CATALOGUE] + [s.name for s in signatures.SIGNATURES]
 

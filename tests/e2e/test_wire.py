@@ -40,7 +40,8 @@ def test_a_healthy_request_carries_one_trace_on_every_hop(stack):
     # Each hop is its own span's: the parent id changes where a service sends, not where the broker does.
     assert hops["service-b -> broker"]["parent_id"] == hops["broker -> service-c"]["parent_id"]
     assert hops["envoy -> service-a"]["parent_id"] != hops["service-a -> service-b"]["parent_id"]
-    assert hops["service-b -> broker"]["baggage"] == "enduser.id=demo-user"
+    assert hops["service-b -> broker"]["baggage"] == "enduser.id=demo-user,tenant.id=acme"
+    assert [hop["baggage_bytes"] for hop in hops.values()] == [0, 0, 0] + [35] * 4
 
 
 @pytest.mark.parametrize("breaker", list(WIRE_VISIBLE))
@@ -55,6 +56,17 @@ def test_a_breaker_on_the_wire_shows_the_hop_without_context(stack, client_telem
     assert hops[lost]["verdict"] == MISSING and hops[lost]["traceparent"] is None
     [request] = document["requests"]
     assert request["breaks"][0].startswith(f"lost on the wire: {lost} ")
+
+
+def test_an_overflowing_baggage_shows_its_bytes_on_every_hop_after_b(stack, client_telemetry):
+    with toggled(stack, client_telemetry, "baggage-overflow"):
+        code, document = wire(stack)
+    hops = rows(document)
+    assert code == 0 and document["requests"][0]["whole"]  # the trace is whole; the baggage is not
+    after_b = [hops[name] for name in ALL_HOPS[3:]]
+    # Cut at the W3C limit: 8,192 bytes at most, and tenant.id, set last, gone.
+    assert all(8000 < hop["baggage_bytes"] <= 8192 for hop in after_b), [h["baggage_bytes"] for h in after_b]
+    assert all("cart.line.0=" in hop["baggage"] and "tenant.id" not in hop["baggage"] for hop in after_b)
 
 
 def test_a_consumer_that_does_not_extract_leaves_the_wire_intact(stack, client_telemetry):

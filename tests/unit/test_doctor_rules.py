@@ -6,7 +6,8 @@ from tracebreak.doctor.collect import join
 from tracebreak.doctor.origins import error_origin
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.rules import diagnose
-from tracebreak.runtime.propagation import FIELDS_ATTRIBUTE
+from tracebreak.runtime import baggage_sizes as sizes
+from tracebreak.runtime.propagation import FIELDS_ATTRIBUTE, PARENT_SAMPLED_ATTRIBUTE
 from tracebreak.traces.model import Span, Trace
 
 RID = "rid-1"
@@ -475,3 +476,66 @@ def test_no_propagator_at_all_is_still_not_registered_and_unknown_sets_change_no
     assert "propagators" not in silent["propagator-not-registered"].as_dict()["evidence"]
     _, shared = b_speaking(f"{W3C},{B3}")  # reads both: whatever broke, it was not the format
     assert "propagator-mismatch" not in shared
+
+
+BAGGAGE_SET = "enduser.id,cart.line.0,cart.line.1,tenant.id"
+
+
+def with_baggage(received_keys: str | None):
+    """The healthy request, B having set BAGGAGE_SET and C's processing span having received `received_keys`."""
+    spans = []
+    for s in healthy():
+        if s.span_id == "b":
+            s = replace(s, tags={**s.tags, FIELDS_ATTRIBUTE: "baggage,traceparent",
+                                 sizes.SET_KEYS: BAGGAGE_SET, sizes.SET_BYTES: 9785, sizes.SENT_BYTES: 8184})  # fmt: skip
+        elif s.span_id == "process":
+            got = {sizes.RECEIVED_KEYS: received_keys, sizes.RECEIVED_BYTES: 8184} if received_keys else {}
+            s = replace(s, tags={**s.tags, FIELDS_ATTRIBUTE: "baggage,traceparent", **got})
+        spans.append(s)
+    return Trace("main", spans)
+
+
+def test_keys_set_and_not_received_are_the_cut_off_at_the_senders_boundary():
+    _, findings = verdict(with_baggage("enduser.id,cart.line.0"))
+    assert set(findings) == {"baggage-cut-off"}
+    finding = findings["baggage-cut-off"]
+    assert str(finding.boundary) == "service-b -> service-c (Kafka)"
+    assert finding.lost_at == ["b"] and finding.span_ids == ["b", "process"]
+    assert "9,785 bytes" in finding.detail and "missing 2: cart.line.1, tenant.id" in finding.detail
+
+
+def test_a_receiver_that_got_no_baggage_at_all_is_cut_off_of_every_key():
+    _, findings = verdict(with_baggage(None))
+    assert "missing 4" in findings["baggage-cut-off"].detail
+
+
+def test_every_key_received_is_whole():
+    _, findings = verdict(with_baggage(BAGGAGE_SET))
+    assert findings == {}
+
+
+def test_a_parent_dropped_on_the_way_is_a_hole_of_capacity_not_a_sampler_or_a_break():
+    """B's server span never arrived, its producer span and C's below did: dropped on the way at B."""
+    spans = [s for s in healthy() if s.span_id != "b"]
+    _, findings = verdict(Trace("main", spans))
+    assert set(findings) == {"dropped-on-the-way"}
+    finding = findings["dropped-on-the-way"]
+    assert str(finding.boundary) == "service-b (span export)" and finding.span_ids == ["send"]
+    assert "names parent b of trace main, which never arrived" in finding.detail
+    assert finding.fix.startswith("Capacity, not propagation")
+
+
+def test_a_child_told_not_sampled_is_not_dropped_on_the_way():
+    spans = [
+        replace(s, tags={**s.tags, PARENT_SAMPLED_ATTRIBUTE: False}) if s.span_id == "send" else s
+        for s in healthy()
+        if s.span_id != "b"
+    ]
+    _, findings = verdict(Trace("main", spans))
+    assert "dropped-on-the-way" not in findings
+
+
+def test_the_first_span_of_a_trace_whose_client_exports_nowhere_is_no_hole():
+    spans = [s for s in healthy() if s.service != "tracebreak-client"]
+    _, findings = verdict(Trace("main", spans))
+    assert findings == {}

@@ -14,7 +14,7 @@ from tracebreak import signatures
 from tracebreak.chaos.catalogue import BY_NAME, CATALOGUE, INCIDENT, Toggle
 from tracebreak.lint import RULES
 from tracebreak.mistakes import FAMILIES, MISTAKES
-from tracebreak.signatures import SIGNATURES, Boundary
+from tracebreak.signatures import DROPPED_ON_THE_WAY, SIGNATURES, Boundary
 
 ROOT = Path(__file__).resolve().parents[2]
 RECORDS = (ROOT / "tracebreak" / "mistakes.py", ROOT / "tracebreak" / "signatures.py")
@@ -97,7 +97,12 @@ def test_a_breaker_holds_its_mistake_and_no_words_of_its_own():
 
 def test_a_fault_is_said_once_by_what_it_causes():
     faults = [t for t in CATALOGUE if t.mistake is None]
-    assert {t.name for t in faults} == {"downstream-timeout", "downstream-latency-ms", "auth-error-rate"}
+    assert {t.name for t in faults} == {
+        "downstream-timeout",
+        "downstream-latency-ms",
+        "auth-error-rate",
+        "span-export-overflow",
+    }
     assert all(t.kind == "fault" and t.signature is None and t.lint_rule is None for t in faults)
     assert all(t.fix == INCIDENT and t.story == t.cause.story for t in faults)
 
@@ -110,7 +115,8 @@ def test_lint_rules_are_the_mistakes_and_their_family_is_their_hundreds_digit():
 
 def test_every_signature_is_left_by_a_mistake_and_every_breaker_has_its_own():
     left = {m.signature for m in MISTAKES}
-    assert set(SIGNATURES) <= left
+    # Spans dropped on the way are a hole of capacity (span-export-overflow, a fault): no mistake's.
+    assert set(SIGNATURES) - {DROPPED_ON_THE_WAY} <= left
     breakers = [t for t in CATALOGUE if t.kind == "breaker"]
     assert len({t.mistake for t in breakers}) == len(breakers)
 

@@ -15,6 +15,7 @@ from tracebreak.audit.arrivals import (
 from tracebreak.audit.gather import Observed
 from tracebreak.audit.static import weigh
 from tracebreak.demo import CLIENT_SERVICE, SERVICES
+from tracebreak.doctor.baggage import cut_offs
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.shared import Piece
 from tracebreak.signatures import Boundary
@@ -191,6 +192,8 @@ def propagators(observed: Observed) -> c.Result:
                 said = f"it speaks {', '.join(sorted(fields))}, which W3C neighbours neither read nor write"
             where = str(Boundary.everywhere(service))
             result.fail(f"{service}'s propagators handle no {lacking}: {said}", where)
+    for cut in cut_offs(observed.request) if observed.request else []:
+        result.fail(f"baggage cut off: {cut.detail}", str(cut.boundary), cut.fix)
     weigh(result, observed.lint, {"propagator"}, observed.toggles)
     return result
 

@@ -169,6 +169,14 @@ PROPAGATOR_MISMATCH = Toggle(
     where="tracebreak/runtime/propagation.py",
     boundary=Boundary.everywhere("service-b"),  # B3 on all of B's hops, in and out
 )
+BAGGAGE_OVERFLOW = Toggle(
+    "baggage-overflow",
+    m.BAGGAGE_BUILT_FROM_COLLECTION,
+    RATE,
+    where="services/service_b/carried.py",
+    boundary=Boundary("service-b", "service-c", "Kafka"),
+    side="source",
+)
 
 DOWNSTREAM_TIMEOUT = Toggle(
     "downstream-timeout",
@@ -191,6 +199,13 @@ AUTH_ERROR_RATE = Toggle(
     where="services/service_b/tokens.py",
     boundary=Boundary("service-b", "service-b", "token store"),
 )
+SPAN_EXPORT_OVERFLOW = Toggle(
+    "span-export-overflow",
+    Incident("One service's span export queue is too small for its load: under a burst the SDK drops spans."),
+    SERVICE,
+    where="tracebreak/runtime/export.py",
+    boundary=Boundary("one service", "one service", "span export"),  # the one `--service` chooses
+)
 
 CATALOGUE = (
     ORPHAN_BACKGROUND_TASK,
@@ -207,6 +222,8 @@ CATALOGUE = (
     CONTEXT_LEAK,
     THREAD_POOL_WITHOUT_CONTEXT,
     PROPAGATOR_MISMATCH,
+    BAGGAGE_OVERFLOW,
+    SPAN_EXPORT_OVERFLOW,
 )
 BY_NAME = {t.name: t for t in CATALOGUE}
 

@@ -23,6 +23,8 @@ class Finding:
     lost_at: list[str] = field(default_factory=list)
     # Each side's propagator headers, where the two share none (propagator-mismatch).
     propagators: dict[str, list[str]] = field(default_factory=dict)
+    # What the spans measured, where a signature needs numbers to be believed (baggage sizes).
+    detail: str = ""
 
     @property
     def fix(self) -> str:
@@ -47,6 +49,8 @@ class Finding:
         found["log_lines"] = self.log_lines
         if self.requests_in_trace:
             found["requests_in_trace"] = self.requests_in_trace
+        if self.detail:
+            found["detail"] = self.detail
         return {**found, "propagators": self.propagators} if self.propagators else found
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tracebreak import signatures as sig
+from tracebreak.doctor.dropped import dropped_below
 from tracebreak.doctor.findings import Findings
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.spans import callee_names, protocol, remote_call, within
@@ -22,6 +23,8 @@ def sampling_holes(request: Request, findings: Findings) -> None:
             continue
         if not (callee_names(span) | {span.operation}) & request.traced_services:
             continue  # a callee that traces nothing (an external API): nothing to break
+        if dropped_below(request, span):
+            continue  # spans below it arrived without their parent: dropped on the way (dropped.py)
         if _route_never_traced(request, span):
             continue  # a route the callee leaves out on purpose (a health check): nothing to break
         callee = str(span.tags.get("rpc.service") or span.tags.get("server.address") or "its callee")

@@ -250,8 +250,11 @@ def _evidence(evidence: dict[str, Any]) -> str:
         return f"trace {evidence['trace_ids'][0][:8]} holds {held} requests"
     if traces := evidence["trace_ids"]:
         spoken = "; ".join(f"{s} speaks {','.join(h)}" for s, h in evidence.get("propagators", {}).items())
-        return f"{plural(len(traces), 'trace')} {', '.join(t[:8] for t in traces)}" + (
-            f" ({spoken})" if spoken else ""
+        detail = f"; {evidence['detail']}" if evidence.get("detail") else ""
+        return (
+            f"{plural(len(traces), 'trace')} {', '.join(t[:8] for t in traces)}"
+            + (f" ({spoken})" if spoken else "")
+            + detail
         )
     return f"{counted(evidence.get('log_lines', 0), 'log line')} without trace_id"
 

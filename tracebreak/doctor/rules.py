@@ -7,6 +7,8 @@ log lines that carry no trace.
 """
 
 from tracebreak import signatures as sig
+from tracebreak.doctor.baggage import baggage_cut_off
+from tracebreak.doctor.dropped import dropped_on_the_way
 from tracebreak.doctor.findings import Finding, Findings
 from tracebreak.doctor.formats import mismatched
 from tracebreak.doctor.holes import sampling_holes
@@ -36,6 +38,8 @@ def diagnose(request: Request) -> list[Finding]:
             _consumer_top(request, top, findings)
     sampling_holes(request, findings)
     hidden_error_origins(request, findings)
+    baggage_cut_off(request, findings)
+    dropped_on_the_way(request, findings)
     for record in request.logs:
         if not str(record.get("traceID") or "").strip("0"):
             service = str(record.get("serviceName") or "unknown")

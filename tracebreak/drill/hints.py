@@ -6,6 +6,7 @@ lines are dark."""
 from collections.abc import Iterable
 
 from tracebreak.chaos.catalogue import (
+    BAGGAGE_OVERFLOW,
     CONTEXT_LEAK,
     KAFKA_CONSUMER_NO_EXTRACT,
     LOGS_WITHOUT_TRACE_ID,
@@ -58,6 +59,7 @@ LOOK = {
     CONTEXT_LEAK.name: SHARED,
     THREAD_POOL_WITHOUT_CONTEXT.name: SPLIT,
     PROPAGATOR_MISMATCH.name: SPLIT,
+    BAGGAGE_OVERFLOW.name: DARK,  # C's lines say the tenant never arrived
 }
 
 

@@ -14,14 +14,22 @@ LEVELS = {
     2: "a breaker and a fault",
     3: "two breakers at different rates, and a fault",
 }
-# Pairs where one hides the other: B's missing (or B3-only) propagator sends C no context C reads.
+# Pairs where one hides the other: B's missing (or B3-only) propagator sends C no context C reads,
+# and no baggage to cut off.
 MASKING = {
     frozenset({"propagator-not-registered", "kafka-consumer-no-extract"}),
     # Both replace B's propagator: with none registered, the B3 one never speaks.
     frozenset({"propagator-not-registered", "propagator-mismatch"}),
     frozenset({"propagator-mismatch", "kafka-consumer-no-extract"}),
+    frozenset({"propagator-not-registered", "baggage-overflow"}),
+    frozenset({"propagator-mismatch", "baggage-overflow"}),
 }
-FAULT_VALUES = {"auth-error-rate": 0.2, "downstream-latency-ms": 300, "downstream-timeout": 0.3}
+FAULT_VALUES = {
+    "auth-error-rate": 0.2,
+    "downstream-latency-ms": 300,
+    "downstream-timeout": 0.3,
+    "span-export-overflow": "service-b",
+}
 BREAKERS = [t for t in CATALOGUE if t.kind == "breaker"]
 FAULTS = [t for t in CATALOGUE if t.kind == "fault"]
 

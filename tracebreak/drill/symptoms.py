@@ -13,6 +13,9 @@ SYMPTOMS = {
     "or three.",
     "sampler-not-parent-based": "About half the checkout traces stop early; the others are complete.",
     "logs-without-trace-id": "The log search by trace id misses one service's lines entirely.",
+    "baggage-overflow": "Customers of tenant acme see placeholder orders from the default tenant; "
+    "nothing failed.",
+    "span-export-overflow": "At peak, traces through service-b have holes: spans whose parent is missing.",
     "auth-error-rate": "Some checkouts fail with a 502 that names service-b.",
     "downstream-latency-ms": "Checkout got slower.",
     "downstream-timeout": "Some orders fail.",

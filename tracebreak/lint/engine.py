@@ -5,7 +5,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracebreak.lint import clients, environment, exceptions, gateway, kafka, logs, propagators, tasks
+from tracebreak.lint import (
+    baggage,
+    clients,
+    environment,
+    exceptions,
+    gateway,
+    kafka,
+    logs,
+    propagators,
+    tasks,
+)
 from tracebreak.lint.facts import Facts
 from tracebreak.lint.registry import RULES, Finding
 from tracebreak.lint.source import Problem, PythonFile, SourceFile, Unparsable, YamlFile, discover, load
@@ -19,6 +29,7 @@ PYTHON_CHECKS: tuple[Checker, ...] = (
     propagators.check,
     logs.check,
     exceptions.check,
+    baggage.check,
 )
 PYTHON_FACTS: tuple[Callable[[PythonFile], Facts], ...] = (propagators.collect, logs.collect)
 

@@ -10,9 +10,10 @@ from tracebreak.chaos.catalogue import (
     PROPAGATOR_MISMATCH,
     PROPAGATOR_NOT_REGISTERED,
     SAMPLER_NOT_PARENT_BASED,
+    SPAN_EXPORT_OVERFLOW,
 )
 from tracebreak.chaos.reader import chaos
-from tracebreak.runtime import propagation
+from tracebreak.runtime import baggage_sizes, propagation
 from tracebreak.runtime.correlation import Protocol, bind
 from tracebreak.runtime.logs import logs_correlated
 
@@ -21,6 +22,10 @@ def received(request_id: str | None, span: Span, protocol: Protocol) -> None:
     """A request arrived on `span` carrying `request_id` (Envoy's x-request-id) over `protocol`."""
     bind(request_id, span, protocol)
     span.set_attribute(propagation.FIELDS_ATTRIBUTE, propagation.fields())
+    baggage_sizes.record_received(span)
+    parent = getattr(span, "parent", None)  # the SDK's span: the context it was started under
+    if parent is not None and parent.is_remote:
+        span.set_attribute(propagation.PARENT_SAMPLED_ATTRIBUTE, parent.trace_flags.sampled)
     chaos.record_pending()  # hits decided before the request had a span (a consumer's)
     if request_id:
         record_process_wide_hits(span)
@@ -32,6 +37,8 @@ def record_process_wide_hits(span: Span) -> None:
     the SDK (B's sampler), on no line the request itself runs through."""
     if not logs_correlated():
         chaos.record(LOGS_WITHOUT_TRACE_ID, chaos.service)
+    if chaos.chooses_me(SPAN_EXPORT_OVERFLOW):
+        chaos.record(SPAN_EXPORT_OVERFLOW, chaos.service)
     if not propagation.registered():
         chaos.record(PROPAGATOR_NOT_REGISTERED, True)
     if propagation.speaks_b3_only():

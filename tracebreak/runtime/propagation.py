@@ -67,6 +67,8 @@ def configured() -> TextMapPropagator:
 # Each inbound span reports the headers its service's propagators read and write, so an audit can
 # tell, from the traces alone, a service that propagates nothing.
 FIELDS_ATTRIBUTE = "tracebreak.propagation.fields"
+# The sampled flag of the traceparent a request arrived with: a parent the trace lacks was sampled.
+PARENT_SAMPLED_ATTRIBUTE = "tracebreak.parent.sampled"
 
 
 def fields() -> str:

@@ -24,12 +24,12 @@ from opentelemetry.sdk._logs import LoggerProvider
 from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import Sampler
 
 from tracebreak import __version__
 from tracebreak.demo import CLIENT_SERVICE
 from tracebreak.runtime import propagation
+from tracebreak.runtime.export import ExportQueues
 from tracebreak.runtime.logs import Logs, level_from_env
 
 DEFAULT_ENVIRONMENT = "local"
@@ -69,7 +69,7 @@ def setup(service_name: str, json_logs: bool = True, sampler: Sampler | None = N
     res = resource(service_name)
     # Without a sampler of its own, OTEL_TRACES_SAMPLER decides (default: parent-based, always on).
     tracer_provider = TracerProvider(resource=res, sampler=sampler)
-    tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    tracer_provider.add_span_processor(ExportQueues(OTLPSpanExporter))
     trace.set_tracer_provider(tracer_provider)
     logger_provider = LoggerProvider(resource=res)
     logger_provider.add_log_record_processor(BatchLogRecordProcessor(OTLPLogExporter()))

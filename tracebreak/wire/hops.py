@@ -87,6 +87,7 @@ class Hop:
     flags: str | None = None
     verdict: str = MISSING
     other_format: str | None = None  # e.g. "B3 multi-header (X-B3-TraceId: …)"
+    baggage_bytes: int = 0  # what the baggage header costs on this hop, each time a request crosses it
 
     @classmethod
     def of(cls, route: tuple[int, str, str], message: Message, request_id: str) -> "Hop":
@@ -100,6 +101,7 @@ class Hop:
             baggage=message.header("baggage"),
             other_format=other_format(message),
         )
+        hop.baggage_bytes = len((hop.baggage or "").encode())
         parsed = parse_traceparent(hop.traceparent) if hop.traceparent else None
         if parsed is not None:
             trace_id, span_id, flags = parsed

@@ -7,7 +7,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from tracebreak.wire.hops import CARRIED, RequestWire
+from tracebreak.wire.hops import CARRIED, Hop, RequestWire
 
 COLOURS = {CARRIED: "green"}
 
@@ -41,7 +41,7 @@ def draw(wire: RequestWire, out: Console) -> None:
             hop.parent_id or "-",
             hop.flags or "-",
             _shown(hop.tracestate),
-            _shown(hop.baggage),
+            _baggage(hop),
             f"[{colour}]{hop.verdict}[/]",
         )
     out.print(table)
@@ -51,6 +51,15 @@ def draw(wire: RequestWire, out: Console) -> None:
         out.print(f"[red]break:[/] {line}")
     if wire.unseen:
         out.print(f"[yellow]not seen on the wire:[/] {', '.join(wire.unseen)}")
+
+
+LONG = 64  # a baggage longer than this is shown by its size (`--json` has it whole)
+
+
+def _baggage(hop: Hop) -> str:
+    if hop.baggage is None or len(hop.baggage) <= LONG:
+        return _shown(hop.baggage)
+    return f"{hop.baggage_bytes:,} bytes"
 
 
 def _shown(value: str | None) -> str:

@@ -51,6 +51,12 @@ def logs_correlated(services: tuple[str, ...], correlated: bool, runner: Runner,
     return bool(lines) and all((line.get("trace_id") not in (None, "0")) == correlated for line in lines)
 
 
+def default_tenant(runner: Runner, request: dict) -> bool:
+    """C answered with the default tenant's placeholder row: no tenant.id reached it."""
+    body = request.get("body")
+    return isinstance(body, dict) and body.get("customer") == "default-tenant"
+
+
 # What each breaker does to `tracebreak request 42 --json` (or its log lines) once it acts.
 EFFECT: dict[str, Effect] = {
     "orphan-background-task": fewer_spans,
@@ -64,6 +70,7 @@ EFFECT: dict[str, Effect] = {
     "context-leak": fewer_spans,  # the request's notice is written in another request's trace
     "thread-pool-without-context": fewer_spans,
     "propagator-mismatch": partial(lacks, "service-b"),
+    "baggage-overflow": default_tenant,
 }
 # How a lab turns its breaker on, where `chaos on NAME` alone would not do.
 CHAOS_ON = {

@@ -1,0 +1,62 @@
+"""baggage-overflow on the real stack: B packs a cart into baggage before tenant.id; the W3C propagator
+cuts the header at 8,192 bytes, C never sees the tenant and answers with the default tenant's data."""
+
+import json
+import time
+
+from tests.support.chaos import ground_truth, judge, set_toggle, wait_until_hit
+from tests.support.stack import send_many
+
+NAME = "baggage-overflow"
+BOUNDARY = {"from": "service-b", "to": "service-c", "protocol": "Kafka"}
+
+
+def batch(stack, tel, count):
+    since_us = time.time_ns() // 1000 - 1_000_000
+    results = send_many(stack, tel, list(range(1, count + 1)), batch=10)
+    return results, judge(stack, {r.request_id for r in results}, since_us), ground_truth(stack)
+
+
+def warned(stack) -> set[str]:
+    """The request ids C logged as arriving with no tenant."""
+    lines = stack.processes["service-c"].log_path.read_text().splitlines()
+    records = [json.loads(line) for line in lines if "no tenant.id in baggage" in line]
+    return {r.get("request_id") for r in records}
+
+
+def check_cut_off(stack, verdict, result) -> None:
+    found = verdict.as_dict()
+    assert found["signatures"] == ["baggage-cut-off"], found
+    [finding] = found["findings"]
+    assert finding["boundary"] == BOUNDARY
+    detail = finding["evidence"]["detail"]
+    assert "the W3C limit is 8,192" in detail and "tenant.id" in detail, detail
+    assert result.body["customer"] == "default-tenant", result.body  # the wrong tenant's data, visibly
+
+
+def test_baggage_overflow_cuts_tenant_off_and_only_while_on(stack, client_telemetry):
+    set_toggle(stack, NAME, 1.0)
+    try:
+        wait_until_hit(stack, client_telemetry, NAME, hit=True)
+        results, verdicts, truth = batch(stack, client_telemetry, 6)
+        assert [r.status for r in results] == [200] * 6  # nothing fails: the data is wrong
+        for result in results:
+            assert NAME in truth[result.request_id]
+            check_cut_off(stack, verdicts[result.request_id], result)
+        assert {r.request_id for r in results} <= warned(stack)
+        set_toggle(stack, NAME, 0.5)
+        results, verdicts, truth = batch(stack, client_telemetry, 30)
+        hit = {r.request_id for r in results if NAME in truth[r.request_id]}
+        assert 5 <= len(hit) <= 25, len(hit)
+        for result in results:
+            if result.request_id in hit:
+                check_cut_off(stack, verdicts[result.request_id], result)
+            else:
+                assert verdicts[result.request_id].whole and result.body["customer"] != "default-tenant"
+    finally:
+        set_toggle(stack, NAME, None)
+    wait_until_hit(stack, client_telemetry, NAME, hit=False)
+    results, verdicts, _ = batch(stack, client_telemetry, 6)
+    assert all(verdicts[r.request_id].whole for r in results), [v.as_dict() for v in verdicts.values()]
+    assert all(r.body["customer"] != "default-tenant" for r in results)
+    assert not {r.request_id for r in results} & warned(stack)

@@ -1,0 +1,41 @@
+"""Baggage as span attributes: what a sender set (its keys and bytes, and the bytes the W3C propagator
+lets through) and what a receiver got, so a trace shows where baggage was cut off.
+
+The SDK enforces the W3C limits on inject and says so only in a warning; these attributes put the
+difference where the doctor can read it.
+"""
+
+from opentelemetry import baggage
+from opentelemetry.baggage.propagation import W3CBaggagePropagator
+from opentelemetry.trace import Span
+
+SET_KEYS = "tracebreak.baggage.set_keys"
+SET_BYTES = "tracebreak.baggage.set_bytes"
+SENT_BYTES = "tracebreak.baggage.sent_bytes"
+RECEIVED_KEYS = "tracebreak.baggage.received_keys"
+RECEIVED_BYTES = "tracebreak.baggage.received_bytes"
+
+_UNLIMITED = W3CBaggagePropagator()
+_UNLIMITED._MAX_HEADER_LENGTH = _UNLIMITED._MAX_PAIR_LENGTH = _UNLIMITED._MAX_PAIRS = 2**31
+_W3C = W3CBaggagePropagator()
+
+
+def _header(propagator: W3CBaggagePropagator) -> str:
+    carrier: dict[str, str] = {}
+    propagator.inject(carrier)
+    return carrier.get("baggage", "")
+
+
+def record_set(span: Span) -> None:
+    """On the span where baggage was set: every key, the bytes they make, the bytes that fit."""
+    span.set_attribute(SET_KEYS, ",".join(baggage.get_all()))
+    span.set_attribute(SET_BYTES, len(_header(_UNLIMITED)))
+    span.set_attribute(SENT_BYTES, len(_header(_W3C)))
+
+
+def record_received(span: Span) -> None:
+    """On an inbound span: the baggage keys and bytes that arrived (nothing is recorded for none)."""
+    entries = baggage.get_all()
+    if entries:
+        span.set_attribute(RECEIVED_KEYS, ",".join(entries))
+        span.set_attribute(RECEIVED_BYTES, len(_header(_UNLIMITED)))
