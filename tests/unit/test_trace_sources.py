@@ -151,6 +151,19 @@ def test_tempo_answering_something_else_is_one_line_naming_the_shape() -> None:
         Tempo("http://tempo", http=http).window(0, 1)
 
 
+def test_a_page_that_is_not_an_api_is_named_in_one_line() -> None:
+    page = "<!DOCTYPE HTML>\n<html>\n<body>\n<p>Error code: 404</p>\n</body>\n</html>\n"
+    http = mock({"/api/v3/services": httpx.Response(502, text=page)})
+    with pytest.raises(QueryError) as raised:
+        JaegerV3("http://jaeger", http=http).services()
+    assert "\n" not in str(raised.value) and "answered 502: <!DOCTYPE HTML> <html>" in str(raised.value)
+
+
+def test_tempo_skips_a_trace_gone_since_the_search() -> None:
+    http = mock({"/api/search": httpx.Response(200, json={"traces": [{"traceID": TRACE}]})})
+    assert Tempo("http://tempo", http=http).window(0, 1) == []
+
+
 def jaeger_v3(seen: list[httpx.Request]) -> JaegerV3:
     chunk = json.dumps({"result": hex_document()})
     http = mock(

@@ -37,7 +37,8 @@ class HttpReader:
         except httpx.HTTPError as error:
             raise QueryError(f"cannot reach the trace query API at {self.base_url}: {error}") from error
         if response.status_code != 200 and not (missing_ok and response.status_code == 404):
-            raise QueryError(f"{response.request.url} answered {response.status_code}: {response.text[:200]}")
+            said = " ".join(response.text[:200].split())  # one line, whatever page answered
+            raise QueryError(f"{response.request.url} answered {response.status_code}: {said}")
         return response
 
 

@@ -37,7 +37,9 @@ class Tempo(FromTraces, HttpReader):
         return self._read
 
     def _trace(self, trace_id: str) -> list[Trace]:
-        response = self._get(f"/api/v2/traces/{trace_id}")
+        response = self._get(f"/api/v2/traces/{trace_id}", missing_ok=True)
+        if response.status_code == 404:  # gone since the search found it (retention)
+            return []
         try:
             return traces_of(response.json()["trace"], hex_ids=False)
         except (ValueError, KeyError, TypeError) as error:
