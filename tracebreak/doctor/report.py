@@ -205,7 +205,7 @@ def draw(found: dict[str, Any], args: argparse.Namespace) -> None:
     summary = found["totals"]
     broken = [request for request in found["requests"] if not request["whole"]]
     if broken:
-        _draw_broken(console, broken, len(found["requests"]), args)
+        _draw_broken(console, broken, len(found["requests"]), found.get("source", args.source), args)
     if not summary["requests"] and not summary["pending_requests"]:
         console.print(f"no request since {args.since}: nothing to judge. Send one (`tracebreak request 42`) "
                       "or look further back (--since).", highlight=False)  # fmt: skip
@@ -226,7 +226,7 @@ def draw(found: dict[str, Any], args: argparse.Namespace) -> None:
 
 
 def _draw_broken(
-    console: Console, broken: list[dict[str, Any]], judged: int, args: argparse.Namespace
+    console: Console, broken: list[dict[str, Any]], judged: int, source: str, args: argparse.Namespace
 ) -> None:
     """The first `--show` broken requests, a row a finding and a link each; and what was left out."""
     shown = broken[: args.show]
@@ -238,9 +238,9 @@ def _draw_broken(
             table.add_row(request["request_id"][:8], finding["signature"], _boundary(finding["boundary"]),
                           _evidence(finding["evidence"]), finding["fix"])  # fmt: skip
     console.print(table)
-    # The web view draws each one (the store's pages; a Jaeger UI has no /request/ page).
-    for request in shown:
-        console.print(f"  see {args.source.rstrip('/')}/request/{request['request_id']}", highlight=False,
+    # The web view draws each one (the store's pages; a Jaeger UI has no /request/ page, a file none).
+    for request in shown if source.startswith("http") else ():
+        console.print(f"  see {source.rstrip('/')}/request/{request['request_id']}", highlight=False,
                       soft_wrap=True)  # fmt: skip
     if len(broken) > len(shown):
         console.print(f"  … {counted(len(broken) - len(shown), 'more broken request')}; --show {len(broken)} "
