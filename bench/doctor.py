@@ -18,12 +18,12 @@ from typing import Any
 from bench.doctor_data import AGE_US, PHASES, capture, fill
 from bench.table import markdown
 from tracebreak.doctor import report
-from tracebreak.doctor.collect import SEARCH_LIMIT, collect, join, read_logs, traced
+from tracebreak.doctor.collect import collect, join, read_logs, traced
 from tracebreak.local.parts import trace_store
 from tracebreak.runtime.ports import Ports
 from tracebreak.store.doctor import no_cycle_collection
 from tracebreak.traces.model import Trace
-from tracebreak.traces.query import TraceQuery
+from tracebreak.traces.query import SEARCH_LIMIT, TraceQuery
 
 TARGET = 5_000  # requests judged a second
 BEFORE = (2_168, 16.5)  # requests, seconds: `tracebreak doctor --since 30m` before this benchmark existed

@@ -70,3 +70,13 @@ def test_a_negative_show_is_refused_in_one_line(tmp_path):
     args = argparse.Namespace(data_folder=tmp_path, json=False, show=-1, fail_on=None, since="1m")
     with pytest.raises(ValueError, match="--show takes how many broken requests to list, 0 or more"):
         run(args)
+
+
+def test_a_source_with_no_web_view_gets_no_link(capsys):
+    for source in ("/ci/traces.jsonl", "jaeger-v3+http://jaeger:16686"):
+        draw({"requests": [ghost(1)], "totals": {**totals([ghost(1)], 0, 0), "took_seconds": 0.001},
+              "source": "/ci/traces.jsonl" if "+" not in source else "http://jaeger:16686"},
+             argparse.Namespace(since="10s", show=5, source=source))  # fmt: skip
+        said = capsys.readouterr().out
+        assert ("see http://jaeger:16686/request/" in said) == ("+" in source)
+        assert "/ci/traces.jsonl/request" not in said

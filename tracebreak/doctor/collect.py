@@ -9,10 +9,10 @@ from tracebreak.doctor.request import Request, request_ids
 from tracebreak.doctor.spans import callee_names
 from tracebreak.join_key import LOG_ATTRIBUTE
 from tracebreak.traces.model import Span, Trace
-from tracebreak.traces.query import QueryError, TraceQuery
+from tracebreak.traces.query import QueryError
+from tracebreak.traces.sources.read import TraceSource
 
 HTTP_ROUTE = re.compile(r"[A-Z]+ /\S*")  # an HTTP server span's name: its method and route template
-SEARCH_LIMIT = 1_000_000  # every trace in the window: the doctor needs all the fragments
 # Every fragment of a request begins within this of the request's start: within A's 5 s deadline for
 # B (B waits 3 s for C; the audit task starts before the answer). Read this far before a moment, a
 # window holds whole every request that was in flight then.
@@ -38,23 +38,21 @@ class Collected:
         )
 
 
-def collect(query: TraceQuery, since_us: int, now_us: int, settle_us: int) -> Collected:
+def collect(query: TraceSource, since_us: int, now_us: int, settle_us: int) -> Collected:
     """The window's traces and log records, joined into requests; those with spans newer than
-    `settle_us` are still arriving, and left pending."""
-    services = query.services()
-    names, routes = traced(query, services)
-    return join(
-        read_window(query, services, since_us, now_us),
-        settle_us,
-        now_us,
-        read_logs(query, since_us, now_us),
-        names,
-        routes,
-    )
+    `settle_us` are still arriving, and left pending. The window is read first: some sources know
+    their services and operations only from the traces they read."""
+    traces = query.window(since_us, now_us)
+    names, routes = traced(query, query.services())
+    return join(traces, settle_us, now_us, read_logs(query, since_us, now_us), names, routes)
 
 
 def wait_for_requests(
-    query: TraceQuery, request_ids: set[str], since_us: int, timeout_s: float = 20, settle_us: int = 1_500_000
+    query: TraceSource,
+    request_ids: set[str],
+    since_us: int,
+    timeout_s: float = 20,
+    settle_us: int = 1_500_000,
 ) -> dict[str, Request]:
     """These requests, joined, once none of their spans is still arriving (or what there is at the
     deadline): what a test or the audit reads right after sending them."""
@@ -67,19 +65,7 @@ def wait_for_requests(
         time.sleep(0.2)  # polling while the last spans settle, bounded by the deadline
 
 
-def read_window(query: TraceQuery, services: list[str], since_us: int, until_us: int) -> list[Trace]:
-    """Every trace with a span in the window, each built once. Jaeger's search needs a service, and
-    each service's search answers every trace the service is in again: a trace already read is skipped
-    before it is decoded into spans."""
-    traces: dict[str, Trace] = {}
-    for service in services:
-        for document in query.search(service, start=since_us, end=until_us, limit=SEARCH_LIMIT):
-            if document["traceID"] not in traces:
-                traces[document["traceID"]] = Trace.from_jaeger(document)
-    return list(traces.values())
-
-
-def traced(query: TraceQuery, services: list[str]) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+def traced(query: TraceSource, services: list[str]) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     """What the backend's servers are called, read through its operations (see `traced_names`)."""
     return traced_names({service: query.operations(service, span_kind="server") for service in services})
 
@@ -94,8 +80,9 @@ def traced_names(operations: dict[str, list[str]]) -> tuple[frozenset[str], dict
     return frozenset(names), routes
 
 
-def read_logs(query: TraceQuery, since_us: int, until_us: int) -> list[dict] | None:
-    """The window's log records, or None where the source keeps no logs (a real Jaeger)."""
+def read_logs(query: TraceSource, since_us: int, until_us: int) -> list[dict] | None:
+    """The window's log records, or None where the source keeps no logs (a real Jaeger answers
+    `/api/logs` with an error; other sources say None)."""
     try:
         return query.logs(start_us=since_us, end_us=until_us)
     except QueryError:

@@ -25,7 +25,9 @@ from tracebreak.durations import parse_duration_us
 from tracebreak.signatures import Boundary
 from tracebreak.terminal import counted, plural
 from tracebreak.traces.model import Trace
-from tracebreak.traces.query import TraceQuery
+from tracebreak.traces.sources import HELP as SOURCE_HELP
+from tracebreak.traces.sources import open_source
+from tracebreak.traces.sources.read import TraceSource
 
 DEFAULT_SINCE = "10m"
 DEFAULT_SETTLE = "6s"  # SDKs export every 5 s
@@ -151,7 +153,7 @@ def window_start(since: str, folder: Path, now_us: int) -> tuple[int, int | None
 
 
 def judge(
-    query: TraceQuery, since_us: int, now_us: int, settle_us: int, began_us: int | None = None
+    query: TraceSource, since_us: int, now_us: int, settle_us: int, began_us: int | None = None
 ) -> dict[str, Any]:
     """The verdict over a window (with `began_us`, on the requests that began then or later only):
     tracebreak's store judges where the spans are (no JSON round trip); any other source (a real
@@ -183,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
         )
     now_us = time.time_ns() // 1000
     since_us, began_us = window_start(args.since, args.data_folder, now_us)
-    query = TraceQuery(args.source, timeout_s=60)
+    query = open_source(args.source, timeout_s=60)
     try:
         found = judge(query, since_us, now_us, parse_duration_us(args.settle), began_us)
     finally:
@@ -203,7 +205,7 @@ def draw(found: dict[str, Any], args: argparse.Namespace) -> None:
     summary = found["totals"]
     broken = [request for request in found["requests"] if not request["whole"]]
     if broken:
-        _draw_broken(console, broken, len(found["requests"]), args)
+        _draw_broken(console, broken, len(found["requests"]), found.get("source", args.source), args)
     if not summary["requests"] and not summary["pending_requests"]:
         console.print(f"no request since {args.since}: nothing to judge. Send one (`tracebreak request 42`) "
                       "or look further back (--since).", highlight=False)  # fmt: skip
@@ -224,7 +226,7 @@ def draw(found: dict[str, Any], args: argparse.Namespace) -> None:
 
 
 def _draw_broken(
-    console: Console, broken: list[dict[str, Any]], judged: int, args: argparse.Namespace
+    console: Console, broken: list[dict[str, Any]], judged: int, source: str, args: argparse.Namespace
 ) -> None:
     """The first `--show` broken requests, a row a finding and a link each; and what was left out."""
     shown = broken[: args.show]
@@ -236,9 +238,9 @@ def _draw_broken(
             table.add_row(request["request_id"][:8], finding["signature"], _boundary(finding["boundary"]),
                           _evidence(finding["evidence"]), finding["fix"])  # fmt: skip
     console.print(table)
-    # The web view draws each one (the store's pages; a Jaeger UI has no /request/ page).
-    for request in shown:
-        console.print(f"  see {args.source.rstrip('/')}/request/{request['request_id']}", highlight=False,
+    # The web view draws each one (the store's pages; a Jaeger UI has no /request/ page, a file none).
+    for request in shown if source.startswith("http") else ():
+        console.print(f"  see {source.rstrip('/')}/request/{request['request_id']}", highlight=False,
                       soft_wrap=True)  # fmt: skip
     if len(broken) > len(shown):
         console.print(f"  … {counted(len(broken) - len(shown), 'more broken request')}; --show {len(broken)} "
@@ -271,9 +273,7 @@ def add_parser(commands: argparse._SubParsersAction, source_default: str) -> Non
         help="how far back to look, e.g. 90s, 10m, 2h (default 10m); or reset: only the requests sent"
         " since the last `tracebreak chaos reset` (one in flight then is left out)",
     )
-    doctor.add_argument(
-        "--source", default=source_default, help="Jaeger query API: the store or a real Jaeger"
-    )
+    doctor.add_argument("--source", default=source_default, help=f"{SOURCE_HELP} (default {source_default})")
     doctor.add_argument(
         "--settle",
         default=DEFAULT_SETTLE,

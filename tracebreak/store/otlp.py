@@ -59,7 +59,21 @@ class LogRow:
 
 
 def decode_traces(body: bytes, content_type: str) -> list[SpanRow]:
-    request = _parse(body, content_type, ExportTraceServiceRequest(), _ID_FIELDS_TRACES)
+    return _rows(_parse(body, content_type, ExportTraceServiceRequest(), _ID_FIELDS_TRACES))
+
+
+def decode_traces_document(document: Any, hex_ids: bool = True) -> list[SpanRow]:
+    """An OTLP JSON traces document already parsed (`{"resourceSpans": …}`): hex ids as OTLP/JSON
+    writes them, or (`hex_ids=False`) base64 as protobuf's own JSON mapping does (Tempo's answers)."""
+    message = ExportTraceServiceRequest()
+    try:
+        _parse_document(document, message, _ID_FIELDS_TRACES if hex_ids else ())
+    except json_format.ParseError as error:
+        raise PayloadError(f"not a valid OTLP JSON document: {error}") from error
+    return _rows(message)
+
+
+def _rows(request: Message) -> list[SpanRow]:
     rows = []
     for resource_spans in request.resource_spans:
         service, process_tags = _process(resource_spans.resource.attributes)
@@ -104,17 +118,7 @@ def _parse(body: bytes, content_type: str, message: Message, path: tuple[str, ..
         if media_type == PROTOBUF:
             message.ParseFromString(body)
         elif media_type == JSON:
-            document = json.loads(body)
-            if not isinstance(document, dict):
-                raise PayloadError("the JSON body must be an object, as in OTLP/JSON")
-            for item in _walk(document, path):
-                _hex_ids_to_base64(item)
-                links = item.get("links", []) if isinstance(item, dict) else []
-                if not isinstance(links, list):
-                    raise PayloadError("'links' must be a list")
-                for link in links:
-                    _hex_ids_to_base64(link)
-            json_format.ParseDict(document, message, ignore_unknown_fields=True)
+            _parse_document(json.loads(body), message, path)
         else:
             raise PayloadError(f"unsupported Content-Type {content_type!r}: send {PROTOBUF} or {JSON}")
     except (DecodeError, json_format.ParseError, UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -122,6 +126,21 @@ def _parse(body: bytes, content_type: str, message: Message, path: tuple[str, ..
     except RecursionError as error:
         raise PayloadError(f"the {media_type} body is nested too deeply") from error
     return message
+
+
+def _parse_document(document: Any, message: Message, path: tuple[str, ...]) -> None:
+    """Parse a JSON document into `message`, its ids at `path` turned from hex to base64 first
+    (no `path`: the ids are base64 already)."""
+    if not isinstance(document, dict):
+        raise PayloadError("the JSON body must be an object, as in OTLP/JSON")
+    for item in _walk(document, path) if path else ():
+        _hex_ids_to_base64(item)
+        links = item.get("links", []) if isinstance(item, dict) else []
+        if not isinstance(links, list):
+            raise PayloadError("'links' must be a list")
+        for link in links:
+            _hex_ids_to_base64(link)
+    json_format.ParseDict(document, message, ignore_unknown_fields=True)
 
 
 def _walk(document: Any, path: tuple[str, ...]) -> Iterable[Any]:

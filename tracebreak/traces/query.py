@@ -9,12 +9,16 @@ from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
 from tracebreak.traces.model import Trace
 
+SEARCH_LIMIT = 1_000_000  # every trace in the window: the doctor needs all the fragments
+
 
 class QueryError(RuntimeError):
     """The trace query API could not be reached or answered with an error."""
 
 
-class TraceQuery:
+class HttpReader:
+    """An HTTP client for one trace backend, its errors QueryErrors naming what answered."""
+
     def __init__(self, base_url: str, timeout_s: float = 5, http: httpx.Client | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self._http = http or httpx.Client(timeout=timeout_s)
@@ -33,8 +37,25 @@ class TraceQuery:
         except httpx.HTTPError as error:
             raise QueryError(f"cannot reach the trace query API at {self.base_url}: {error}") from error
         if response.status_code != 200 and not (missing_ok and response.status_code == 404):
-            raise QueryError(f"{response.request.url} answered {response.status_code}: {response.text[:200]}")
+            said = " ".join(response.text[:200].split())  # one line, whatever page answered
+            raise QueryError(f"{response.request.url} answered {response.status_code}: {said}")
         return response
+
+
+class TraceQuery(HttpReader):
+    """Jaeger's v1 query API (`/api`: the embedded store, Jaeger v1 and v2), and the store's own
+    verdict (`/api/doctor`) where it answers one."""
+
+    def window(self, since_us: int, until_us: int) -> list[Trace]:
+        """Every trace with a span in the window, each built once. Jaeger's search needs a service,
+        and each service's search answers every trace the service is in again: a trace already read is
+        skipped before it is decoded into spans."""
+        traces: dict[str, Trace] = {}
+        for service in self.services():
+            for document in self.search(service, start=since_us, end=until_us, limit=SEARCH_LIMIT):
+                if document["traceID"] not in traces:
+                    traces[document["traceID"]] = Trace.from_jaeger(document)
+        return list(traces.values())
 
     def services(self) -> list[str]:
         response = self._get("/api/services")

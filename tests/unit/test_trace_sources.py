@@ -1,0 +1,224 @@
+"""The doctor's trace sources: OTLP JSON-lines files, Jaeger v2's /api/v3 and Tempo, each read from
+documents in the exact shape the backend answers, to the same spans."""
+
+import base64
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tracebreak.doctor.collect import collect
+from tracebreak.traces.query import QueryError
+from tracebreak.traces.sources import open_source
+from tracebreak.traces.sources.jaeger_v3 import JaegerV3, rfc3339
+from tracebreak.traces.sources.otlp_files import OtlpFiles
+from tracebreak.traces.sources.spans import ShapeError
+from tracebreak.traces.sources.tempo import Tempo
+
+TRACE = "5b8efff798038103d269b633813fc60c"
+ROOT, CHILD = "eee19b7ec3c1b174", "eee19b7ec3c1b173"
+START_NS = 1_700_000_000_000_000_000
+
+
+def otlp_document(trace: str, root: str, child: str, kind_server: object, kind_client: object) -> dict:
+    """A resourceSpans document: a SERVER span and its CLIENT child, ids and kinds as given."""
+
+    def span(span_id: str, parent: str, name: str, kind: object, offset_ns: int) -> dict:
+        return {
+            "traceId": trace,
+            "spanId": span_id,
+            "parentSpanId": parent,
+            "name": name,
+            "kind": kind,
+            "startTimeUnixNano": str(START_NS + offset_ns),
+            "endTimeUnixNano": str(START_NS + offset_ns + 1_000_000),
+            "attributes": [{"key": "guid:x-request-id", "value": {"stringValue": "req-1"}}],
+        }
+
+    return {
+        "resourceSpans": [
+            {
+                "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "service-a"}}]},
+                "scopeSpans": [
+                    {
+                        "scope": {"name": "test"},
+                        "spans": [
+                            span(root, "", "GET /orders/{order_id}", kind_server, 0),
+                            span(child, root, "/auth.Auth/Check", kind_client, 1000),
+                        ],
+                    }
+                ],
+            }
+        ]
+    }
+
+
+def hex_document() -> dict:
+    return otlp_document(TRACE, ROOT, CHILD, 2, 3)
+
+
+def b64(hex_id: str) -> str:
+    return base64.b64encode(bytes.fromhex(hex_id)).decode()
+
+
+def assert_the_two_spans(spans: list) -> None:
+    assert [(s.trace_id, s.span_id, s.parent_id, s.kind) for s in spans] == [
+        (TRACE, ROOT, None, "server"),
+        (TRACE, CHILD, ROOT, "client"),
+    ]
+    assert spans[0].tags["guid:x-request-id"] == "req-1"
+    assert spans[0].start_us == START_NS // 1000
+
+
+def test_an_otlp_file_gives_every_id_exactly(tmp_path: Path) -> None:
+    file = tmp_path / "traces.jsonl"
+    file.write_text(json.dumps(hex_document()) + "\n")
+    [trace] = OtlpFiles(file).window(0, 2**62)
+    assert trace.trace_id == TRACE
+    assert_the_two_spans(trace.spans)
+
+
+def test_a_folder_joins_a_trace_written_over_several_files(tmp_path: Path) -> None:
+    whole = hex_document()
+    first, second = json.loads(json.dumps(whole)), json.loads(json.dumps(whole))
+    first["resourceSpans"][0]["scopeSpans"][0]["spans"].pop(1)
+    second["resourceSpans"][0]["scopeSpans"][0]["spans"].pop(0)
+    (tmp_path / "a.json").write_text(json.dumps(first) + "\n\n")
+    (tmp_path / "b.jsonl").write_text(json.dumps(second) + "\n")
+    (tmp_path / "notes.txt").write_text("not traces")
+    source = open_source(str(tmp_path))
+    [trace] = source.window(0, 2**62)
+    assert_the_two_spans(trace.spans)
+    assert source.services() == ["service-a"]
+    assert source.operations("service-a", "server") == ["GET /orders/{order_id}"]
+
+
+def test_a_window_leaves_out_traces_that_began_outside_it(tmp_path: Path) -> None:
+    file = tmp_path / "traces.json"
+    file.write_text(json.dumps(hex_document()))
+    assert OtlpFiles(file).window(START_NS // 1000 + 10_000, 2**62) == []
+
+
+def test_a_malformed_line_is_named_by_file_and_line(tmp_path: Path) -> None:
+    file = tmp_path / "traces.jsonl"
+    file.write_text(json.dumps(hex_document()) + "\n{not json\n")
+    with pytest.raises(ShapeError, match=r"traces\.jsonl:2: expected one OTLP JSON document"):
+        OtlpFiles(file).window(0, 2**62)
+
+
+def test_a_base64_id_in_an_otlp_file_is_refused_not_misread(tmp_path: Path) -> None:
+    file = tmp_path / "traces.jsonl"
+    file.write_text(json.dumps(otlp_document(b64(TRACE), b64(ROOT), b64(CHILD), 2, 3)) + "\n")
+    with pytest.raises(ShapeError, match=r":1: .*traceId .* is not hex"):
+        OtlpFiles(file).window(0, 2**62)
+
+
+def test_a_missing_path_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ShapeError, match="no such file or folder of OTLP JSON lines"):
+        open_source(str(tmp_path / "absent"))
+
+
+def mock(answers: dict[str, httpx.Response], seen: list[httpx.Request] | None = None) -> httpx.Client:
+    def handle(request: httpx.Request) -> httpx.Response:
+        (seen if seen is not None else []).append(request)
+        return answers.get(request.url.path, httpx.Response(404, json={"error": {"message": "not found"}}))
+
+    return httpx.Client(transport=httpx.MockTransport(handle))
+
+
+def test_tempo_reads_base64_ids_and_enum_names() -> None:
+    document = otlp_document(b64(TRACE), b64(ROOT), b64(CHILD), "SPAN_KIND_SERVER", "SPAN_KIND_CLIENT")
+    seen: list[httpx.Request] = []
+    http = mock(
+        {
+            "/api/search": httpx.Response(200, json={"traces": [{"traceID": TRACE, "rootServiceName": "a"}]}),
+            f"/api/v2/traces/{TRACE}": httpx.Response(200, json={"trace": document}),
+        },
+        seen,
+    )
+    source = Tempo("http://tempo", http=http)
+    [trace] = source.window(1_500_000, 2_500_001)
+    assert_the_two_spans(trace.spans)
+    search = seen[0].url.params
+    assert (search["q"], search["start"], search["end"], search["spss"]) == ("{ }", "1", "3", "1")
+    assert source.services() == ["service-a"]
+
+
+def test_tempo_answering_something_else_is_one_line_naming_the_shape() -> None:
+    http = mock({"/api/search": httpx.Response(200, json={"data": []})})
+    with pytest.raises(QueryError, match=r'did not answer as Tempo does: expected \{"traces"'):
+        Tempo("http://tempo", http=http).window(0, 1)
+
+
+def test_a_page_that_is_not_an_api_is_named_in_one_line() -> None:
+    page = "<!DOCTYPE HTML>\n<html>\n<body>\n<p>Error code: 404</p>\n</body>\n</html>\n"
+    http = mock({"/api/v3/services": httpx.Response(502, text=page)})
+    with pytest.raises(QueryError) as raised:
+        JaegerV3("http://jaeger", http=http).services()
+    assert "\n" not in str(raised.value) and "answered 502: <!DOCTYPE HTML> <html>" in str(raised.value)
+
+
+def test_tempo_skips_a_trace_gone_since_the_search() -> None:
+    http = mock({"/api/search": httpx.Response(200, json={"traces": [{"traceID": TRACE}]})})
+    assert Tempo("http://tempo", http=http).window(0, 1) == []
+
+
+def jaeger_v3(seen: list[httpx.Request]) -> JaegerV3:
+    chunk = json.dumps({"result": hex_document()})
+    http = mock(
+        {
+            "/api/v3/services": httpx.Response(200, json={"services": ["service-a"]}),
+            "/api/v3/operations": httpx.Response(
+                200, json={"operations": [{"name": "GET /orders/{order_id}", "spanKind": "server"}]}
+            ),
+            "/api/v3/traces": httpx.Response(200, text=chunk + "\n" + chunk + "\n"),
+        },
+        seen,
+    )
+    return JaegerV3("http://jaeger", http=http)
+
+
+def test_jaeger_v3_reads_a_stream_of_result_chunks_in_the_window_each_span_once() -> None:
+    seen: list[httpx.Request] = []
+    [trace] = jaeger_v3(seen).window(1_700_000_000_000_000, 1_700_000_000_500_000)
+    assert_the_two_spans(trace.spans)
+    search = next(r for r in seen if r.url.path == "/api/v3/traces").url.params
+    assert search["query.service_name"] == "service-a"
+    assert search["query.start_time_min"] == "2023-11-14T22:13:20Z"
+    assert search["query.start_time_max"] == "2023-11-14T22:13:20.500000Z"
+
+
+def test_jaeger_v3_reads_operations_and_a_search_that_finds_nothing() -> None:
+    source = jaeger_v3([])
+    assert source.operations("service-a", "server") == ["GET /orders/{order_id}"]
+    assert source.trace(TRACE) is None  # the mock answers 404, as Jaeger does for no trace
+
+
+def test_jaeger_v3_answering_v1_json_is_one_line_naming_the_shape() -> None:
+    http = mock({"/api/v3/services": httpx.Response(200, json={"data": ["service-a"]})})
+    with pytest.raises(QueryError, match=r'did not answer as Jaeger\'s /api/v3 does: expected \{"services"'):
+        JaegerV3("http://jaeger", http=http).services()
+
+
+def test_a_stated_kind_is_taken_without_probing() -> None:
+    assert isinstance(open_source("jaeger-v3+http://127.0.0.1:9"), JaegerV3)
+    assert isinstance(open_source("tempo+http://127.0.0.1:9"), Tempo)
+
+
+def test_an_unreachable_bare_url_is_one_line() -> None:
+    with pytest.raises(QueryError, match=r"cannot reach http://127\.0\.0\.1:9"):
+        open_source("http://127.0.0.1:9", timeout_s=1)
+
+
+def test_rfc3339_keeps_the_microsecond() -> None:
+    assert rfc3339(1_700_000_000_000_001) == "2023-11-14T22:13:20.000001Z"
+
+
+def test_the_doctor_collects_a_request_from_a_file(tmp_path: Path) -> None:
+    file = tmp_path / "traces.jsonl"
+    file.write_text(json.dumps(hex_document()) + "\n")
+    collected = collect(open_source(str(file)), 0, 2**62, 0)
+    [request] = collected.requests
+    assert request.request_id == "req-1"
+    assert len(request.traces) == 1

@@ -1,0 +1,75 @@
+"""Jaeger v2's stable query API, `/api/v3`: OTLP JSON answers (`{"result": {"resourceSpans": …}}`),
+hex ids and integer enums; a search needs `query.start_time_min`/`max` in RFC 3339, and a search that
+finds nothing is a 404."""
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tracebreak.traces.model import Trace
+from tracebreak.traces.query import SEARCH_LIMIT, HttpReader, QueryError
+from tracebreak.traces.sources.spans import merged, traces_of
+
+
+class JaegerV3(HttpReader):
+    def services(self) -> list[str]:
+        return list(self._answer("/api/v3/services", "services"))
+
+    def operations(self, service: str, span_kind: str = "") -> list[str]:
+        found = self._answer("/api/v3/operations", "operations", {"service": service, "span_kind": span_kind})
+        return [operation["name"] for operation in found]
+
+    def window(self, since_us: int, until_us: int) -> list[Trace]:
+        traces: list[Trace] = []
+        for service in self.services():
+            params = {
+                "query.service_name": service,
+                "query.start_time_min": rfc3339(since_us),
+                "query.start_time_max": rfc3339(until_us),
+                "query.search_depth": SEARCH_LIMIT,
+                "query.num_traces": SEARCH_LIMIT,  # the same parameter's name before Jaeger 2.4
+            }
+            traces.extend(self._traces("/api/v3/traces", params))
+        return merged(traces)
+
+    def trace(self, trace_id: str) -> Trace | None:
+        found = self._traces(f"/api/v3/traces/{trace_id}")
+        return found[0] if found else None
+
+    def logs(self, trace_id: str | None = None, start_us: int = 0, end_us: int = 0) -> list[dict] | None:
+        return None
+
+    def judged(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        return None
+
+    def _traces(self, path: str, params: dict[str, Any] | None = None) -> list[Trace]:
+        """The traces of an answer: one `{"result": …}` chunk, or a stream of them a line each."""
+        response = self._get(path, params, missing_ok=True)
+        if response.status_code == 404:
+            return []
+        try:
+            chunks = [json.loads(line) for line in response.text.splitlines() if line.strip()]
+            return [t for chunk in chunks for t in traces_of(chunk["result"])]
+        except (ValueError, KeyError, TypeError) as error:
+            expected = '{"result": {"resourceSpans": …}}'
+            raise QueryError(_unexpected(response.request.url, expected, error)) from None
+
+    def _answer(self, path: str, key: str, params: dict[str, Any] | None = None) -> list[Any]:
+        response = self._get(path, params)
+        try:
+            found = response.json()[key]
+        except (ValueError, KeyError, TypeError) as error:
+            raise QueryError(_unexpected(response.request.url, f'{{"{key}": […]}}', error)) from None
+        if not isinstance(found, list):
+            raise QueryError(_unexpected(response.request.url, f'{{"{key}": […]}}', f"{key} is not a list"))
+        return found
+
+
+def rfc3339(time_us: int) -> str:
+    """A time in µs as RFC 3339, to the microsecond (no float in between)."""
+    moment = datetime.fromtimestamp(0, UTC) + timedelta(microseconds=time_us)
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _unexpected(url: object, expected: str, error: object) -> str:
+    return f"{url} did not answer as Jaeger's /api/v3 does: expected {expected} ({error})"

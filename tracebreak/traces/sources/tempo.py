@@ -1,0 +1,53 @@
+"""Grafana Tempo: a TraceQL search (`/api/search`, times in seconds) for the window's trace ids, then
+each trace whole (`/api/v2/traces/{id}`: `{"trace": {"resourceSpans": …}}`, with base64 ids and
+enum names, as Tempo's protobuf JSON writes them)."""
+
+from typing import Any
+
+import httpx
+
+from tracebreak.traces.model import Trace
+from tracebreak.traces.query import SEARCH_LIMIT, HttpReader, QueryError
+from tracebreak.traces.sources.read import FromTraces
+from tracebreak.traces.sources.spans import traces_of
+
+EVERY_SPAN = "{ }"  # TraceQL: every trace with a span in the window, fragments and all
+SPANS_PER_SPAN_SET = 1  # the search needs only the trace ids; each trace is read whole after
+
+
+class Tempo(FromTraces, HttpReader):
+    def __init__(self, base_url: str, timeout_s: float = 5, http: httpx.Client | None = None) -> None:
+        FromTraces.__init__(self)
+        HttpReader.__init__(self, base_url, timeout_s, http)
+
+    def window(self, since_us: int, until_us: int) -> list[Trace]:
+        params = {
+            "q": EVERY_SPAN,
+            "start": since_us // 1_000_000,
+            "end": -(-until_us // 1_000_000),  # whole seconds that cover the window
+            "limit": SEARCH_LIMIT,
+            "spss": SPANS_PER_SPAN_SET,
+        }
+        response = self._get("/api/search", params)
+        try:
+            ids = [str(trace["traceID"]) for trace in response.json()["traces"] or []]
+        except (ValueError, KeyError, TypeError) as error:
+            raise QueryError(_unexpected(response, '{"traces": [{"traceID": …}, …]}', error)) from None
+        self._read = [trace for trace_id in dict.fromkeys(ids) for trace in self._trace(trace_id)]
+        return self._read
+
+    def _trace(self, trace_id: str) -> list[Trace]:
+        response = self._get(f"/api/v2/traces/{trace_id}", missing_ok=True)
+        if response.status_code == 404:  # gone since the search found it (retention)
+            return []
+        try:
+            return traces_of(response.json()["trace"], hex_ids=False)
+        except (ValueError, KeyError, TypeError) as error:
+            raise QueryError(_unexpected(response, '{"trace": {"resourceSpans": …}}', error)) from None
+
+    def close(self) -> None:
+        HttpReader.close(self)
+
+
+def _unexpected(response: httpx.Response, expected: str, error: Any) -> str:
+    return f"{response.request.url} did not answer as Tempo does: expected {expected} ({error})"
