@@ -23,7 +23,7 @@ from tests.support.stack import (
     span_counts,
 )
 from tracebreak.demo import DEMO_TOKEN
-from tracebreak.store.otlp import PROTOBUF
+from tracebreak.traces.otlp import PROTOBUF
 
 
 def test_one_request_yields_exactly_one_connected_trace(stack, query):

@@ -14,7 +14,7 @@ from tests.support.spans import otlp_protobuf
 from tracebreak.doctor import report
 from tracebreak.store.database import Database
 from tracebreak.store.ingest import ingest_app
-from tracebreak.store.otlp import PROTOBUF
+from tracebreak.traces.otlp import PROTOBUF
 from tracebreak.traces.query import TraceQuery
 
 HOUR_US = 3_600_000_000

@@ -8,8 +8,8 @@ import pytest
 from tests.support.spans import otlp_protobuf, record_cascade
 from tracebreak.doctor import debt
 from tracebreak.doctor.report import draw, run, totals
-from tracebreak.store.otlp import PROTOBUF, decode_traces
 from tracebreak.traces.model import Span
+from tracebreak.traces.otlp import PROTOBUF, decode_traces
 
 
 def modelled(rows) -> list[Span]:

@@ -8,8 +8,8 @@ from tests.support.doctor_store import judged, without_doctor
 from tests.support.spans import otlp_protobuf, record_blind_b
 from tracebreak.store.database import Database
 from tracebreak.store.ingest import ingest_app
-from tracebreak.store.otlp import PROTOBUF
 from tracebreak.store.query import query_app
+from tracebreak.traces.otlp import PROTOBUF
 
 
 def test_a_request_with_no_propagator_in_b_keeps_its_14_spans_and_marks_b_only(tmp_path):

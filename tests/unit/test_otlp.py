@@ -6,7 +6,7 @@ from google.protobuf.json_format import MessageToDict
 from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
 
 from tests.support.spans import otlp_protobuf, record_cascade
-from tracebreak.store.otlp import JSON, PROTOBUF, PayloadError, decode_logs, decode_traces
+from tracebreak.traces.otlp import JSON, PROTOBUF, PayloadError, decode_logs, decode_traces
 
 
 def tags_of(row):

@@ -22,8 +22,8 @@ from tracebreak.doctor.collect import FRAGMENT_SPREAD_US
 from tracebreak.store.database import Database, read_only
 from tracebreak.store.ingest import ingest_app
 from tracebreak.store.judges import Judges
-from tracebreak.store.otlp import PROTOBUF
 from tracebreak.store.query import query_app
+from tracebreak.traces.otlp import PROTOBUF
 from tracebreak.traces.query import TraceQuery
 
 NO_ENVOY = "http://127.0.0.1:9"

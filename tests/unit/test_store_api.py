@@ -10,8 +10,8 @@ from starlette.testclient import TestClient
 from tests.support.spans import otlp_protobuf, record_cascade
 from tracebreak.store.database import Database, Retention
 from tracebreak.store.ingest import ingest_app
-from tracebreak.store.otlp import PROTOBUF
 from tracebreak.store.query import query_app
+from tracebreak.traces.otlp import PROTOBUF
 
 
 @pytest.fixture

@@ -21,8 +21,8 @@ from tracebreak.chaos.catalogue import toggle
 from tracebreak.chaos.setting import Milliseconds
 from tracebreak.demo import SERVICES
 from tracebreak.store.ingest import ingest_app
-from tracebreak.store.otlp import PROTOBUF
 from tracebreak.store.query import query_app
+from tracebreak.traces.otlp import PROTOBUF
 from tracebreak.web import pages
 from tracebreak.web.chaos_api import ChaosPanel
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from tracebreak.doctor.request import request_ids_of
 from tracebreak.store import schema
-from tracebreak.store.otlp import LogRow, SpanRow
+from tracebreak.traces.otlp import LogRow, SpanRow
 
 
 @dataclass(frozen=True)

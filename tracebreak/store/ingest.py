@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tracebreak.store.database import Database
-from tracebreak.store.otlp import JSON, PROTOBUF, PayloadError, decode_logs, decode_traces
+from tracebreak.traces.otlp import JSON, PROTOBUF, PayloadError, decode_logs, decode_traces
 
 log = logging.getLogger("tracebreak.store")
 

@@ -1,9 +1,10 @@
 """Jaeger's query-API JSON: the response envelope and the trace shape its UI and clients read."""
 
 import json
-import math
 import sqlite3
 from typing import Any
+
+from tracebreak.traces.model import tag
 
 
 def envelope(data: Any, total: int = 0) -> dict[str, Any]:
@@ -62,19 +63,3 @@ def log_records(rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
         }
         for row, found in zip(rows, attributes, strict=True)
     ]
-
-
-def tag(key: str, value: Any) -> dict[str, Any]:
-    """A Jaeger tag, its type read from its value: the store keeps a span's tags as one object and gives
-    Jaeger's list back from it. Jaeger writes arrays and maps as JSON strings."""
-    if isinstance(value, bool):
-        return {"key": key, "type": "bool", "value": value}
-    if isinstance(value, int):
-        return {"key": key, "type": "int64", "value": value}
-    if isinstance(value, float):
-        if not math.isfinite(value):  # NaN and infinities have no JSON number: written as text
-            return {"key": key, "type": "string", "value": str(value)}
-        return {"key": key, "type": "float64", "value": value}
-    if isinstance(value, str):
-        return {"key": key, "type": "string", "value": value}
-    return {"key": key, "type": "string", "value": json.dumps(value)}

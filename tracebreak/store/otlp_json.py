@@ -6,7 +6,7 @@ import math
 import sqlite3
 from typing import Any
 
-from tracebreak.store.otlp import SPAN_KINDS
+from tracebreak.traces.otlp import SPAN_KINDS
 
 KIND_NUMBERS = {name: number for number, name in SPAN_KINDS.items()}
 STATUS_NUMBERS = {"OK": 1, "ERROR": 2}

@@ -1,5 +1,7 @@
 """A trace and its spans, as the doctor, the audit and the CLI read them, whatever the source."""
 
+import json
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -123,3 +125,19 @@ def events_of(logs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def links_of(references: list[dict[str, Any]]) -> tuple[str, ...]:
     """The span ids a span follows from: its links, as Jaeger's FOLLOWS_FROM references."""
     return tuple(ref["spanID"] for ref in references if ref.get("refType") == "FOLLOWS_FROM")
+
+
+def tag(key: str, value: Any) -> dict[str, Any]:
+    """A Jaeger tag, its type read from its value: the store keeps a span's tags as one object and gives
+    Jaeger's list back from it. Jaeger writes arrays and maps as JSON strings."""
+    if isinstance(value, bool):
+        return {"key": key, "type": "bool", "value": value}
+    if isinstance(value, int):
+        return {"key": key, "type": "int64", "value": value}
+    if isinstance(value, float):
+        if not math.isfinite(value):  # NaN and infinities have no JSON number: written as text
+            return {"key": key, "type": "string", "value": str(value)}
+        return {"key": key, "type": "float64", "value": value}
+    if isinstance(value, str):
+        return {"key": key, "type": "string", "value": value}
+    return {"key": key, "type": "string", "value": json.dumps(value)}

@@ -1,10 +1,10 @@
-"""OTLP documents into the doctor's traces: the store's decoder (tracebreak/store/otlp.py) reads the
+"""OTLP documents into the doctor's traces: the store's decoder (tracebreak/traces/otlp.py) reads the
 document, and each of its rows becomes a Span here, for every source that answers OTLP."""
 
 from typing import Any
 
-from tracebreak.store.otlp import PayloadError, SpanRow, decode_traces_document
 from tracebreak.traces.model import Span, Trace, events_of, links_of, tags_of
+from tracebreak.traces.otlp import PayloadError, SpanRow, decode_traces_document
 
 
 class ShapeError(ValueError):

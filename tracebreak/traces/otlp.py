@@ -17,7 +17,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import Span, Status
 
-from tracebreak.store.jaeger import tag
+from tracebreak.traces.model import tag
 
 PROTOBUF = "application/x-protobuf"
 JSON = "application/json"
