@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tracebreak.store.database import SpanQuery
-from tracebreak.store.jaeger_api import DEFAULT_LIMIT, database
+from tracebreak.store.jaeger_api import DEFAULT_LIMIT, database, operations_of
 from tracebreak.store.otlp_json import traces_data
 from tracebreak.store.params import Handler, hex_trace_id
 
@@ -41,16 +41,7 @@ async def _services(request: Request) -> Response:
 
 
 async def _operations(request: Request) -> Response:
-    service = request.query_params.get("service")
-    if not service:
-        raise ValueError("parameter 'service' is required")
-    kind = request.query_params.get("span_kind")
-    found = [
-        {"name": name, "spanKind": span_kind}
-        for name, span_kind in database(request).operations(service)
-        if not kind or kind == span_kind
-    ]
-    return JSONResponse({"operations": found})
+    return JSONResponse({"operations": operations_of(request, "span_kind")})
 
 
 async def _get_trace(request: Request) -> Response:

@@ -31,16 +31,22 @@ async def _service_operations(request: Request) -> Response:
     return JSONResponse(jaeger.envelope(names, len(names)))
 
 
-async def _operations(request: Request) -> Response:
+def operations_of(request: Request, kind_parameter: str) -> list[dict[str, str]]:
+    """The `service` parameter's operations and their span kinds, those of the kind asked for only
+    (both APIs take the same query; they name the kind's parameter apart)."""
     service = request.query_params.get("service")
     if not service:
         raise ValueError("parameter 'service' is required")
-    kind = request.query_params.get("spanKind")
-    found = [
+    kind = request.query_params.get(kind_parameter)
+    return [
         {"name": name, "spanKind": span_kind}
         for name, span_kind in database(request).operations(service)
         if not kind or kind == span_kind
     ]
+
+
+async def _operations(request: Request) -> Response:
+    found = operations_of(request, "spanKind")
     return JSONResponse(jaeger.envelope(found, len(found)))
 
 
