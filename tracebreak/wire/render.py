@@ -31,7 +31,9 @@ def document(wires: list[RequestWire]) -> dict[str, Any]:
 def draw(wire: RequestWire, out: Console) -> None:
     table = Table(title=f"request {wire.request_id}", title_justify="left", box=box.SIMPLE)
     for column in ("hop", "protocol", "trace id", "parent id", "flags", "tracestate", "baggage", "verdict"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("hop", "protocol"))
+        table.add_column(
+            column, overflow="fold", no_wrap=column in ("hop", "protocol", "trace id", "parent id")
+        )
     for hop in wire.hops:
         colour = COLOURS.get(hop.verdict, "red")
         table.add_row(
