@@ -1,6 +1,5 @@
 """The load generator against the real stack, and its open-loop promise against a slow endpoint."""
 
-import asyncio
 import json
 import os
 import signal
@@ -12,6 +11,7 @@ from pathlib import Path
 from loadgen.recorder import Recorder
 from loadgen.runner import LoadConfig, run
 from loadgen.schedule import constant
+from tracebreak.local.loops import run_beside_any_loop
 from tracebreak.local.processes import Process, http_ok
 from tracebreak.runtime.ports import Ports
 
@@ -89,7 +89,7 @@ def test_the_schedule_never_waits_for_answers_and_the_cap_is_reported(tmp_path):
         server.wait_healthy(30)
         recorder = Recorder()
         config = LoadConfig(target=url, stages=constant(50, 2), max_in_flight=5, timeout_s=5)
-        asyncio.run(run(config, recorder))
+        run_beside_any_loop(run(config, recorder))
     finally:
         server.stop()
     assert recorder.sent + recorder.skipped == 100  # every intended request either left or was counted

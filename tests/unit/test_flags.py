@@ -1,4 +1,5 @@
 import json
+import os
 
 import pytest
 
@@ -30,6 +31,18 @@ def test_on_and_off_round_trip(tmp_path):
     assert flagfile.state(document, toggle("logs-without-trace-id")) == "service-b"
     flagfile.set_toggle(path, "uninstrumented-client", None)
     assert flagfile.state(flagfile.read(path), toggle("uninstrumented-client")) == 0.0
+
+
+def test_every_write_leaves_a_newer_mtime_so_the_provider_reloads(tmp_path):
+    """The flagd provider reloads on a strictly newer mtime: a write within the clock tick of the last
+    one (here, a file stamped ahead of the clock) still leaves a newer one."""
+    path = tmp_path / "flags.json"
+    flagfile.write(path, flagfile.default_flags())
+    ahead_ns = path.stat().st_mtime_ns + 10_000_000_000
+    os.utime(path, ns=(ahead_ns, ahead_ns))
+    flagfile.set_toggle(path, "uninstrumented-client", 1.0)
+    assert path.stat().st_mtime_ns > ahead_ns
+    assert os.path.getmtime(path) > ahead_ns / 1e9  # as the provider compares: seconds, a float
 
 
 @pytest.mark.parametrize(

@@ -135,8 +135,14 @@ def _announce_flag(on: bool) -> dict[str, Any]:
 
 def write(path: Path, document: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    before_ns = path.stat().st_mtime_ns if path.exists() else 0
     with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as temporary:
         json.dump(document, temporary, indent=2)
         temporary.write("\n")
     # A new file with a new mtime: the flagd provider reloads on a newer mtime only.
     os.replace(temporary.name, path)
+    # The kernel stamps files with a clock that moves in ticks of milliseconds: two writes within one
+    # tick would share an mtime, and the provider would never see the second.
+    if path.stat().st_mtime_ns <= before_ns:
+        later_ns = before_ns + 1_000_000
+        os.utime(path, ns=(later_ns, later_ns))

@@ -1,5 +1,5 @@
 """`python -m tracebreak.lab.executors`: lab 17's demonstration, measured. The same blocking call is
-handed to a thread pool three ways, with and without the threading instrumentation that
+handed to a thread pool two ways, with and without the threading instrumentation that
 `opentelemetry-instrument` loads, and each run says whether the span the thread made joined the
 request's trace."""
 
@@ -7,11 +7,12 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
-from opentelemetry import trace
 from opentelemetry.instrumentation.threading import ThreadingInstrumentor
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from tracebreak.local.loops import run_beside_any_loop
 
 exporter = InMemorySpanExporter()
 provider = TracerProvider()
@@ -33,7 +34,7 @@ async def to_thread() -> None:
 
 
 def joined(hand_off: Callable[[], Awaitable[None]], instrumented: bool) -> bool:
-    """Whether the thread's span is a child of the request's span, in a fresh event loop."""
+    """Whether the thread's span is a child of the request's span, on an event loop of its own."""
     exporter.clear()
     if instrumented:
         ThreadingInstrumentor().instrument()
@@ -43,7 +44,7 @@ def joined(hand_off: Callable[[], Awaitable[None]], instrumented: bool) -> bool:
             await hand_off()
 
     try:
-        asyncio.run(request())
+        run_beside_any_loop(request())
     finally:
         if instrumented:
             ThreadingInstrumentor().uninstrument()
@@ -62,7 +63,6 @@ RUNS = (
 
 
 def main() -> None:
-    trace.set_tracer_provider(provider)
     for call, hand_off, instrumented in RUNS:
         threading = "ThreadingInstrumentor on " if instrumented else "ThreadingInstrumentor off"
         said = "a child of the request" if joined(hand_off, instrumented) else "a root: a ghost span"
