@@ -5,20 +5,25 @@ record, Extract the context from its headers, Process it under a span parented t
 Inject the context into the reply. The aiokafka instrumentation's own CONSUMER span is ended before
 the record reaches this code, so the processing span cannot rely on it: C extracts itself. How many
 records are answered at once, and when their offsets are committed, is workers.py's.
+
+C can also take its records in batches (the kafka-batch-links design): a batch is processed under one
+span, in a trace of its own, linked to each record's context; each record's work runs below it with
+the record's baggage.
 """
 
+import asyncio
 import logging
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 from opentelemetry import baggage, context, propagate, trace
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 
 from services.service_c.client import CORRELATION_ID_HEADER, REPLY_TO_HEADER, Reply, decode_request
 from services.service_c.database import OrdersDatabase
 from services.service_c.orders_db import DEFAULT_TENANT
-from services.service_c.workers import Workers
-from tracebreak.chaos.catalogue import KAFKA_CONSUMER_NO_EXTRACT
+from services.service_c.workers import CONCURRENCY, Workers
+from tracebreak.chaos.catalogue import KAFKA_BATCH_LINKS, KAFKA_CONSUMER_NO_EXTRACT
 from tracebreak.chaos.reader import chaos
 from tracebreak.demo import TENANT_KEY
 from tracebreak.runtime import messaging
@@ -31,6 +36,7 @@ tracer = trace.get_tracer(__name__)
 
 GROUP_ID = "enrichment"
 FIXED_TOPICS = Generations()
+BATCH_WAIT_MS = 100  # how long a batch waits for its first record: the toggle is read again after
 
 
 class Enrichment:
@@ -53,30 +59,70 @@ class Enrichment:
     async def consume(self) -> None:
         """Every request record, each answered in a task of its own, until cancelled."""
         async with self.workers:
-            async for record in self.consumer:
-                partition = TopicPartition(record.topic, record.partition)
-                await self.workers.start(self.receive(record), partition, record.offset)
+            while True:
+                # A task per fetch: a toggle decided before any span is recorded by the fetch's records.
+                await asyncio.create_task(self.fetch())
 
-    async def receive(self, record: ConsumerRecord) -> None:
+    async def fetch(self) -> None:
+        if chaos.hits(KAFKA_BATCH_LINKS):
+            # design: kafka-batch-links. LINKS: the records at hand as one batch, under one span of a
+            # trace of its own that links to each record's context. A search by a request's trace id
+            # then finds C's receive span, not its work: that is in the batch's trace, found by link.
+            await self.batch(await self.consumer.getmany(timeout_ms=BATCH_WAIT_MS, max_records=CONCURRENCY))
+        else:
+            # RIGHT TOO, the default: one record at a time, its work continuing its request's trace.
+            record = await self.consumer.getone()
+            partition = TopicPartition(record.topic, record.partition)
+            await self.workers.start(self.receive(record), partition, record.offset)
+
+    async def batch(self, fetched: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+        """Process the records under one span that follows from each; it ends once all are answered."""
+        records = [record for partition in fetched.values() for record in partition]
+        if not records:
+            return
+        destination = self.generations.base(records[0].topic)
+        # A trace of its own (no parent: context=Context()): a batch belongs to no one request.
+        with tracer.start_as_current_span(
+            f"{destination} process",
+            context=context.Context(),
+            kind=SpanKind.CONSUMER,
+            links=[record_link(record) for record in records],
+            attributes=batch_attributes(destination, len(records)),
+        ) as span:
+            answers = [
+                await self.workers.start(
+                    self.receive(r, span), TopicPartition(r.topic, r.partition), r.offset
+                )
+                for r in records
+            ]
+            await asyncio.gather(*answers)
+
+    async def receive(self, record: ConsumerRecord, batch: trace.Span | None = None) -> None:
         """Receive one record (the instrumentation's `receive` span has ended already): its request id
         is the one of every line logged while it is answered."""
         headers = messaging.carrier(record.headers)
         bound = current_request_id.set(headers.get(REQUEST_ID_HEADER))
         try:
-            await self.extract_context(record, headers)
+            await self.extract_context(record, headers, batch)
         finally:
             # The worker's lines after it (a failure, the commit) name no request.
             current_request_id.reset(bound)
 
-    async def extract_context(self, record: ConsumerRecord, headers: dict[str, str]) -> None:
-        """Extract B's context from the record's headers and process the record under it."""
+    async def extract_context(
+        self, record: ConsumerRecord, headers: dict[str, str], batch: trace.Span | None = None
+    ) -> None:
+        """Extract B's context from the record's headers and process the record under it (under the
+        batch's span, with the record's baggage, where it came in a batch)."""
         if chaos.hits(KAFKA_CONSUMER_NO_EXTRACT):
             # chaos: kafka-consumer-no-extract. WRONG: trusting the aiokafka instrumentation. Its
             # CONSUMER span ended before getone returned, so the work below starts new traces.
             await self.process(record, headers)
         else:
             # RIGHT: Extract. B's context, trace and baggage alike, becomes the context of everything below.
-            token = context.attach(propagate.extract(headers))
+            extracted = propagate.extract(headers)
+            token = context.attach(
+                extracted if batch is None else trace.set_span_in_context(batch, extracted)
+            )
             try:
                 await self.process(record, headers)
             finally:
@@ -157,6 +203,26 @@ def tenant_of(span: trace.Span) -> str:
         tenant = DEFAULT_TENANT
     span.set_attribute(TENANT_KEY, str(tenant))
     return str(tenant)
+
+
+def record_link(record: ConsumerRecord) -> Link:
+    """A link to the context the record carries (its sender's span), naming the record."""
+    sender = trace.get_current_span(propagate.extract(messaging.carrier(record.headers)))
+    return Link(
+        sender.get_span_context(), messaging.record_attributes(record.topic, record.partition, record.offset)
+    )
+
+
+def batch_attributes(destination: str, count: int) -> dict[str, str | int]:
+    """The messaging semantic conventions for the processing span of a batch."""
+    return {
+        "messaging.system": "kafka",
+        "messaging.operation.type": "process",
+        "messaging.operation.name": "process",
+        "messaging.destination.name": destination,
+        "messaging.batch.message_count": count,
+        "messaging.consumer.group.name": GROUP_ID,
+    }
 
 
 def process_attributes(record: ConsumerRecord, destination: str) -> dict[str, str | int]:

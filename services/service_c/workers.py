@@ -38,7 +38,9 @@ class Workers:
         if self._working:
             await asyncio.wait(self._working, timeout=COMMIT_TIMEOUT_S)
 
-    async def start(self, work: Coroutine[Any, Any, None], partition: TopicPartition, offset: int) -> None:
+    async def start(
+        self, work: Coroutine[Any, Any, None], partition: TopicPartition, offset: int
+    ) -> asyncio.Task[None]:
         """Run `work`, the answer to the record at `offset`, in a task of its own once a slot is free."""
         try:
             await self._slots.acquire()
@@ -49,6 +51,7 @@ class Workers:
         task = asyncio.create_task(self._run(work, partition, offset))
         self._working.add(task)
         task.add_done_callback(self._working.discard)
+        return task
 
     async def _run(self, work: Coroutine[Any, Any, None], partition: TopicPartition, offset: int) -> None:
         try:

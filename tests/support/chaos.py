@@ -66,6 +66,7 @@ AT_FULL: dict[str, object] = {
     "propagator-not-registered": True,
     "logs-without-trace-id": "service-b",
     "propagator-mismatch": True,
+    "kafka-batch-links": True,
 }
 
 

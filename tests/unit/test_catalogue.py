@@ -19,7 +19,7 @@ CODE = [
     # Generated code is left out: the gRPC stubs, and Envoy's compose config (rendered from the template).
     if path.suffix in (".py", ".yaml") and "_pb2" not in path.name and path.name != "envoy.compose.yaml"
 ]
-MARKER = re.compile(r"#.*?\b(chaos|fault): ([a-z][a-z0-9-]*)")
+MARKER = re.compile(r"#.*?\b(chaos|fault|design): ([a-z][a-z0-9-]*)")
 CONSTANT = re.compile(r"chaos\.\w+\(([A-Z_]+)\)")
 
 
@@ -44,6 +44,9 @@ def test_each_toggle_is_marked_in_its_where_file_at_its_line(t):
             f"{t.where}:{at + 1}: no RIGHT side follows the WRONG one"
         )
         assert t.signature in signatures.SIGNATURES_BY_NAME
+    elif t.kind == "design":  # both ways side by side: the design's, and the default below it
+        assert "default" in " ".join(text[at + 1 : at + 6]), f"{t.where}:{at + 1}: no default way follows"
+        assert t.signature is None and t.lint_rule is None
     else:
         assert t.signature is None
 

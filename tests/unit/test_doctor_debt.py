@@ -7,7 +7,8 @@ import pytest
 
 from tests.support.spans import otlp_protobuf, record_cascade
 from tracebreak.doctor import debt
-from tracebreak.doctor.report import draw, run, totals
+from tracebreak.doctor.drawing import draw
+from tracebreak.doctor.report import run, totals
 from tracebreak.traces.model import Span
 from tracebreak.traces.otlp import PROTOBUF, decode_traces
 

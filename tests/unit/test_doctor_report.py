@@ -6,7 +6,8 @@ import argparse
 
 import pytest
 
-from tracebreak.doctor.report import _evidence, draw, run, totals
+from tracebreak.doctor.drawing import _evidence, draw
+from tracebreak.doctor.report import run, totals
 
 ARGS = argparse.Namespace(since="10s", show=20, source="")
 

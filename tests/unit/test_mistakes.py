@@ -12,6 +12,7 @@ import pytest
 
 from tracebreak import signatures
 from tracebreak.chaos.catalogue import BY_NAME, CATALOGUE, INCIDENT, Toggle
+from tracebreak.drill.mix import BREAKERS, FAULTS
 from tracebreak.lint import RULES
 from tracebreak.mistakes import FAMILIES, MISTAKES
 from tracebreak.signatures import DROPPED_ON_THE_WAY, SIGNATURES, Boundary
@@ -96,7 +97,7 @@ def test_a_breaker_holds_its_mistake_and_no_words_of_its_own():
 
 
 def test_a_fault_is_said_once_by_what_it_causes():
-    faults = [t for t in CATALOGUE if t.mistake is None]
+    faults = [t for t in CATALOGUE if t.kind == "fault"]
     assert {t.name for t in faults} == {
         "downstream-timeout",
         "downstream-latency-ms",
@@ -105,6 +106,15 @@ def test_a_fault_is_said_once_by_what_it_causes():
     }
     assert all(t.kind == "fault" and t.signature is None and t.lint_rule is None for t in faults)
     assert all(t.fix == INCIDENT and t.story == t.cause.story for t in faults)
+
+
+def test_a_design_is_no_breaker_and_no_fault():
+    designs = [t for t in CATALOGUE if t.kind == "design"]
+    assert [t.name for t in designs] == ["kafka-batch-links"]
+    for t in designs:
+        assert t.mistake is None and t.signature is None and t.lint_rule is None
+        assert t.marker == f"design: {t.name}" and t.fix.startswith("A choice, not a bug: ")
+    assert not {t.name for t in designs} & {t.name for t in BREAKERS + FAULTS}  # never drawn in a drill
 
 
 def test_lint_rules_are_the_mistakes_and_their_family_is_their_hundreds_digit():

@@ -16,6 +16,7 @@ from tracebreak.audit.gather import Observed
 from tracebreak.audit.static import weigh
 from tracebreak.demo import CLIENT_SERVICE, SERVICES
 from tracebreak.doctor.baggage import cut_offs
+from tracebreak.doctor.links import linked_crossing, linked_top
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.shared import Piece
 from tracebreak.signatures import Boundary
@@ -85,8 +86,8 @@ def roots(observed: Observed) -> c.Result:
         return _no_traces(result, observed)
     for trace in request.traces:
         for top in trace.tops:
-            if isinstance(trace, Piece) and trace.crossed_in(top):
-                continue  # no trace began: it sits in another request's (item 3 says so)
+            if trace is not request.main and linked_top(request, top):
+                continue  # a trace begun on purpose, linked to the request (a batch's)
             said = _starts_trace(top)
             if top.service in SERVICES and not nothing_arrived(result, observed, top, said):
                 result.fail(said, top.service)
@@ -118,7 +119,7 @@ def tasks(observed: Observed) -> c.Result:
     request = observed.request
     for piece in (t for t in request.traces if isinstance(t, Piece)) if request else ():
         for parent, child in piece.crossings:
-            if request.has_span(child.span_id):
+            if request.has_span(child.span_id) and not linked_crossing(request, parent, child):
                 result.fail(
                     f"{_at(child)} of request {request.request_id} sits in trace {piece.trace_id}, under "
                     f"another request's {_at(parent)}: the trace holds {piece.held} requests",

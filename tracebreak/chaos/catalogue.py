@@ -3,7 +3,9 @@
 Breakers reproduce one real context-propagation mistake each (tracebreak.mistakes says what it is,
 what fixes it and the signature it leaves), at the line where the bug lives, at one boundary: the
 `where` file holds the WRONG and the RIGHT code side by side under a `chaos: NAME` comment. Faults
-create incidents but break no trace; their line carries a `fault: NAME` comment. Service-side toggles
+create incidents but break no trace; their line carries a `fault: NAME` comment. Designs choose
+between two right ways to trace the same work, each with its cost; the doctor reads either as whole,
+and their line carries a `design: NAME` comment with both ways side by side. Service-side toggles
 live in one flag file (flagd format, read through OpenFeature); the edge's toggle lives in Envoy's
 runtime. Call sites name a toggle by its constant here, never by a string.
 """
@@ -17,9 +19,10 @@ from tracebreak.chaos.setting import MILLISECONDS, RATE, SERVICE, SWITCH, Settin
 from tracebreak.mistakes import Mistake
 from tracebreak.signatures import Boundary
 
-Kind = Literal["breaker", "fault"]
+Kind = Literal["breaker", "fault", "design"]
 ROOT = Path(__file__).resolve().parents[2]  # where `where` is relative to: the repository
 INCIDENT = "An incident, not a bug: nothing to fix in the tracing."  # a fault's fix
+CHOICE = "A choice, not a bug: "  # how a design's cost opens where a breaker's fix would be
 
 
 @dataclass(frozen=True)
@@ -30,9 +33,18 @@ class Incident:
 
 
 @dataclass(frozen=True)
+class Design:
+    """What a design chooses: another right way to trace the work, and what it costs a person reading
+    the traces."""
+
+    story: str
+    cost: str
+
+
+@dataclass(frozen=True)
 class Toggle:
     name: str
-    cause: Mistake | Incident  # a breaker reproduces a mistake; a fault injects an incident
+    cause: Mistake | Incident | Design  # a breaker reproduces a mistake; a fault injects an incident
     setting: Setting
     where: str  # the file whose `chaos: NAME` (or `fault: NAME`) comment marks the line
     boundary: Boundary
@@ -55,6 +67,8 @@ class Toggle:
 
     @property
     def kind(self) -> Kind:
+        if isinstance(self.cause, Design):
+            return "design"
         return "fault" if self.mistake is None else "breaker"
 
     @property
@@ -63,11 +77,13 @@ class Toggle:
 
     @property
     def fix(self) -> str:
+        if isinstance(self.cause, Design):
+            return CHOICE + self.cause.cost
         return INCIDENT if self.mistake is None else self.mistake.fix
 
     @property
     def signature(self) -> str | None:
-        """The doctor's name for the fracture it makes; None for a fault."""
+        """The doctor's name for the fracture it makes; None for a fault or a design."""
         if self.mistake is None or self.mistake.signature is None:
             return None
         return self.mistake.signature.name
@@ -87,7 +103,7 @@ class Toggle:
 
     @property
     def marker(self) -> str:
-        return f"{'chaos' if self.kind == 'breaker' else 'fault'}: {self.name}"
+        return f"{'chaos' if self.kind == 'breaker' else self.kind}: {self.name}"
 
 
 ORPHAN_BACKGROUND_TASK = Toggle(
@@ -207,6 +223,19 @@ SPAN_EXPORT_OVERFLOW = Toggle(
     boundary=Boundary("one service", "one service", "span export"),  # the one `--service` chooses
 )
 
+KAFKA_BATCH_LINKS = Toggle(
+    "kafka-batch-links",
+    Design(
+        "C takes its records in batches and processes each batch under one span of a trace of its own, "
+        "linked to every record's context, as the messaging conventions advise for batches.",
+        "a search by a request's trace id finds C's receive span and not its work, which sits in the "
+        "batch's trace with the other requests of the batch; the doctor joins it by link.",
+    ),
+    SWITCH,
+    where="services/service_c/server.py",
+    boundary=Boundary("service-b", "service-c", "Kafka"),
+)
+
 CATALOGUE = (
     ORPHAN_BACKGROUND_TASK,
     UNINSTRUMENTED_CLIENT,
@@ -224,6 +253,7 @@ CATALOGUE = (
     PROPAGATOR_MISMATCH,
     BAGGAGE_OVERFLOW,
     SPAN_EXPORT_OVERFLOW,
+    KAFKA_BATCH_LINKS,
 )
 BY_NAME = {t.name: t for t in CATALOGUE}
 

@@ -7,7 +7,7 @@ fails when the page and what this makes disagree.
 
 from pathlib import Path
 
-from tracebreak.chaos.catalogue import CATALOGUE
+from tracebreak.chaos.catalogue import CATALOGUE, Design
 from tracebreak.markers import generated, replaced
 from tracebreak.mistakes import MISTAKES
 from tracebreak.signatures import SIGNATURES
@@ -28,6 +28,11 @@ def tables() -> str:
         for t in CATALOGUE
         if t.kind == "fault"
     ]
+    designs = [
+        f"| `{t.name}` | `{t.where}` | {t.story} | {t.cause.cost} |"
+        for t in CATALOGUE
+        if isinstance(t.cause, Design)
+    ]
     return "\n".join(
         [
             "## Breakers",
@@ -41,6 +46,15 @@ def tables() -> str:
             "| toggle | where the line is | set with | what it does |",
             "| --- | --- | --- | --- |",
             *faults,
+            "",
+            "## Designs",
+            "",
+            "Another right way to trace the same work: the doctor reads it as whole (by link), and it costs",
+            "something else. Never drawn in a drill.",
+            "",
+            "| toggle | where the line is | what it does | what it costs |",
+            "| --- | --- | --- | --- |",
+            *designs,
         ]
     )
 

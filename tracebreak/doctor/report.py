@@ -8,22 +8,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-
 from tracebreak import resets
 from tracebreak import signatures as sig
-from tracebreak.doctor import debt
+from tracebreak.doctor import debt, drawing
 from tracebreak.doctor.collect import FRAGMENT_SPREAD_US, Collected, collect
 from tracebreak.doctor.findings import Finding
+from tracebreak.doctor.links import by_link
 from tracebreak.doctor.origins import ErrorOrigin, error_origin
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.rules import diagnose
 from tracebreak.doctor.spans import http_status
 from tracebreak.drill import state
 from tracebreak.durations import parse_duration_us
-from tracebreak.signatures import Boundary
-from tracebreak.terminal import counted, plural
 from tracebreak.traces.model import Trace
 from tracebreak.traces.sources import HELP as SOURCE_HELP
 from tracebreak.traces.sources import open_source
@@ -41,6 +37,11 @@ class Verdict:
     @property
     def whole(self) -> bool:
         return not self.findings
+
+    @property
+    def whole_by_link(self) -> bool:
+        """Whole, with a fragment joined to it by a link (a batch's trace), not by its context."""
+        return self.whole and by_link(self.request)
 
     @cached_property
     def origin(self) -> ErrorOrigin | None:
@@ -71,6 +72,7 @@ class Verdict:
             "services": sorted({span.service for span in spans}),
             "operations": sorted({span.operation for span in spans}),
             "whole": self.whole,
+            "whole_by_link": self.whole_by_link,
             "signatures": sorted(self.signatures),
             "findings": [f.as_dict() for f in self.findings],
             "failed": origin is not None,
@@ -105,6 +107,7 @@ def totals(requests: list[dict[str, Any]], pending: int, unjoined: int) -> dict[
         "requests": seen,
         "whole": whole,
         "whole_percent": round(100 * whole / seen, 2) if seen else 100.0,
+        "whole_by_link": sum(r.get("whole_by_link", False) for r in requests),
         "broken": seen - whole,
         "fragments_per_request": round(sum(len(r["trace_ids"]) for r in requests) / seen, 3) if seen else 0,
         "ghost_spans": ghosts,
@@ -195,74 +198,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(found))
     else:
-        draw(found, args)
+        drawing.draw(found, args)
     hit = {name for request in found["requests"] for name in request["signatures"]}
     return 1 if ("any" in fail_on and hit) or (fail_on & hit) else 0
-
-
-def draw(found: dict[str, Any], args: argparse.Namespace) -> None:
-    console = Console()
-    summary = found["totals"]
-    broken = [request for request in found["requests"] if not request["whole"]]
-    if broken:
-        _draw_broken(console, broken, len(found["requests"]), found.get("source", args.source), args)
-    if not summary["requests"] and not summary["pending_requests"]:
-        console.print(f"no request since {args.since}: nothing to judge. Send one (`tracebreak request 42`) "
-                      "or look further back (--since).", highlight=False)  # fmt: skip
-        return
-    console.print(
-        f"{counted(summary['requests'], 'request')} since {args.since}: "
-        f"[bold]{summary['whole_percent']}% whole[/], {summary['broken']} broken, "
-        f"{summary['fragments_per_request']} traces per request, "
-        f"{counted(summary['ghost_spans'], 'ghost span')}, {summary['failed_requests']} failed "
-        f"({summary['errors_with_hidden_origin']} with their origin hidden), "
-        f"{summary['pending_requests']} still arriving. Took {summary['took_seconds']} s."
-    )
-    if owed := debt.said(summary):
-        console.print(f"  {owed}", highlight=False, soft_wrap=True)
-    for name, count in summary["by_signature"].items():
-        if count:
-            console.print(f"  {name}: {counted(count, 'request')} — {sig.SIGNATURES_BY_NAME[name].meaning}")
-
-
-def _draw_broken(
-    console: Console, broken: list[dict[str, Any]], judged: int, source: str, args: argparse.Namespace
-) -> None:
-    """The first `--show` broken requests, a row a finding and a link each; and what was left out."""
-    shown = broken[: args.show]
-    table = Table(title=f"broken requests ({len(broken)} of {judged})")
-    for column in ("request", "signature", "boundary", "evidence", "fix"):
-        table.add_column(column, overflow="fold")
-    for request in shown:
-        for finding in request["findings"]:
-            table.add_row(request["request_id"][:8], finding["signature"], _boundary(finding["boundary"]),
-                          _evidence(finding["evidence"]), finding["fix"])  # fmt: skip
-    console.print(table)
-    # The web view draws each one (the store's pages; a Jaeger UI has no /request/ page, a file none).
-    for request in shown if source.startswith("http") else ():
-        console.print(f"  see {source.rstrip('/')}/request/{request['request_id']}", highlight=False,
-                      soft_wrap=True)  # fmt: skip
-    if len(broken) > len(shown):
-        console.print(f"  … {counted(len(broken) - len(shown), 'more broken request')}; --show {len(broken)} "
-                      "lists them all", highlight=False)  # fmt: skip
-
-
-def _evidence(evidence: dict[str, Any]) -> str:
-    if held := evidence.get("requests_in_trace"):
-        return f"trace {evidence['trace_ids'][0][:8]} holds {held} requests"
-    if traces := evidence["trace_ids"]:
-        spoken = "; ".join(f"{s} speaks {','.join(h)}" for s, h in evidence.get("propagators", {}).items())
-        detail = f"; {evidence['detail']}" if evidence.get("detail") else ""
-        return (
-            f"{plural(len(traces), 'trace')} {', '.join(t[:8] for t in traces)}"
-            + (f" ({spoken})" if spoken else "")
-            + detail
-        )
-    return f"{counted(evidence.get('log_lines', 0), 'log line')} without trace_id"
-
-
-def _boundary(boundary: dict[str, str]) -> str:
-    return str(Boundary(boundary["from"], boundary["to"], boundary["protocol"]))
 
 
 def add_parser(commands: argparse._SubParsersAction, source_default: str) -> None:

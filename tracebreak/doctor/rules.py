@@ -12,6 +12,7 @@ from tracebreak.doctor.dropped import dropped_on_the_way
 from tracebreak.doctor.findings import Finding, Findings
 from tracebreak.doctor.formats import mismatched
 from tracebreak.doctor.holes import sampling_holes
+from tracebreak.doctor.links import linked_crossing, linked_top
 from tracebreak.doctor.origins import hidden_error_origins
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.shared import Piece
@@ -22,12 +23,9 @@ from tracebreak.traces.model import Span
 
 def diagnose(request: Request) -> list[Finding]:
     findings = Findings()
-    linked = {span_id for span in request.spans for span_id in span.links}
     shared_traces(request, findings)
     for top in request.fragment_tops:
-        if isinstance(request.trace_of(top), Piece) and request.trace_of(top).crossed_in(top):
-            continue  # a worker's span under another request's: the mega-trace says so
-        if any(request.has_span(link) for link in top.links) or top.span_id in linked:
+        if linked_top(request, top):
             continue  # a trace started on purpose, and linked to the request: legitimately separate
         if top.kind in ("internal", "client", "producer"):
             # Work of the request (its own, or a call it made) that started without its context.
@@ -52,6 +50,8 @@ def shared_traces(request: Request, findings: Findings) -> None:
     and the worker's span below it for another request."""
     for piece in (t for t in request.traces if isinstance(t, Piece)):
         for parent, child in piece.crossings:
+            if linked_crossing(request, parent, child):
+                continue  # a batch's span over this request's work, linked to it
             boundary = Boundary(child.service, child.service, "in-process")
             mine = [span for span in (parent, child) if request.has_span(span.span_id)]
             finding = findings.add(sig.MEGA_TRACE, boundary, parent, child, lost=mine)

@@ -5,11 +5,16 @@ Before traces are joined into requests, a shared trace is cut into one piece per
 goes with the request id it carries, or else with its nearest ancestor's, or else with the first
 request's (the client's spans above the edge carry none). A piece keeps the trace id, and remembers
 how many requests the whole trace holds and where it crosses from one request to another: the span
-current when the worker was started, and the worker's span for another request below it.
+current when the worker was started, and the worker's span for another request below it. A span
+crossed into began in the trace, not without a context: it is no top of its piece.
+
+A batch's span over the work of several requests crosses too, on purpose: it follows from each
+request by a link (links.py tells the two apart).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from tracebreak.traces.model import Span, Trace
 
@@ -21,9 +26,27 @@ class Piece(Trace):
     held: int = 0  # the requests the whole trace holds
     crossings: tuple[tuple[Span, Span], ...] = ()  # (parent, child) pairs owned by different requests
 
+    @cached_property
+    def _crossed_into(self) -> frozenset[str]:
+        return frozenset(child.span_id for _, child in self.crossings)
+
     def crossed_in(self, span: Span) -> bool:
         """A span whose parent belongs to another request's piece of the same trace."""
-        return any(child is span for _, child in self.crossings)
+        return span.span_id in self._crossed_into
+
+    @cached_property
+    def tops(self) -> list[Span]:
+        """Where the piece's trees start without a context: its roots, and the spans whose parent never
+        arrived; not the spans crossed into, whose parent is in the trace."""
+        return [s for s in self.spans if s.parent_id not in self.by_id and not self.crossed_in(s)]
+
+    @property
+    def unresolved(self) -> list[Span]:
+        return [
+            s
+            for s in self.spans
+            if s.parent_id is not None and s.parent_id not in self.by_id and not self.crossed_in(s)
+        ]
 
 
 def cut(trace: Trace, ids: Callable[[Span], set[str]]) -> list[Trace]:

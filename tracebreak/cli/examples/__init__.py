@@ -13,7 +13,7 @@ labs.py and scenario_labs.py list the examples; quotes.py takes the labs' code a
 
 from tracebreak.cli.examples.docs import DOCS
 from tracebreak.cli.examples.framework import ROOT, Example, Runner, block, normalized
-from tracebreak.cli.examples.labs import LAB_EXAMPLES, PAGES, SAMPLING
+from tracebreak.cli.examples.labs import DESIGNS, LAB_EXAMPLES, PAGES, SAMPLING
 from tracebreak.cli.examples.quotes import Quoted, code_quotes, collector_quote, scenario_quotes
 from tracebreak.cli.examples.scenario_labs import SCENARIO_EXAMPLES, SCENARIO_PAGES
 
@@ -22,7 +22,7 @@ EXAMPLES: tuple[Example, ...] = DOCS + LAB_EXAMPLES + SCENARIO_EXAMPLES
 
 def quotes() -> list[Quoted]:
     """The code, config and scenarios the labs quote, each with its markers and page."""
-    return [*code_quotes(PAGES), collector_quote(SAMPLING), *scenario_quotes(SCENARIO_PAGES, PAGES)]
+    return [*code_quotes(PAGES | DESIGNS), collector_quote(SAMPLING), *scenario_quotes(SCENARIO_PAGES, PAGES)]
 
 
 __all__ = ["EXAMPLES", "ROOT", "Example", "Runner", "block", "normalized", "quotes"]

@@ -23,6 +23,7 @@ LOGS = (
 )
 # The lab of each breaker, as docs/labs/ names it (tests/unit/test_catalogue.py: every breaker has one).
 PAGES = {t.name: page for t in CATALOGUE if t.kind == "breaker" and (page := lab_page(t))}
+DESIGNS = {t.name: page for t in CATALOGUE if t.kind == "design" and (page := lab_page(t))}
 TOUR = f"{LABS}/00-a-healthy-trace.md"
 SAMPLING = f"{LABS}/09-sampling.md"
 
@@ -163,10 +164,19 @@ def shown_step(scene: Scene, n: int, runner: Runner) -> str:
     return play(runner, scene)[scene.key(n)]
 
 
+def chosen(name: str) -> Scene:
+    """A design on: the request's own trace, the trace its log lines name (the batch's), the doctor."""
+    steps = (RESET, *chaos_on(name), REQUEST, LOGS, "tracebreak trace {other_trace_id}", DOCTOR)
+    return Scene(f"{name}-chosen", steps, fewer_spans)
+
+
 def lab_examples() -> tuple[Example, ...]:
     made = examples_of(TOUR_SCENE, TOUR)
     for name, page in PAGES.items():
         made += examples_of(incident(name), page)
+        made += examples_of(fixed(name), page)
+    for name, page in DESIGNS.items():
+        made += examples_of(chosen(name), page)
         made += examples_of(fixed(name), page)
     return tuple(made)
 

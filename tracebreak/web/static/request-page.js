@@ -17,7 +17,8 @@ export async function requestPage(requestId) {
     .sort((a, b) => a.timestamp - b.timestamp);
   const shared = sharedTraces(verdict);
   const marks = new Map([
-    ...othersIn(traces, shared, requestId, names.request_id.span_keys),
+    ...othersIn(traces, requestId, names.request_id.span_keys),
+    ...linksAmong(traces),
     ...lostAt(verdict),
   ]);
   show(
@@ -25,7 +26,12 @@ export async function requestPage(requestId) {
     verdictCard(verdict),
     el("h2", {}, `${counted(traces.length, "trace")} on one time axis (${ms(total)})`),
     traces.map((trace, i) =>
-      waterfall(trace, t0, total, { lost: i > 0, marks, logs, title: fragmentTitle(trace, i, shared) }),
+      waterfall(trace, t0, total, {
+        lost: i > 0 && !verdict.whole_by_link,
+        marks,
+        logs,
+        title: fragmentTitle(trace, i, shared, verdict.whole_by_link),
+      }),
     ),
     el("h2", {}, `log lines of the request (${logs.length})`),
     logs.length
@@ -54,10 +60,11 @@ function sharedTraces(verdict) {
   return shared;
 }
 
-// In a shared trace, every span another request's id marks is labelled with that request.
-function othersIn(traces, shared, requestId, keys) {
+// In a trace shared with other requests (a mega-trace, a batch's), every span another request's id
+// marks is labelled with that request.
+function othersIn(traces, requestId, keys) {
   const marks = new Map();
-  for (const trace of traces.filter((t) => shared.has(t.traceID)))
+  for (const trace of traces)
     for (const span of trace.spans) {
       const owner = keys.map((key) => span.tags[key]).find(Boolean);
       if (owner && owner !== requestId) marks.set(span.spanID, `request ${String(owner).slice(0, 8)}`);
@@ -65,7 +72,21 @@ function othersIn(traces, shared, requestId, keys) {
   return marks;
 }
 
-function fragmentTitle(trace, i, shared) {
+// Both ends of every link between the request's traces: the span that follows from another (a batch's
+// span, from each record's sender), and the span it follows from.
+function linksAmong(traces) {
+  const spans = new Map(traces.flatMap((t) => t.spans.map((s) => [s.spanID, s])));
+  const marks = new Map();
+  for (const span of spans.values())
+    for (const l of span.links.filter((l) => spans.has(l.spanID))) {
+      const from = spans.get(l.spanID);
+      marks.set(span.spanID, `follows from ${from.service}: ${from.operation} by link`);
+      marks.set(from.spanID, `linked from trace ${span.traceID.slice(0, 8)}`);
+    }
+  return marks;
+}
+
+function fragmentTitle(trace, i, shared, byLink) {
   return el(
     "span",
     {},
@@ -74,8 +95,10 @@ function fragmentTitle(trace, i, shared) {
     el("span", { class: "muted" }, ` · ${counted(trace.spans.length, "span")}`),
     shared.has(trace.traceID)
       ? el("span", { class: "broken" }, ` · shared: holds ${shared.get(trace.traceID)} requests`)
-      : i > 0
-        ? el("span", { class: "broken" }, " · began without the request's context")
-        : null,
+      : i > 0 && byLink
+        ? el("span", { class: "ok" }, " · joined by link: a trace begun on purpose")
+        : i > 0
+          ? el("span", { class: "broken" }, " · began without the request's context")
+          : null,
   );
 }

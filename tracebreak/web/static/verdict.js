@@ -16,11 +16,14 @@ export function verdictCard(verdict) {
   if (verdict.lab?.held) return heldCard(verdict);
   if (verdict.whole) {
     const spans = verdict.spans == null ? "every span" : counted(verdict.spans, "span");
+    const traces = verdict.whole_by_link
+      ? `${counted(verdict.trace_ids.length, "trace")} joined by link`
+      : "one trace";
     return el(
       "div",
       { class: "card verdict whole" },
-      el("span", { class: "ok" }, "whole"),
-      `: one trace, ${spans} across ${(verdict.services || []).join(", ")}`,
+      el("span", { class: "ok" }, verdict.whole_by_link ? "whole by link" : "whole"),
+      `: ${traces}, ${spans} across ${(verdict.services || []).join(", ")}`,
     );
   }
   const named = verdict.signatures.join(", ") || "the doctor is silent: a drill is running";

@@ -1,0 +1,82 @@
+"""kafka-batch-links on the real stack: C takes its records in batches and processes each batch under
+one span, in a trace of its own, linked to every record's context. Each request is then two traces,
+its own and its batch's, and the doctor calls it whole by link, not broken; off, one trace again."""
+
+import time
+from collections import Counter
+
+import pytest
+
+from tests.support.browser import browser_missing, screenshot
+from tests.support.chaos import ground_truth, judge, set_toggle, toggled, wait_until_hit
+from tests.support.stack import send_many
+
+NAME = "kafka-batch-links"
+REQUESTS = 8
+
+
+def sent(stack, client_telemetry):
+    since_us = time.time_ns() // 1000 - 1_000_000
+    results = send_many(stack, client_telemetry, list(range(1, REQUESTS + 1)))
+    return results, judge(stack, {r.request_id for r in results}, since_us)
+
+
+def batch_spans(verdicts):
+    """Each batch's span (C's processing span with links), by its span id."""
+    return {
+        span.span_id: span
+        for verdict in verdicts.values()
+        for span in verdict.request.spans
+        if span.service == "service-c" and span.links
+    }
+
+
+def test_a_batch_linked_to_each_record_leaves_every_request_whole_by_link(stack, client_telemetry):
+    set_toggle(stack, NAME, True)
+    try:
+        wait_until_hit(stack, client_telemetry, NAME, hit=True)
+        results, verdicts = sent(stack, client_telemetry)
+    finally:
+        set_toggle(stack, NAME, None)
+    truth = ground_truth(stack)
+    assert [r.status for r in results] == [200] * REQUESTS
+    for result in results:
+        assert NAME in truth[result.request_id]
+        verdict = verdicts[result.request_id].as_dict()
+        assert verdict["whole"] and verdict["whole_by_link"], verdict
+        assert len(verdict["trace_ids"]) == 2, verdict  # its own, and its batch's
+    batches = batch_spans(verdicts)
+    for span in batches.values():
+        assert len(span.links) == span.tags["messaging.batch.message_count"]
+    # Every request's record is linked from exactly one batch.
+    linked = Counter(link for span in batches.values() for link in span.links)
+    assert sum(linked.values()) == REQUESTS and set(linked.values()) == {1}
+    sizes = sorted(len(span.links) for span in batches.values())
+    print(f"{NAME}: {REQUESTS}/{REQUESTS} whole by link, in {len(batches)} batches of {sizes}")
+    wait_until_hit(stack, client_telemetry, NAME, hit=False)
+    results, verdicts = sent(stack, client_telemetry)
+    for verdict in (v.as_dict() for v in verdicts.values()):
+        assert verdict["whole"] and not verdict["whole_by_link"] and len(verdict["trace_ids"]) == 1, verdict
+
+
+@pytest.mark.skipif(browser_missing() is not None, reason=f"{browser_missing()}")
+def test_the_request_page_draws_the_link_between_the_request_and_its_batch(stack, client_telemetry, page):
+    with toggled(stack, client_telemetry, NAME):
+        results = send_many(stack, client_telemetry, [3, 4, 5])
+    request_id = results[-1].request_id
+    deadline = time.monotonic() + 20
+    while True:  # the page judges what has arrived: reloaded until the second trace is in
+        page.goto(f"{stack.config.query_url}/request/{request_id}")
+        page.wait_for_selector(".verdict, .error")
+        if page.locator(".fragment").count() == 2 or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(300)  # polling interval of a deadline-bounded wait
+    assert page.locator(".verdict.whole").inner_text().startswith("whole by link: 2 traces joined by link")
+    assert page.locator(".fragment.lost").count() == 0  # a trace begun on purpose is not drawn as lost
+    batch = page.locator(".fragment", has_text="joined by link")
+    assert batch.count() == 1
+    follows = batch.locator(".marker", has_text="follows from service-b: ").all_inner_texts()
+    assert follows and all(m.endswith(" by link") for m in follows), follows
+    own = page.locator(".fragment").first.locator(".marker", has_text="linked from trace ")
+    assert own.count() == 1  # B's send of this request's record, which the batch follows from
+    screenshot(page, "request-batch-links")
