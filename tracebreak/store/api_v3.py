@@ -4,7 +4,7 @@ a search. Answers as Jaeger's HTTP gateway does: `{"result": <OTLP TracesData>}`
 
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from starlette.datastructures import QueryParams
@@ -84,8 +84,7 @@ def _time_us(params: QueryParams, name: str) -> int:
         ) from None
     if moment.tzinfo is None:
         raise ValueError(f"parameter {name!r} needs its time zone (Z or an offset), got {text!r}")
-    delta = moment - EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return (moment - EPOCH) // timedelta(microseconds=1)
 
 
 def _positive(text: str, name: str) -> int:
