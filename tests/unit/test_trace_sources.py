@@ -222,3 +222,12 @@ def test_the_doctor_collects_a_request_from_a_file(tmp_path: Path) -> None:
     [request] = collected.requests
     assert request.request_id == "req-1"
     assert len(request.traces) == 1
+
+
+def test_jaeger_v3_answering_ids_that_are_not_hex_is_one_line_naming_the_id() -> None:
+    chunk = {"result": otlp_document(b64(TRACE), b64(ROOT), b64(CHILD), 2, 3)}
+    http = mock({f"/api/v3/traces/{TRACE}": httpx.Response(200, json=chunk)})
+    with pytest.raises(QueryError) as raised:
+        JaegerV3("http://jaeger", http=http).trace(TRACE)
+    said = str(raised.value)
+    assert "did not answer as Jaeger's /api/v3 does" in said and "is not hex" in said and "\n" not in said
