@@ -145,6 +145,19 @@ def test_tempo_reads_base64_ids_and_enum_names() -> None:
     assert source.services() == ["service-a"]
 
 
+def test_tempo_keeps_no_logs_nor_verdict_and_closes_its_client() -> None:
+    http = mock({})
+    source = Tempo("http://tempo/", http=http)
+    assert (source.base_url, source.services(), source.logs(), source.judged({})) == (
+        "http://tempo",
+        [],
+        None,
+        None,
+    )
+    source.close()
+    assert http.is_closed
+
+
 def test_tempo_answering_something_else_is_one_line_naming_the_shape() -> None:
     http = mock({"/api/search": httpx.Response(200, json={"data": []})})
     with pytest.raises(QueryError, match=r'did not answer as Tempo does: expected \{"traces"'):

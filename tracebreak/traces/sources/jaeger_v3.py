@@ -8,10 +8,11 @@ from typing import Any
 
 from tracebreak.traces.model import Trace
 from tracebreak.traces.query import SEARCH_LIMIT, HttpReader, QueryError
+from tracebreak.traces.sources.read import TracesOnly
 from tracebreak.traces.sources.spans import merged, traces_of
 
 
-class JaegerV3(HttpReader):
+class JaegerV3(TracesOnly, HttpReader):
     def services(self) -> list[str]:
         return list(self._answer("/api/v3/services", "services"))
 
@@ -35,12 +36,6 @@ class JaegerV3(HttpReader):
     def trace(self, trace_id: str) -> Trace | None:
         found = self._traces(f"/api/v3/traces/{trace_id}")
         return found[0] if found else None
-
-    def logs(self, trace_id: str | None = None, start_us: int = 0, end_us: int = 0) -> list[dict] | None:
-        return None
-
-    def judged(self, params: dict[str, Any]) -> dict[str, Any] | None:
-        return None
 
     def _traces(self, path: str, params: dict[str, Any] | None = None) -> list[Trace]:
         """The traces of an answer: one `{"result": …}` chunk, or a stream of them a line each."""
