@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tracebreak.doctor.collect import collect
-from tracebreak.traces.query import QueryError
+from tracebreak.traces.query import QueryError, TraceQuery
 from tracebreak.traces.sources import open_source
 from tracebreak.traces.sources.jaeger_v3 import JaegerV3, rfc3339
 from tracebreak.traces.sources.otlp_files import OtlpFiles
@@ -244,3 +244,38 @@ def test_jaeger_v3_answering_ids_that_are_not_hex_is_one_line_naming_the_id() ->
         JaegerV3("http://jaeger", http=http).trace(TRACE)
     said = str(raised.value)
     assert "did not answer as Jaeger's /api/v3 does" in said and "is not hex" in said and "\n" not in said
+
+
+def test_the_doctor_asks_a_jaeger_v3_for_its_services_once_a_run() -> None:
+    seen: list[httpx.Request] = []
+    source = jaeger_v3(seen)
+    [request] = collect(source, 1_700_000_000_000_000, 1_700_000_000_500_000, 0).requests
+    assert request.traced_routes == {"service-a": frozenset({"GET /orders/{order_id}"})}
+    assert [r.url.path for r in seen].count("/api/v3/services") == 1
+    assert source.services() == ["service-a"]  # asked again: no window read just before
+    assert [r.url.path for r in seen].count("/api/v3/services") == 2
+
+
+def test_the_doctor_asks_jaeger_for_its_services_once_a_run() -> None:
+    span = {
+        "traceID": TRACE,
+        "spanID": ROOT,
+        "processID": "p1",
+        "operationName": "GET /orders/{order_id}",
+        "startTime": START_NS // 1000,
+        "duration": 1000,
+        "tags": [{"key": "span.kind", "value": "server"}, {"key": "guid:x-request-id", "value": "req-1"}],
+    }
+    document = {"traceID": TRACE, "spans": [span], "processes": {"p1": {"serviceName": "service-a"}}}
+    seen: list[httpx.Request] = []
+    answers = {
+        "/api/services": httpx.Response(200, json={"data": ["service-a"]}),
+        "/api/operations": httpx.Response(200, json={"data": [{"name": "GET /orders/{order_id}"}]}),
+        "/api/traces": httpx.Response(200, json={"data": [document]}),
+    }
+    source = TraceQuery("http://jaeger", http=mock(answers, seen))
+    [request] = collect(source, 0, 2**62, 0).requests
+    assert request.traced_routes == {"service-a": frozenset({"GET /orders/{order_id}"})}
+    assert [r.url.path for r in seen].count("/api/services") == 1
+    assert source.services() == ["service-a"]
+    assert [r.url.path for r in seen].count("/api/services") == 2

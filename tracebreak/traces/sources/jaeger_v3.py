@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tracebreak.traces.model import Trace
-from tracebreak.traces.query import SEARCH_LIMIT, HttpReader, QueryError
+from tracebreak.traces.query import SEARCH_LIMIT, QueryError, SearchesByService
 from tracebreak.traces.sources.read import TracesOnly
 from tracebreak.traces.sources.spans import merged, traces_of
 
 
-class JaegerV3(TracesOnly, HttpReader):
-    def services(self) -> list[str]:
+class JaegerV3(TracesOnly, SearchesByService):
+    def listed_services(self) -> list[str]:
         return list(self._answer("/api/v3/services", "services"))
 
     def operations(self, service: str, span_kind: str = "") -> list[str]:
@@ -22,7 +22,8 @@ class JaegerV3(TracesOnly, HttpReader):
 
     def window(self, since_us: int, until_us: int) -> list[Trace]:
         traces: list[Trace] = []
-        for service in self.services():
+        services = self.listed_services()
+        for service in services:
             params = {
                 "query.service_name": service,
                 "query.start_time_min": rfc3339(since_us),
@@ -31,6 +32,7 @@ class JaegerV3(TracesOnly, HttpReader):
                 "query.num_traces": SEARCH_LIMIT,  # the same parameter's name before Jaeger 2.4
             }
             traces.extend(self._traces("/api/v3/traces", params))
+        self.searched(services)
         return merged(traces)
 
     def trace(self, trace_id: str) -> Trace | None:
