@@ -13,7 +13,7 @@ from tracebreak.traces.query import QueryError, TraceQuery
 from tracebreak.traces.sources import open_source
 from tracebreak.traces.sources.jaeger_v3 import JaegerV3, rfc3339
 from tracebreak.traces.sources.otlp_files import OtlpFiles
-from tracebreak.traces.sources.spans import ShapeError
+from tracebreak.traces.sources.spans import ShapeError, traces_of
 from tracebreak.traces.sources.tempo import Tempo
 
 TRACE = "5b8efff798038103d269b633813fc60c"
@@ -279,3 +279,32 @@ def test_the_doctor_asks_jaeger_for_its_services_once_a_run() -> None:
     assert [r.url.path for r in seen].count("/api/services") == 1
     assert source.services() == ["service-a"]
     assert [r.url.path for r in seen].count("/api/services") == 2
+
+
+def test_jaeger_v3_decodes_each_span_once_however_many_services_answer_its_trace(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tracebreak.traces.sources.jaeger_v3 as jaeger_v3_source
+
+    later = hex_document()
+    late_span = dict(later["resourceSpans"][0]["scopeSpans"][0]["spans"][1], spanId="eee19b7ec3c1b172")
+    later["resourceSpans"][0]["scopeSpans"][0]["spans"].append(late_span)  # arrived between the searches
+    by_service = {"service-a": hex_document(), "service-b": later, "service-c": hex_document()}
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v3/services":
+            return httpx.Response(200, json={"services": list(by_service)})
+        return httpx.Response(200, json={"result": by_service[request.url.params["query.service_name"]]})
+
+    decoded: list[int] = []
+
+    def counted(document: dict, hex_ids: bool = True) -> list:
+        traces = traces_of(document, hex_ids)
+        decoded.append(sum(len(t.spans) for t in traces))
+        return traces
+
+    monkeypatch.setattr(jaeger_v3_source, "traces_of", counted)
+    source = JaegerV3("http://jaeger", http=httpx.Client(transport=httpx.MockTransport(handle)))
+    [trace] = source.window(1_700_000_000_000_000, 1_700_000_000_500_000)
+    assert decoded == [2, 1, 0]
+    assert [s.span_id for s in trace.spans] == [ROOT, CHILD, "eee19b7ec3c1b172"]
