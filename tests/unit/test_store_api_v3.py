@@ -2,6 +2,7 @@
 through Jaeger's `/api` and the store's own `/api/doctor`."""
 
 import time
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from starlette.testclient import TestClient
@@ -84,3 +85,27 @@ def test_services_and_operations(client: TestClient) -> None:
     assert client.get("/api/v3/services").json() == {"services": ["service-a", "service-b"]}
     answer = client.get("/api/v3/operations", params={"service": "service-a", "span_kind": "server"})
     assert answer.json() == {"operations": [{"name": "GET /orders/{order_id}", "spanKind": "server"}]}
+
+
+def test_a_search_window_is_read_to_the_microsecond_whatever_its_offset(client: TestClient) -> None:
+    [first, *_] = TraceQuery("http://testserver", http=client).find("service-a")
+    start_us = min(s.start_us for s in first.spans if s.service == "service-a")
+
+    def found_at(time_us: int) -> set[str]:
+        """The trace ids a search from `time_us` to `time_us` finds, the time written in +01:00 with
+        nanoseconds, as RFC 3339 allows."""
+        moment = datetime.fromtimestamp(0, UTC) + timedelta(microseconds=time_us)
+        text = moment.astimezone(timezone(timedelta(hours=1))).strftime("%Y-%m-%dT%H:%M:%S.%f789+01:00")
+        params = {
+            "query.service_name": "service-a",
+            "query.start_time_min": text,
+            "query.start_time_max": text,
+        }
+        answer = client.get("/api/v3/traces", params=params)
+        if answer.status_code == 404:
+            return set()
+        resources = answer.json()["result"]["resourceSpans"]
+        return {s["traceId"] for r in resources for scope in r["scopeSpans"] for s in scope["spans"]}
+
+    assert first.trace_id in found_at(start_us)
+    assert first.trace_id not in found_at(start_us - 1) | found_at(start_us + 1)

@@ -9,11 +9,11 @@ import httpx
 import pytest
 
 from tracebreak.doctor.collect import collect
-from tracebreak.traces.query import QueryError
+from tracebreak.traces.query import QueryError, TraceQuery
 from tracebreak.traces.sources import open_source
 from tracebreak.traces.sources.jaeger_v3 import JaegerV3, rfc3339
 from tracebreak.traces.sources.otlp_files import OtlpFiles
-from tracebreak.traces.sources.spans import ShapeError
+from tracebreak.traces.sources.spans import ShapeError, traces_of
 from tracebreak.traces.sources.tempo import Tempo
 
 TRACE = "5b8efff798038103d269b633813fc60c"
@@ -145,6 +145,19 @@ def test_tempo_reads_base64_ids_and_enum_names() -> None:
     assert source.services() == ["service-a"]
 
 
+def test_tempo_keeps_no_logs_nor_verdict_and_closes_its_client() -> None:
+    http = mock({})
+    source = Tempo("http://tempo/", http=http)
+    assert (source.base_url, source.services(), source.logs(), source.judged({})) == (
+        "http://tempo",
+        [],
+        None,
+        None,
+    )
+    source.close()
+    assert http.is_closed
+
+
 def test_tempo_answering_something_else_is_one_line_naming_the_shape() -> None:
     http = mock({"/api/search": httpx.Response(200, json={"data": []})})
     with pytest.raises(QueryError, match=r'did not answer as Tempo does: expected \{"traces"'):
@@ -222,3 +235,76 @@ def test_the_doctor_collects_a_request_from_a_file(tmp_path: Path) -> None:
     [request] = collected.requests
     assert request.request_id == "req-1"
     assert len(request.traces) == 1
+
+
+def test_jaeger_v3_answering_ids_that_are_not_hex_is_one_line_naming_the_id() -> None:
+    chunk = {"result": otlp_document(b64(TRACE), b64(ROOT), b64(CHILD), 2, 3)}
+    http = mock({f"/api/v3/traces/{TRACE}": httpx.Response(200, json=chunk)})
+    with pytest.raises(QueryError) as raised:
+        JaegerV3("http://jaeger", http=http).trace(TRACE)
+    said = str(raised.value)
+    assert "did not answer as Jaeger's /api/v3 does" in said and "is not hex" in said and "\n" not in said
+
+
+def test_the_doctor_asks_a_jaeger_v3_for_its_services_once_a_run() -> None:
+    seen: list[httpx.Request] = []
+    source = jaeger_v3(seen)
+    [request] = collect(source, 1_700_000_000_000_000, 1_700_000_000_500_000, 0).requests
+    assert request.traced_routes == {"service-a": frozenset({"GET /orders/{order_id}"})}
+    assert [r.url.path for r in seen].count("/api/v3/services") == 1
+    assert source.services() == ["service-a"]  # asked again: no window read just before
+    assert [r.url.path for r in seen].count("/api/v3/services") == 2
+
+
+def test_the_doctor_asks_jaeger_for_its_services_once_a_run() -> None:
+    span = {
+        "traceID": TRACE,
+        "spanID": ROOT,
+        "processID": "p1",
+        "operationName": "GET /orders/{order_id}",
+        "startTime": START_NS // 1000,
+        "duration": 1000,
+        "tags": [{"key": "span.kind", "value": "server"}, {"key": "guid:x-request-id", "value": "req-1"}],
+    }
+    document = {"traceID": TRACE, "spans": [span], "processes": {"p1": {"serviceName": "service-a"}}}
+    seen: list[httpx.Request] = []
+    answers = {
+        "/api/services": httpx.Response(200, json={"data": ["service-a"]}),
+        "/api/operations": httpx.Response(200, json={"data": [{"name": "GET /orders/{order_id}"}]}),
+        "/api/traces": httpx.Response(200, json={"data": [document]}),
+    }
+    source = TraceQuery("http://jaeger", http=mock(answers, seen))
+    [request] = collect(source, 0, 2**62, 0).requests
+    assert request.traced_routes == {"service-a": frozenset({"GET /orders/{order_id}"})}
+    assert [r.url.path for r in seen].count("/api/services") == 1
+    assert source.services() == ["service-a"]
+    assert [r.url.path for r in seen].count("/api/services") == 2
+
+
+def test_jaeger_v3_decodes_each_span_once_however_many_services_answer_its_trace(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tracebreak.traces.sources.jaeger_v3 as jaeger_v3_source
+
+    later = hex_document()
+    late_span = dict(later["resourceSpans"][0]["scopeSpans"][0]["spans"][1], spanId="eee19b7ec3c1b172")
+    later["resourceSpans"][0]["scopeSpans"][0]["spans"].append(late_span)  # arrived between the searches
+    by_service = {"service-a": hex_document(), "service-b": later, "service-c": hex_document()}
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v3/services":
+            return httpx.Response(200, json={"services": list(by_service)})
+        return httpx.Response(200, json={"result": by_service[request.url.params["query.service_name"]]})
+
+    decoded: list[int] = []
+
+    def counted(document: dict, hex_ids: bool = True) -> list:
+        traces = traces_of(document, hex_ids)
+        decoded.append(sum(len(t.spans) for t in traces))
+        return traces
+
+    monkeypatch.setattr(jaeger_v3_source, "traces_of", counted)
+    source = JaegerV3("http://jaeger", http=httpx.Client(transport=httpx.MockTransport(handle)))
+    [trace] = source.window(1_700_000_000_000_000, 1_700_000_000_500_000)
+    assert decoded == [2, 1, 0]
+    assert [s.span_id for s in trace.spans] == [ROOT, CHILD, "eee19b7ec3c1b172"]

@@ -1,6 +1,7 @@
 """Propagators that share no header: the sender wrote its context in a format the receiver never
-reads. Every inbound span records the headers its service's propagators read and write
-(tracebreak.propagation.fields), so the traces say which format each side speaks."""
+reads. Every inbound span records the headers its service's propagators read and write (in its
+attribute `tracebreak.propagation.fields`, set in tracebreak/runtime/boundary.py), so the traces say
+which format each side speaks."""
 
 from tracebreak.doctor.request import Request
 from tracebreak.runtime.propagation import FIELDS_ATTRIBUTE

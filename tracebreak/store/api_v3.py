@@ -4,7 +4,8 @@ a search. Answers as Jaeger's HTTP gateway does: `{"result": <OTLP TracesData>}`
 
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
@@ -14,26 +15,14 @@ from starlette.routing import Route
 from tracebreak.store.database import SpanQuery
 from tracebreak.store.jaeger_api import DEFAULT_LIMIT, database, operations_of
 from tracebreak.store.otlp_json import traces_data
-from tracebreak.store.params import Handler, hex_trace_id
+from tracebreak.store.params import hex_trace_id, routes_of
 
 EPOCH = datetime.fromisoformat("1970-01-01T00:00:00+00:00")
 FRACTION = re.compile(r"(\.\d{6})\d+")  # RFC 3339 allows nanoseconds; Python reads six digits
 
 
-def as_gateway_errors(handler: Handler) -> Handler:
-    async def wrapped(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except ValueError as problem:
-            return _error(400, str(problem))
-        except LookupError as problem:
-            return _error(404, str(problem))
-
-    return wrapped
-
-
-def _error(code: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"httpCode": code, "message": message}}, status_code=code)
+def gateway_error(code: int, message: str) -> dict[str, Any]:
+    return {"error": {"httpCode": code, "message": message}}
 
 
 async def _services(request: Request) -> Response:
@@ -95,8 +84,7 @@ def _time_us(params: QueryParams, name: str) -> int:
         ) from None
     if moment.tzinfo is None:
         raise ValueError(f"parameter {name!r} needs its time zone (Z or an offset), got {text!r}")
-    delta = moment - EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return (moment - EPOCH) // timedelta(microseconds=1)
 
 
 def _positive(text: str, name: str) -> int:
@@ -114,4 +102,4 @@ ROUTES = {
 
 
 def routes() -> list[Route]:
-    return [Route(path, as_gateway_errors(handler)) for path, handler in ROUTES.items()]
+    return routes_of(ROUTES, gateway_error)

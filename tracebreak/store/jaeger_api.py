@@ -11,7 +11,7 @@ from starlette.routing import Route
 from tracebreak.durations import parse_duration_us
 from tracebreak.store import jaeger
 from tracebreak.store.database import Database, SpanQuery
-from tracebreak.store.params import as_jaeger_errors, hex_trace_id, integer, window
+from tracebreak.store.params import hex_trace_id, integer, routes_of, window
 
 DEFAULT_LOOKBACK_US = 2 * 24 * 3600 * 1_000_000  # Jaeger's default trace query lookback: two days
 DEFAULT_LIMIT = 100
@@ -132,4 +132,4 @@ ROUTES = {
 
 
 def routes() -> list[Route]:
-    return [Route(path, as_jaeger_errors(handler)) for path, handler in ROUTES.items()]
+    return routes_of(ROUTES, jaeger.error)

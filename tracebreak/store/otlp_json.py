@@ -6,10 +6,11 @@ import math
 import sqlite3
 from typing import Any
 
-from tracebreak.traces.otlp import SPAN_KINDS
+from tracebreak.traces.model import tags_of
+from tracebreak.traces.otlp import SPAN_KINDS, STATUS_CODES
 
 KIND_NUMBERS = {name: number for number, name in SPAN_KINDS.items()}
-STATUS_NUMBERS = {"OK": 1, "ERROR": 2}
+STATUS_NUMBERS = {name: number for number, name in STATUS_CODES.items()}
 NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 # Tags the decoder made from the span's own fields (kind, status, scope): given back as those fields.
 DERIVED = (
@@ -49,7 +50,7 @@ def span(row: sqlite3.Row, tags: dict[str, Any]) -> dict[str, Any]:
     status = {"code": STATUS_NUMBERS.get(str(tags.get("otel.status_code")), 0)}
     if "otel.status_description" in tags:
         status["message"] = str(tags["otel.status_description"])
-    derived_error = status["code"] == 2 and tags.get("error") is True
+    derived_error = status["code"] == STATUS_NUMBERS["ERROR"] and tags.get("error") is True
     return {
         "traceId": row["trace_id"],
         "spanId": row["span_id"],
@@ -74,7 +75,7 @@ def span(row: sqlite3.Row, tags: dict[str, Any]) -> dict[str, Any]:
 
 
 def event(log: dict[str, Any]) -> dict[str, Any]:
-    fields = {field["key"]: field["value"] for field in log.get("fields") or []}
+    fields = tags_of(log.get("fields") or [])
     name = str(fields.pop("event", ""))
     return {
         "timeUnixNano": str(int(log.get("timestamp") or 0) * 1000),
@@ -84,8 +85,8 @@ def event(log: dict[str, Any]) -> dict[str, Any]:
 
 
 def resource_attributes(service: str, process_tags: str) -> list[dict[str, Any]]:
-    tags = [(tag["key"], tag["value"]) for tag in json.loads(process_tags)]
-    return [attribute("service.name", service), *(attribute(key, value) for key, value in tags)]
+    tags = tags_of(json.loads(process_tags))  # unique keys: the decoder kept one value a key
+    return [attribute("service.name", service), *(attribute(key, value) for key, value in tags.items())]
 
 
 def attribute(key: str, value: Any) -> dict[str, Any]:

@@ -1,31 +1,43 @@
 """Query parameters as Jaeger takes them (times in µs, durations as Go writes them, trace ids in hex),
-and their errors answered as Jaeger answers them: 400 for a bad parameter, 404 for nothing found."""
+and their errors answered as each API answers them: 400 for a bad parameter, 404 for nothing found."""
 
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from tracebreak.durations import MAX_INT64, parse_duration_us
 from tracebreak.store import jaeger
 
 Handler = Callable[[Request], Awaitable[Response]]
+ErrorBody = Callable[[int, str], dict[str, Any]]  # an API's error JSON, from its status and message
 
 
-def as_jaeger_errors(handler: Handler) -> Handler:
-    """A handler whose ValueError is a 400 and whose LookupError is a 404, in Jaeger's error JSON."""
+def as_errors(handler: Handler, body: ErrorBody) -> Handler:
+    """A handler whose ValueError is a 400 and whose LookupError is a 404, in the API's error JSON."""
 
     async def wrapped(request: Request) -> Response:
         try:
             return await handler(request)
         except ValueError as problem:
-            return JSONResponse(jaeger.error(400, str(problem)), status_code=400)
+            return JSONResponse(body(400, str(problem)), status_code=400)
         except LookupError as problem:
-            return JSONResponse(jaeger.error(404, str(problem)), status_code=404)
+            return JSONResponse(body(404, str(problem)), status_code=404)
 
     return wrapped
+
+
+def as_jaeger_errors(handler: Handler) -> Handler:
+    return as_errors(handler, jaeger.error)
+
+
+def routes_of(handlers: dict[str, Handler], body: ErrorBody) -> list[Route]:
+    """An API's routes, each handler's errors answered in the API's error JSON."""
+    return [Route(path, as_errors(handler, body)) for path, handler in handlers.items()]
 
 
 def window(params: QueryParams, default_lookback_us: int) -> tuple[int, int]:

@@ -1,6 +1,7 @@
 """Reading traces through Jaeger's HTTP query API: the embedded store or a real Jaeger alike."""
 
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
@@ -42,7 +43,27 @@ class HttpReader:
         return response
 
 
-class TraceQuery(HttpReader):
+class SearchesByService(HttpReader, ABC):
+    """A Jaeger API, whose search needs a service: a window lists the services first, and the
+    `services()` call right after it (the doctor's, for their operations) answers that list rather
+    than asking again. Any other call asks the backend."""
+
+    _window_services: list[str] | None = None
+
+    def services(self) -> list[str]:
+        found, self._window_services = self._window_services, None
+        return found if found is not None else self.listed_services()
+
+    @abstractmethod
+    def listed_services(self) -> list[str]:
+        """The services the backend lists now."""
+
+    def searched(self, services: list[str]) -> None:
+        """A window has read these services' traces: the next `services()` call answers them."""
+        self._window_services = services
+
+
+class TraceQuery(SearchesByService):
     """Jaeger's v1 query API (`/api`: the embedded store, Jaeger v1 and v2), and the store's own
     verdict (`/api/doctor`) where it answers one."""
 
@@ -51,13 +72,15 @@ class TraceQuery(HttpReader):
         and each service's search answers every trace the service is in again: a trace already read is
         skipped before it is decoded into spans."""
         traces: dict[str, Trace] = {}
-        for service in self.services():
+        services = self.listed_services()
+        for service in services:
             for document in self.search(service, start=since_us, end=until_us, limit=SEARCH_LIMIT):
                 if document["traceID"] not in traces:
                     traces[document["traceID"]] = Trace.from_jaeger(document)
+        self.searched(services)
         return list(traces.values())
 
-    def services(self) -> list[str]:
+    def listed_services(self) -> list[str]:
         response = self._get("/api/services")
         return list(response.json().get("data") or [])
 

@@ -3,16 +3,18 @@ hex ids and integer enums; a search needs `query.start_time_min`/`max` in RFC 33
 finds nothing is a 404."""
 
 import json
+from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tracebreak.traces.model import Trace
-from tracebreak.traces.query import SEARCH_LIMIT, HttpReader, QueryError
+from tracebreak.traces.query import SEARCH_LIMIT, QueryError, SearchesByService
+from tracebreak.traces.sources.read import TracesOnly
 from tracebreak.traces.sources.spans import merged, traces_of
 
 
-class JaegerV3(HttpReader):
-    def services(self) -> list[str]:
+class JaegerV3(TracesOnly, SearchesByService):
+    def listed_services(self) -> list[str]:
         return list(self._answer("/api/v3/services", "services"))
 
     def operations(self, service: str, span_kind: str = "") -> list[str]:
@@ -20,8 +22,12 @@ class JaegerV3(HttpReader):
         return [operation["name"] for operation in found]
 
     def window(self, since_us: int, until_us: int) -> list[Trace]:
+        """Every trace with a span in the window. Each service's search answers every trace the service
+        is in again, whole: a span an earlier answer gave is skipped before it is decoded."""
         traces: list[Trace] = []
-        for service in self.services():
+        read: set[tuple[str, str]] = set()  # the trace and span ids of the spans decoded so far
+        services = self.listed_services()
+        for service in services:
             params = {
                 "query.service_name": service,
                 "query.start_time_min": rfc3339(since_us),
@@ -29,27 +35,30 @@ class JaegerV3(HttpReader):
                 "query.search_depth": SEARCH_LIMIT,
                 "query.num_traces": SEARCH_LIMIT,  # the same parameter's name before Jaeger 2.4
             }
-            traces.extend(self._traces("/api/v3/traces", params))
+            found = self._traces("/api/v3/traces", params, read)
+            read.update((span.trace_id, span.span_id) for trace in found for span in trace.spans)
+            traces.extend(found)
+        self.searched(services)
         return merged(traces)
 
     def trace(self, trace_id: str) -> Trace | None:
         found = self._traces(f"/api/v3/traces/{trace_id}")
         return found[0] if found else None
 
-    def logs(self, trace_id: str | None = None, start_us: int = 0, end_us: int = 0) -> list[dict] | None:
-        return None
-
-    def judged(self, params: dict[str, Any]) -> dict[str, Any] | None:
-        return None
-
-    def _traces(self, path: str, params: dict[str, Any] | None = None) -> list[Trace]:
-        """The traces of an answer: one `{"result": …}` chunk, or a stream of them a line each."""
+    def _traces(
+        self,
+        path: str,
+        params: dict[str, Any] | None = None,
+        read: AbstractSet[tuple[str, str]] = frozenset(),
+    ) -> list[Trace]:
+        """The traces of an answer: one `{"result": …}` chunk, or a stream of them a line each; the
+        spans already `read` left out."""
         response = self._get(path, params, missing_ok=True)
         if response.status_code == 404:
             return []
         try:
             chunks = [json.loads(line) for line in response.text.splitlines() if line.strip()]
-            return [t for chunk in chunks for t in traces_of(chunk["result"])]
+            return [t for chunk in chunks for t in traces_of(unread(chunk["result"], read))]
         except (ValueError, KeyError, TypeError) as error:
             expected = '{"result": {"resourceSpans": …}}'
             raise QueryError(_unexpected(response.request.url, expected, error)) from None
@@ -63,6 +72,31 @@ class JaegerV3(HttpReader):
         if not isinstance(found, list):
             raise QueryError(_unexpected(response.request.url, f'{{"{key}": […]}}', f"{key} is not a list"))
         return found
+
+
+def unread(document: Any, read: AbstractSet[tuple[str, str]]) -> Any:
+    """The OTLP document without the spans whose ids are in `read`, so that they are not decoded
+    again; whatever is not in OTLP's shape is left for the decoder to name."""
+    if not read:
+        return document
+    for resource in _objects(document, "resourceSpans"):
+        for scope in _objects(resource, "scopeSpans"):
+            if isinstance(scope.get("spans"), list):
+                scope["spans"] = [span for span in scope["spans"] if _ids(span) not in read]
+    return document
+
+
+def _objects(parent: Any, key: str) -> list[dict[str, Any]]:
+    children = parent.get(key) if isinstance(parent, dict) else None
+    return [child for child in children if isinstance(child, dict)] if isinstance(children, list) else []
+
+
+def _ids(span: Any) -> tuple[str, str] | None:
+    """A span's trace and span ids as the decoder gives them back (lower-case hex), where it has both."""
+    trace_id, span_id = (span.get("traceId"), span.get("spanId")) if isinstance(span, dict) else (None, None)
+    if isinstance(trace_id, str) and isinstance(span_id, str):
+        return trace_id.lower(), span_id.lower()
+    return None
 
 
 def rfc3339(time_us: int) -> str:

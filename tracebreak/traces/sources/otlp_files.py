@@ -13,7 +13,6 @@ PATTERNS = ("*.json", "*.jsonl")
 
 class OtlpFiles(FromTraces):
     def __init__(self, path: Path) -> None:
-        super().__init__()
         if not path.exists():
             raise ShapeError(f"{path}: no such file or folder of OTLP JSON lines")
         self.base_url = str(path)
@@ -21,8 +20,11 @@ class OtlpFiles(FromTraces):
 
     def window(self, since_us: int, until_us: int) -> list[Trace]:
         found = [trace for file in self._files for trace in read_file(file)]
-        self._read = in_window(merged(found), since_us, until_us)
-        return self._read
+        self._read = traces = in_window(merged(found), since_us, until_us)
+        return traces
+
+    def close(self) -> None:
+        pass  # each window reads the files whole: none is left open
 
 
 def read_file(file: Path) -> list[Trace]:

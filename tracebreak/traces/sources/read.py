@@ -1,6 +1,8 @@
-"""What every trace source shares: the reader interface the doctor collects through, and a
-source that knows its services and operations only from the traces it read."""
+"""What every trace source shares: the reader interface the doctor collects through, the defaults of a
+source that holds traces only, and a source that knows its services and operations only from the
+traces it read."""
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from tracebreak.traces.model import Trace
@@ -28,14 +30,22 @@ class TraceSource(Protocol):
     def close(self) -> None: ...
 
 
-class FromTraces:
+class TracesOnly:
+    """A source of traces alone: no log records, no verdict of its own (all but tracebreak's store)."""
+
+    def logs(self, trace_id: str | None = None, start_us: int = 0, end_us: int = 0) -> list[dict] | None:
+        return None
+
+    def judged(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        return None
+
+
+class FromTraces(TracesOnly):
     """A source whose services and operations are those of the last window it read: OTLP files and
     Tempo have no endpoint listing a service's server operations."""
 
     base_url = ""
-
-    def __init__(self) -> None:
-        self._read: list[Trace] = []
+    _read: Sequence[Trace] = ()  # the last window's traces
 
     def services(self) -> list[str]:
         return sorted({span.service for trace in self._read for span in trace.spans})
@@ -49,12 +59,3 @@ class FromTraces:
                 if span.service == service and span_kind in ("", span.kind)
             }
         )
-
-    def logs(self, trace_id: str | None = None, start_us: int = 0, end_us: int = 0) -> list[dict] | None:
-        return None
-
-    def judged(self, params: dict[str, Any]) -> dict[str, Any] | None:
-        return None
-
-    def close(self) -> None:
-        pass

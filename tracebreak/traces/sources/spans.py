@@ -1,10 +1,10 @@
-"""OTLP documents into the doctor's traces: the store's decoder (tracebreak/traces/otlp.py) reads the
-document, and each of its rows becomes a Span here, for every source that answers OTLP."""
+"""OTLP documents into the doctor's traces: the decoder the store ingests with (tracebreak/traces/otlp.py)
+reads the document, and each of its rows becomes a Span here, for every source that answers OTLP."""
 
 from typing import Any
 
 from tracebreak.traces.model import Span, Trace, events_of, links_of, tags_of
-from tracebreak.traces.otlp import PayloadError, SpanRow, decode_traces_document
+from tracebreak.traces.otlp import SpanRow, decode_traces_document
 
 
 class ShapeError(ValueError):
@@ -12,12 +12,9 @@ class ShapeError(ValueError):
 
 
 def traces_of(document: Any, hex_ids: bool = True) -> list[Trace]:
-    """The traces in one OTLP JSON document (`{"resourceSpans": …}`), hex ids or base64 ones."""
-    try:
-        rows = decode_traces_document(document, hex_ids)
-    except PayloadError as error:
-        raise ShapeError(str(error)) from None
-    return grouped(span_of(row) for row in rows)
+    """The traces in one OTLP JSON document (`{"resourceSpans": …}`), hex ids or base64 ones. A document
+    that is not OTLP is the decoder's PayloadError (a ValueError): each source names where it read it."""
+    return grouped(span_of(row) for row in decode_traces_document(document, hex_ids))
 
 
 def span_of(row: SpanRow) -> Span:

@@ -15,11 +15,7 @@ EVERY_SPAN = "{ }"  # TraceQL: every trace with a span in the window, fragments 
 SPANS_PER_SPAN_SET = 1  # the search needs only the trace ids; each trace is read whole after
 
 
-class Tempo(FromTraces, HttpReader):
-    def __init__(self, base_url: str, timeout_s: float = 5, http: httpx.Client | None = None) -> None:
-        FromTraces.__init__(self)
-        HttpReader.__init__(self, base_url, timeout_s, http)
-
+class Tempo(HttpReader, FromTraces):
     def window(self, since_us: int, until_us: int) -> list[Trace]:
         params = {
             "q": EVERY_SPAN,
@@ -33,8 +29,8 @@ class Tempo(FromTraces, HttpReader):
             ids = [str(trace["traceID"]) for trace in response.json()["traces"] or []]
         except (ValueError, KeyError, TypeError) as error:
             raise QueryError(_unexpected(response, '{"traces": [{"traceID": …}, …]}', error)) from None
-        self._read = [trace for trace_id in dict.fromkeys(ids) for trace in self._trace(trace_id)]
-        return self._read
+        self._read = traces = [trace for trace_id in dict.fromkeys(ids) for trace in self._trace(trace_id)]
+        return traces
 
     def _trace(self, trace_id: str) -> list[Trace]:
         response = self._get(f"/api/v2/traces/{trace_id}", missing_ok=True)
@@ -44,9 +40,6 @@ class Tempo(FromTraces, HttpReader):
             return traces_of(response.json()["trace"], hex_ids=False)
         except (ValueError, KeyError, TypeError) as error:
             raise QueryError(_unexpected(response, '{"trace": {"resourceSpans": …}}', error)) from None
-
-    def close(self) -> None:
-        HttpReader.close(self)
 
 
 def _unexpected(response: httpx.Response, expected: str, error: Any) -> str:
