@@ -7,11 +7,13 @@ from typing import Any
 
 from tracebreak.chaos.catalogue import (
     AUTH_ERROR_RATE,
+    CONTEXT_LEAK,
     DOWNSTREAM_LATENCY_MS,
     DOWNSTREAM_TIMEOUT,
     KAFKA_CONSUMER_NO_EXTRACT,
     LOGS_WITHOUT_TRACE_ID,
     ORPHAN_BACKGROUND_TASK,
+    PROPAGATOR_MISMATCH,
     SAMPLER_NOT_PARENT_BASED,
     SILENT_EXCEPTION_RECOVERY,
     STRIP_TRACEPARENT_AT_LB,
@@ -81,8 +83,27 @@ DARK_LOGS = Scenario(
     settings=((LOGS_WITHOUT_TRACE_ID, "all"), (AUTH_ERROR_RATE, 0.3)),
     signatures=frozenset({"logs-without-trace-id"}),
 )
+MESH_MIGRATION = Scenario(
+    name="mesh-migration",
+    page="Monday after the service-mesh migration: every trace stops at service-b, and one trace in "
+    "service-a's dashboard has been growing since Friday's deploy.",
+    story="service-b moved onto the mesh and speaks its B3 headers only (OTEL_PROPAGATORS=b3multi), so "
+    "its W3C neighbours start new traces at each of its hops; service-a's new notification worker, "
+    "shipped the same week, is started lazily inside the first request that needs it and keeps that "
+    "request's context: every later request's notice lands in one trace that grows for as long as "
+    "service-a runs.",
+    settings=((PROPAGATOR_MISMATCH, True), (CONTEXT_LEAK, 1.0)),
+    signatures=frozenset({"propagator-mismatch", "mega-trace"}),
+)
 
-SCENARIOS = (THREE_AM_INCIDENT, KAFKA_BLIND_SPOT, GATEWAY_ALLOWLIST, SAMPLING_HOLES, DARK_LOGS)
+SCENARIOS = (
+    THREE_AM_INCIDENT,
+    KAFKA_BLIND_SPOT,
+    GATEWAY_ALLOWLIST,
+    SAMPLING_HOLES,
+    DARK_LOGS,
+    MESH_MIGRATION,
+)
 BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}
 
 

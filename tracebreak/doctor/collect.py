@@ -1,4 +1,5 @@
-"""Reading a time window of traces through Jaeger's API and joining them into requests."""
+"""Reading a time window of traces (and the log records, where the source keeps them) from any trace
+source, and joining them into requests."""
 
 import re
 import time

@@ -159,8 +159,9 @@ def judge(
     query: TraceSource, since_us: int, now_us: int, settle_us: int, began_us: int | None = None
 ) -> dict[str, Any]:
     """The verdict over a window (with `began_us`, on the requests that began then or later only):
-    tracebreak's store judges where the spans are (no JSON round trip); any other source (a real
-    Jaeger) is read through Jaeger's API, each trace once, and judged here."""
+    tracebreak's store, read through its `/api`, judges where the spans are (no JSON round trip);
+    any other source (Jaeger's v1 or v3 API, Tempo, OTLP files) is read through its own API, each
+    trace once, and judged here."""
     started = time.monotonic()
     found = query.judged(window_params(since_us, now_us, settle_us, began_us))
     if found is None:

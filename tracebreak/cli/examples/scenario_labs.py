@@ -1,4 +1,4 @@
-"""The examples the scenario labs quote (docs/labs/10-14): the scenario switched on, a request that
+"""The examples the scenario labs quote (docs/labs/10-14 and 21): the scenario switched on, a request that
 shows the incident, its log lines (and the other trace they name, where they name one), the doctor;
 then the breakers fixed, a fault left on where the fix makes it visible, and the doctor clean."""
 
@@ -30,6 +30,7 @@ SCENARIO_PAGES = {
     "gateway-allowlist": f"{LABS}/12-gateway-allowlist.md",
     "sampling-holes": f"{LABS}/13-sampling-holes.md",
     "dark-logs": f"{LABS}/14-dark-logs.md",
+    "mesh-migration": f"{LABS}/21-mesh-migration.md",
 }
 PIVOT = "tracebreak trace {other_trace_id}"  # the trace the log lines name besides the request's
 LOOKUP = "grep -h {trace_id} .tracebreak/logs/service-*.log"  # the log search by the trace's id
@@ -99,6 +100,10 @@ SCENES: dict[str, tuple[Scene, Scene]] = {
             partial(logs_correlated, SERVICES, True),
             failing,
         ),
+    ),
+    "mesh-migration": (
+        incident("mesh-migration", (REQUEST, LOGS, DOCTOR), partial(lacks, "service-b")),
+        verify("mesh-migration", (*off("propagator-mismatch", "context-leak"), REQUEST, CLEAN_DOCTOR, RESET)),
     ),
 }
 
