@@ -1,7 +1,6 @@
 """The run's report: JSON for machines, a plot for people, a live view and a summary on the terminal."""
 
 import html
-import sys
 from typing import Any
 
 from rich.console import Console
@@ -24,7 +23,8 @@ def live_line(recorder: Recorder, second: float, in_flight: int) -> str:
 
 
 def summary(report: dict[str, Any], console: Console | None = None) -> None:
-    console = console or Console(file=sys.stderr)
+    """The run's result, on standard output (the live view and the report's path go to standard error)."""
+    console = console or Console()
     table = Table(title="load run")
     table.add_column("measure")
     table.add_column("value", justify="right")

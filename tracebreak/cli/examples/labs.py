@@ -10,6 +10,7 @@ from functools import partial
 from tracebreak.chaos.catalogue import CATALOGUE, lab_page, toggle
 from tracebreak.cli.examples.framework import Example, Runner, normalized, transcript
 from tracebreak.cli.examples.scenes import WHOLE_SPANS, WIRE, Effect, Scene, Shows, healthy, play
+from tracebreak.signatures import DROPPED_ON_THE_WAY
 
 LABS = "docs/labs"
 REQUEST = "tracebreak request 42"
@@ -80,6 +81,7 @@ CHAOS_ON = {
         "tracebreak chaos on silent-exception-recovery",
     ),
     "logs-without-trace-id": ("tracebreak chaos on logs-without-trace-id --service service-b",),
+    "span-export-overflow": ("tracebreak chaos on span-export-overflow --service service-b",),
 }
 
 
@@ -147,12 +149,13 @@ def examples_of(scene: Scene, page: str) -> list[Example]:
     for n, step in enumerate(scene.steps):
         doctor = step.startswith("tracebreak doctor")
         needs = ("jq",) if "| jq" in step else ("tshark",) if step == WIRE else ()
+        view = doctor_view if doctor else counts_masked if step == LOAD else normalized
         made.append(
             Example(
                 scene.key(n),
                 (page,),
                 partial(shown_step, scene, n),
-                doctor_view if doctor else normalized,
+                view,
                 needs,
                 scene.names if doctor else (),
             )
@@ -170,6 +173,36 @@ def chosen(name: str) -> Scene:
     return Scene(f"{name}-chosen", steps, fewer_spans)
 
 
+# A fault of scale shows under load only: a bounded burst, the SDK's own warning, the doctor.
+LOAD = "tracebreak load --rps 60 --duration 3s --seed 1"
+DROPS = (
+    "grep -m1 'Queue full, dropping Span' .tracebreak/logs/service-b.log"
+    " | jq -c '{service: .\"service.name\", message}'"
+)
+PEAK_DOCTOR = f"{DOCTOR} --show 3"
+FAULT_LABS = {"span-export-overflow": f"{LABS}/20-spans-dropped-under-load.md"}
+
+
+def answered(runner: Runner, request: dict) -> bool:
+    return request.get("status") == 200
+
+
+def peak(name: str) -> Scene:
+    steps = (RESET, *chaos_on(name), LOAD, DROPS, PEAK_DOCTOR)
+    return Scene(f"{name}-peak", steps, answered, names=(DROPPED_ON_THE_WAY.name,))
+
+
+def peak_over(name: str) -> Scene:
+    """The same burst with the fault off: every request whole."""
+    return Scene(f"{name}-verify", (*off(name), RESET, LOAD, DOCTOR), healthy, True, given=chaos_on(name))
+
+
+def counts_masked(output: str) -> str:
+    """What must not drift in a load run's report: its shape; its counts and latencies vary (and with
+    them the width of its table's rules)."""
+    return re.sub(r"━+", "━", re.sub(r"\d+(\.\d+)?", "<n>", normalized(output)))
+
+
 def lab_examples() -> tuple[Example, ...]:
     made = examples_of(TOUR_SCENE, TOUR)
     for name, page in PAGES.items():
@@ -178,6 +211,9 @@ def lab_examples() -> tuple[Example, ...]:
     for name, page in DESIGNS.items():
         made += examples_of(chosen(name), page)
         made += examples_of(fixed(name), page)
+    for name, page in FAULT_LABS.items():
+        made += examples_of(peak(name), page)
+        made += examples_of(peak_over(name), page)
     return tuple(made)
 
 
