@@ -14,7 +14,7 @@ from opentelemetry import trace
 from tracebreak.chaos.catalogue import DOWNSTREAM_LATENCY_MS, DOWNSTREAM_TIMEOUT
 from tracebreak.chaos.reader import chaos
 from tracebreak.demo import DEMO_TENANT, ORDER_IDS
-from tracebreak.runtime.correlation import SPAN_ATTRIBUTE
+from tracebreak.runtime.correlation import tag
 
 ITEMS = ("espresso machine", "grinder", "kettle", "milk jug", "tamper", "scale", "filter papers")
 TIERS = ("bronze", "silver", "gold")
@@ -76,8 +76,7 @@ def select(path: Path, order_id: int, request_id: str | None) -> dict[str, Any] 
     """The row, or None: a blocking driver call, made in a worker thread. Its span is a child of the
     caller's only if the thread runs in the caller's context."""
     with tracer.start_as_current_span("read orders", attributes={"order.id": order_id}) as span:
-        if request_id:  # passed as data, so it survives even where the context does not
-            span.set_attribute(SPAN_ATTRIBUTE["kafka"], request_id)
+        tag(span, request_id, "kafka")  # passed as data, so it survives even where the context does not
         # sqlite3.connect looked up at the call: the SQLite instrumentation wraps it with a CLIENT span.
         with closing(sqlite3.connect(path)) as db:
             cursor = db.cursor()  # the instrumentation traces a cursor's statements, not the connection's
