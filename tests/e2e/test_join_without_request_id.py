@@ -72,3 +72,20 @@ def test_a_fragment_without_the_id_is_joined_and_named(bare, toggle, signature, 
     [finding] = found["findings"]
     assert any(f"by {by} ({confidence}" in said for said in finding["evidence"]["joined"].values())
     print(f"{toggle}: named {signature}, fragment joined by {by} ({confidence})")
+
+
+def test_a_leaked_worker_without_ids_shows_as_a_trace_that_outlives_its_request(bare):
+    set_toggle(bare, "context-leak", 1.0)
+    try:
+        first = hit(bare, "context-leak")  # the worker starts inside this request, and keeps its context
+        started = time.monotonic()
+        while time.monotonic() - started < 11:  # later requests' notices, past the 10 s a request spans
+            cli_request(bare.config, "42")
+    finally:
+        set_toggle(bare, "context-leak", None)
+    found = verdict(bare, first)
+    assert found["signatures"] == ["mega-trace"], found["findings"]
+    [finding] = found["findings"]
+    assert finding["at"] == "service-a (in-process)"
+    assert "past its request" in finding["evidence"]["detail"], finding["evidence"]
+    print(f"context-leak without ids: {finding['evidence']['detail']}")
