@@ -1,6 +1,11 @@
 import subprocess
 import sys
 
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from tracebreak.runtime.export import ExportQueues
+
 # A service's export queues as run_service wires them: the queue a span's end goes to follows the
 # span-export-overflow flag through the flag-change callback alone, to this service and away again.
 FOLLOWS = """
@@ -58,3 +63,17 @@ def test_the_queue_chosen_follows_the_flag_without_a_restart(tmp_path):
     script = f"FLAGS = __import__('pathlib').Path({str(tmp_path / 'flags.json')!r})\n" + FOLLOWS
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_queue_that_fails_to_flush_leaves_the_other_flushed(monkeypatch):
+    exporters: list[InMemorySpanExporter] = []
+    queues = ExportQueues(lambda: exporters.append(InMemorySpanExporter()) or exporters[-1])
+    provider = TracerProvider()
+    provider.add_span_processor(queues)
+    with provider.get_tracer("t").start_as_current_span("work"):
+        pass
+    monkeypatch.setattr(queues.overflowing, "force_flush", lambda timeout_millis=30000: False)
+    assert queues.force_flush() is False
+    # The batch queue exports on a 5 s timer otherwise: only the flush sends the span now.
+    assert [s.name for s in exporters[0].get_finished_spans()] == ["work"]
+    provider.shutdown()

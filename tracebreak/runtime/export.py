@@ -50,4 +50,5 @@ class ExportQueues(SpanProcessor):
         self.batch.shutdown()
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
-        return self.overflowing.force_flush(timeout_millis) and self.batch.force_flush(timeout_millis)
+        flushed = self.overflowing.force_flush(timeout_millis), self.batch.force_flush(timeout_millis)
+        return all(flushed)  # both flushed, even when the first one could not
