@@ -8,6 +8,7 @@ flag file while the process runs: the processor is chosen again on every flag ch
 needed (and no flag is looked up per span: 12 to 20 µs a span here).
 """
 
+import threading
 from collections.abc import Callable
 
 from opentelemetry.context import Context
@@ -33,11 +34,15 @@ class ExportQueues(SpanProcessor):
             exporter(), max_queue_size=OVERFLOWING_QUEUE, max_export_batch_size=OVERFLOWING_QUEUE
         )
         self.overflows = False
+        # Flag changes arrive on OpenFeature's event threads, two at once at times: without it, one
+        # that read the flag before the other could write its older choice after.
+        self._choosing = threading.Lock()
 
     def follow_the_fault(self) -> None:
         """Choose the queue again, too small a one while the fault chooses this service. Called on
         every flag change, so a span's end looks no flag up."""
-        self.overflows = chaos.chooses_me(SPAN_EXPORT_OVERFLOW)  # fault: span-export-overflow.
+        with self._choosing:
+            self.overflows = chaos.chooses_me(SPAN_EXPORT_OVERFLOW)  # fault: span-export-overflow.
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
         self.batch.on_start(span, parent_context)
