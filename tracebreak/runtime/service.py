@@ -36,6 +36,7 @@ def run_service(
     # Toggles that shape the whole process take effect the moment the flag file changes.
     chaos.on_change(functools.partial(follow_the_logging_toggle, tel.logs))
     chaos.on_change(propagation.register)
+    chaos.on_change(tel.span_export.follow_the_fault)
     try:
         body(settings, tel)
     except (KafkaError, OSError) as error:
