@@ -1,5 +1,5 @@
 """Reading a source until one request's spans settle: found, with none newer than the settle time,
-and every service asked for among them (or the request already broken), or the deadline passed."""
+and every service asked for among them; or the deadline passed."""
 
 import time
 from dataclasses import dataclass
@@ -33,14 +33,19 @@ class Found:
         return set(services) - seen
 
     def done(self, services: frozenset[str]) -> bool:
-        """Nothing more to wait for: a later span can no longer change the answer."""
-        return self.settled and (not self.connected or not self.missing(services))
+        """Nothing more to wait for: no span is still arriving, and every service asked for is there
+        (a service's spans may come in late, on an export schedule of its own)."""
+        return self.settled and not self.missing(services)
 
 
-def settled(
-    source: TraceSource, target: Target, since_us: int, settle_us: int, timeout_s: float,
+def until_settled(
+    source: TraceSource,
+    target: Target,
+    since_us: int,
+    settle_us: int,
+    timeout_s: float,
     services: frozenset[str] = frozenset(),
-) -> Found:  # fmt: skip
+) -> Found:
     """The request once its spans have settled, or as it is at the deadline."""
     deadline = time.monotonic() + timeout_s
     while True:
@@ -54,10 +59,10 @@ def settled(
 def find(source: TraceSource, target: Target, collected: Collected, settled_before_us: int) -> Found:
     """The request among those joined (settled, then still arriving); by trace id, a trace that
     carries no request id is judged alone, as the doctor judges a request of one trace."""
-    for requests, settled_ in ((collected.requests, True), (collected.pending, False)):
+    for requests, settled in ((collected.requests, True), (collected.pending, False)):
         for request in requests:
             if target.of(request):
-                return Found(Verdict(request, diagnose(request)), settled_)
+                return Found(Verdict(request, diagnose(request)), settled)
     for trace in collected.unjoined if target.trace_id else ():
         if trace.trace_id == target.trace_id:
             request = alone(source, trace)

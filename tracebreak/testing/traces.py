@@ -11,7 +11,7 @@ from tracebreak.doctor.collect import FRAGMENT_SPREAD_US
 from tracebreak.doctor.report import DEFAULT_SETTLE, Verdict
 from tracebreak.durations import parse_duration_us
 from tracebreak.testing.message import failure
-from tracebreak.testing.settle import Found, settled
+from tracebreak.testing.settle import Found, until_settled
 from tracebreak.testing.target import Target, TargetError, target
 from tracebreak.traces.query import QueryError
 from tracebreak.traces.sources import open_source
@@ -20,6 +20,8 @@ DEFAULT_TIMEOUT = "20s"
 
 
 class Traces:
+    """What the `traces` fixture gives a test: where it reads, how long it waits, the marker's services."""
+
     def __init__(
         self, source: str, settle_us: int, timeout_s: float, services: frozenset[str] = frozenset()
     ) -> None:
@@ -71,6 +73,6 @@ class Traces:
         test with the reader's one line."""
         try:
             with closing(open_source(self.source, timeout_s=timeout_s)) as source:
-                return settled(source, asked, self.since_us, self.settle_us, timeout_s, services)
+                return until_settled(source, asked, self.since_us, self.settle_us, timeout_s, services)
         except (QueryError, ValueError) as error:
             pytest.fail(f"cannot read traces from {self.source}: {error}", pytrace=False)
