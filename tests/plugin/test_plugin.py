@@ -3,6 +3,7 @@ fixture; here pointed at an OTLP JSON-lines file of real SDK spans (what a Colle
 writes), a request carried across two services and one whose context was lost on the way."""
 
 import json
+import threading
 
 import pytest
 
@@ -66,7 +67,7 @@ def test_a_request_is_found_by_a_trace_id_or_the_headers_the_test_sent(pytester,
 
         def test_by_the_headers_sent(traces):
             traces.assert_connected(headers={{"traceparent": "{traceparent}"}})
-            traces.assert_connected(headers={{"X-Request-Id": "{CONNECTED}", "traceparent": "{traceparent}"}})
+            traces.assert_connected(headers={{"X-Request-Id": "{CONNECTED}"}})
 
         def test_by_the_headers_answered(traces):
             traces.assert_connected(headers={{"traceresponse": "{traceparent}"}})
@@ -139,3 +140,50 @@ def test_a_wrong_call_or_setting_fails_in_one_line(pytester, spans_file, call, a
     assert result.ret != 0
     result.stdout.fnmatch_lines([said])
     assert "Traceback" not in result.stdout.str() and "tracebreak/" not in result.stdout.str()
+
+
+def test_an_assertion_waits_for_spans_that_arrive_late(pytester):
+    """stock's spans reach the file after shop's, as a service with an export schedule of its own
+    sends them: judged before they settle, or before every service named is there, the first request
+    would be one trace short and the second would lack stock."""
+    recorded = {rid: otlp_json(record_call(rid, carried=True)) for rid in ("rid-settling", "rid-named")}
+    file = pytester.path / "traces.jsonl"
+    late = {}
+    for rid, document in recorded.items():
+        by_service = {service_of(resource): resource for resource in document["resourceSpans"]}
+        late[rid] = json.dumps({"resourceSpans": [by_service["stock"]]}) + "\n"
+        with file.open("a") as lines:
+            lines.write(json.dumps({"resourceSpans": [by_service["shop"]]}) + "\n")
+    tests = """
+        def test_settling(traces):
+            traces.assert_connected(request_id="rid-settling")
+
+        def test_named(traces):
+            traces.assert_connected(request_id="rid-named", services={"shop", "stock"})
+        """
+    pytester.makepyfile(test_user_suite=tests)
+    # The first request's stock spans come within its settle time; the second's after it.
+    timers = [
+        threading.Timer(at_s, append, (file, late[rid]))
+        for at_s, rid in ((0.3, "rid-settling"), (4.5, "rid-named"))
+    ]
+    for timer in timers:
+        timer.start()
+    try:
+        result = pytester.runpytest(
+            "--tracebreak-source=traces.jsonl", "--tracebreak-settle=3s", "--tracebreak-timeout=15s"
+        )
+    finally:
+        for timer in timers:
+            timer.cancel()
+    result.assert_outcomes(passed=2)
+
+
+def service_of(resource_spans: dict) -> str:
+    attributes = resource_spans["resource"]["attributes"]
+    return next(a["value"]["stringValue"] for a in attributes if a["key"] == "service.name")
+
+
+def append(file, line: str) -> None:
+    with file.open("a") as lines:
+        lines.write(line)
