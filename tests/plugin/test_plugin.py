@@ -109,6 +109,17 @@ def test_every_service_named_needs_a_span_the_markers_as_the_arguments(pytester,
     )  # fmt: skip
 
 
+def test_the_source_is_the_ini_files_else_the_environments(pytester, spans_file, monkeypatch):
+    pytester.makepyfile(
+        test_user_suite=f'def test_it(traces):\n    traces.assert_connected(request_id="{CONNECTED}")\n'
+    )
+    monkeypatch.setenv("TRACEBREAK_QUERY_URL", "traces.jsonl")
+    pytester.runpytest("--tracebreak-settle=0s").assert_outcomes(passed=1)
+    (pytester.path / "traces.jsonl").rename(pytester.path / "named.jsonl")
+    pytester.makeini("[pytest]\ntracebreak_source = named.jsonl\ntracebreak_settle = 0s\n")
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
 def test_a_request_never_seen_fails_saying_where_its_id_was_looked_for(pytester, spans_file):
     result = run(pytester, 'def test_it(traces):\n    traces.assert_connected(request_id="nobody")\n',
                  "--tracebreak-timeout=300ms")  # fmt: skip
