@@ -2,6 +2,7 @@
 one span, in a trace of its own, linked to every record's context. Each request is then two traces,
 its own and its batch's, and the doctor calls it whole by link, not broken; off, one trace again."""
 
+import json
 import time
 from collections import Counter
 
@@ -9,7 +10,7 @@ import pytest
 
 from tests.support.browser import browser_missing, screenshot
 from tests.support.chaos import ground_truth, judge, set_toggle, toggled, wait_until_hit
-from tests.support.stack import send_many
+from tests.support.stack import cli, send_many
 
 NAME = "kafka-batch-links"
 REQUESTS = 8
@@ -80,3 +81,14 @@ def test_the_request_page_draws_the_link_between_the_request_and_its_batch(stack
     own = page.locator(".fragment").first.locator(".marker", has_text="linked from trace ")
     assert own.count() == 1  # B's send of this request's record, which the batch follows from
     screenshot(page, "request-batch-links")
+
+
+def test_the_audit_passes_a_request_whose_work_is_joined_by_link(stack, client_telemetry):
+    config = stack.config
+    args = ["audit", "--json", "--flags", str(config.flags_file), "--envoy-admin", config.edge_admin_url]
+    with toggled(stack, client_telemetry, NAME):
+        done = cli(config, *args, *config.port_flags(), timeout_s=120)
+    assert done.returncode == 0, done.stdout
+    items = {item["item"]: item for item in json.loads(done.stdout)["items"]}
+    assert any("linked to service-b's send" in line for line in items[4]["evidence"]), items[4]["evidence"]
+    assert any("is joined to it by link" in line for line in items[8]["evidence"]), items[8]

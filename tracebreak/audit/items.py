@@ -16,7 +16,7 @@ from tracebreak.audit.gather import Observed
 from tracebreak.audit.static import weigh
 from tracebreak.demo import CLIENT_SERVICE, SERVICES
 from tracebreak.doctor.baggage import cut_offs
-from tracebreak.doctor.links import linked_crossing, linked_top
+from tracebreak.doctor.links import joined_by_link, linked_crossing, linked_top
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.shared import Piece
 from tracebreak.signatures import Boundary
@@ -140,15 +140,19 @@ def kafka(observed: Observed) -> c.Result:
                 and span.kind == "consumer"
                 and span.operation.endswith(" process")
             ):
-                _consumed(result, observed, span, produced)
+                _consumed(result, observed, request, span, produced)
     weigh(result, observed.lint, {"kafka"}, observed.toggles)
     return result
 
 
-def _consumed(result: c.Result, observed: Observed, span: Span, produced: set[str]) -> None:
+def _consumed(result: c.Result, observed: Observed, request: Request, span: Span, produced: set[str]) -> None:
     said = f"service-c's '{span.operation}' starts trace {span.trace_id}"
     if span.trace_id in produced:
         result.evidence.append(f"service-c's '{span.operation}' continues service-b's trace {span.trace_id}")
+    elif joined_by_link(request, request.trace_of(span)):
+        result.evidence.append(
+            f"service-c's '{span.operation}' is in batch trace {span.trace_id}, linked to service-b's send"
+        )
     elif not nothing_arrived(result, observed, span, said):
         result.fail(f"{said}; service-b sent {sorted(produced)}", "service-b -> service-c (Kafka)")
 
@@ -234,8 +238,12 @@ def _one_trace(result: c.Result, request: Request) -> None:
 def _split_inside(result: c.Result, request: Request) -> None:
     """The main trace crosses every service, yet the request has more: each begins inside a service,
     at the span that started without the request's context (a consumer's processing, a task)."""
-    for top in request.fragment_tops:
-        result.fail(_starts_trace(top), _at(top))
+    for fragment in request.fragments:
+        if joined_by_link(request, fragment):
+            result.evidence.append(f"trace {fragment.trace_id} is joined to it by link (a batch's)")
+            continue
+        for top in fragment.tops:
+            result.fail(_starts_trace(top), _at(top))
 
 
 def _first_gap(missing: list[str]) -> str | None:

@@ -6,7 +6,7 @@ and no break. The doctor joins such a fragment to its request and calls the requ
 
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.shared import Piece
-from tracebreak.traces.model import Span
+from tracebreak.traces.model import Span, Trace
 
 
 def linked_top(request: Request, top: Span) -> bool:
@@ -25,9 +25,15 @@ def linked_crossing(request: Request, parent: Span, child: Span) -> bool:
     return request.has_span(parent.span_id) or any(request.has_span(link) for link in parent.links)
 
 
-def by_link(request: Request) -> bool:
-    """Whether a fragment of the request is joined to it by a link rather than by its context."""
-    crossings = [pair for t in request.traces if isinstance(t, Piece) for pair in t.crossings]
-    return any(linked_top(request, top) for top in request.fragment_tops) or any(
+def joined_by_link(request: Request, trace: Trace) -> bool:
+    """A trace of the request that a link joins to it: its top follows from the request, or (a piece
+    of a shared trace) a batch's span over it does."""
+    crossings = trace.crossings if isinstance(trace, Piece) else ()
+    return any(linked_top(request, top) for top in trace.tops) or any(
         linked_crossing(request, parent, child) for parent, child in crossings
     )
+
+
+def by_link(request: Request) -> bool:
+    """Whether a fragment of the request is joined to it by a link rather than by its context."""
+    return any(joined_by_link(request, fragment) for fragment in request.fragments)
