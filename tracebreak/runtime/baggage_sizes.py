@@ -9,11 +9,7 @@ from opentelemetry import baggage
 from opentelemetry.baggage.propagation import W3CBaggagePropagator
 from opentelemetry.trace import Span
 
-SET_KEYS = "tracebreak.baggage.set_keys"
-SET_BYTES = "tracebreak.baggage.set_bytes"
-SENT_BYTES = "tracebreak.baggage.sent_bytes"
-RECEIVED_KEYS = "tracebreak.baggage.received_keys"
-RECEIVED_BYTES = "tracebreak.baggage.received_bytes"
+from tracebreak.span_attributes import RECEIVED_BYTES, RECEIVED_KEYS, SENT_BYTES, SET_BYTES, SET_KEYS
 
 _UNLIMITED = W3CBaggagePropagator()
 _UNLIMITED._MAX_HEADER_LENGTH = _UNLIMITED._MAX_PAIR_LENGTH = _UNLIMITED._MAX_PAIRS = 2**31
