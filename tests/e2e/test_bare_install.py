@@ -12,7 +12,7 @@ from time import time_ns
 
 import pytest
 
-from tests.support.installs import NO_REGISTRY, ROOT, fresh_venv, pip
+from tests.support.installs import NO_REGISTRY, ROOT, floors, fresh_venv, pip
 
 pytestmark = pytest.mark.registry
 CASCADE = {"fastapi", "uvicorn", "grpcio", "aiokafka", "opentelemetry-sdk", "opentelemetry-instrumentation"}
@@ -20,11 +20,12 @@ LINTED = ROOT / "tests" / "unit" / "lint_fixtures" / "wrong" / "tb301_grpc_chann
 TRACE_A, TRACE_B = "5b8efff798038103d269b633813fc60c", "6c9f00a8a9149214e37ac744924fd71d"
 
 
-@pytest.fixture(scope="module")
-def bare(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The `tracebreak` script of a venv holding the bare install alone."""
-    python = fresh_venv(tmp_path_factory.mktemp("bare") / "venv")
-    done = pip(python, "install", "--quiet", str(ROOT))
+@pytest.fixture(scope="module", params=["newest", "floors"])
+def bare(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The `tracebreak` script of a venv holding the bare install alone: its dependencies at the newest
+    versions their ranges allow, or at the floors of the ranges."""
+    python = fresh_venv(tmp_path_factory.mktemp(f"bare-{request.param}", numbered=False) / "venv")
+    done = pip(python, "install", "--quiet", str(ROOT), *(floors() if request.param == "floors" else []))
     if done.returncode and (offline := NO_REGISTRY.search(done.stderr)):
         pytest.skip(f"the package registry cannot be reached: {offline[0]}")
     assert done.returncode == 0, done.stderr[-2000:]
@@ -47,7 +48,9 @@ FULL = [sys.executable, "-m", "tracebreak.cli"]  # the install the tests run in,
 def test_the_bare_install_is_a_handful_of_distributions_and_none_of_the_cascade(bare, capsys):
     names = distributions(bare)
     with capsys.disabled():
-        print(f"\nthe bare install holds {len(names)} distributions: {', '.join(names)}")
+        print(
+            f"\nthe bare install ({bare.parents[2].name}) holds {len(names)} distributions: {', '.join(names)}"
+        )
     assert "tracebreak" in names and not CASCADE & set(names), names
     assert len(names) <= 20, names
 

@@ -5,6 +5,7 @@ the Makefile and the Dockerfile do), or bare from the working tree (`pip install
 import re
 import subprocess
 import sys
+import tomllib
 import venv
 from pathlib import Path
 
@@ -54,3 +55,13 @@ def install_locked(python: Path, extras: list[str], requirements: Path) -> None:
     for args in (["--require-hashes", "--no-deps", "-r", str(requirements)], ["--no-deps", str(ROOT)]):
         done = pip(python, "install", "--quiet", "--no-cache-dir", *args)
         assert done.returncode == 0, done.stderr[-2000:]
+
+
+def floors() -> list[str]:
+    """The core's dependencies at the floors of their ranges, as `name==floor`."""
+    found = []
+    for line in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]:
+        requirement = Requirement(line)
+        [floor] = [spec.version for spec in requirement.specifier if spec.operator == ">="]
+        found.append(f"{requirement.name}=={floor}")
+    return found
