@@ -102,7 +102,8 @@ LOGS_WITHOUT_TRACE_ID = Signature(
 MEGA_TRACE = Signature(
     "mega-trace",
     "work done for the request was recorded in another request's trace, or others' work in its own",
-    "one trace holding spans of several request ids: a worker that kept the context it was started in",
+    "one trace holding spans of several request ids, or outliving its request by far: a worker that kept "
+    "the context it was started in",
     "Start long-lived workers in {to} at start-up or in an empty context (create_task(..., "
     "context=Context())), and run each unit of work in the context it carries (queue it with the item).",
 )

@@ -45,9 +45,14 @@ def kafka_clients(settings: Settings) -> tuple[AIOKafkaConsumer, AIOKafkaProduce
 
 async def run(settings: Settings, tel: telemetry.Telemetry) -> None:
     consumer, producer = kafka_clients(settings)
-    path = Path(settings.orders_db or Path(tempfile.mkdtemp(prefix="tracebreak-")) / "orders.db")
+    path = (
+        Path(settings.orders_db)
+        if settings.orders_db
+        else Path(tempfile.mkdtemp(prefix="tracebreak-")) / "orders.db"
+    )
     orders_db.create(path)
-    SQLite3Instrumentor().instrument()  # the driver's own CLIENT span for every statement
+    # The driver's own CLIENT span for every statement.
+    SQLite3Instrumentor().instrument(tracer_provider=tel.tracer_provider)
     database = OrdersDatabase(settings.downstream_latency_ms / 1000, path)
     enrichment = Enrichment(consumer, producer, database, settings.generations)
     tasks: list[asyncio.Task] = []

@@ -14,7 +14,7 @@ from opentelemetry import trace
 from tracebreak.chaos.catalogue import DOWNSTREAM_LATENCY_MS, DOWNSTREAM_TIMEOUT
 from tracebreak.chaos.reader import chaos
 from tracebreak.demo import DEMO_TENANT, ORDER_IDS
-from tracebreak.runtime.correlation import SPAN_ATTRIBUTE
+from tracebreak.runtime.correlation import tag
 
 ITEMS = ("espresso machine", "grinder", "kettle", "milk jug", "tamper", "scale", "filter papers")
 TIERS = ("bronze", "silver", "gold")
@@ -24,6 +24,7 @@ WAREHOUSES = ("ams-1", "fra-2", "dub-1")
 # B's reply deadline). The downstream-latency-ms fault is not cut short by it.
 TIMEOUT_S = 0.2
 COLUMNS = ("order_id", "customer", "customer_tier", "item", "quantity", "warehouse", "eta_days")
+SELECT = f"SELECT {', '.join(COLUMNS)} FROM orders WHERE order_id = ?"
 
 tracer = trace.get_tracer(__name__)
 
@@ -36,7 +37,7 @@ DEFAULT_TENANT_ROW = {"customer": "default-tenant", "customer_tier": "bronze", "
 def row(order_id: int) -> dict[str, Any] | None:
     if order_id not in ORDER_IDS:
         return None
-    found = {
+    return {
         "order_id": order_id,
         "customer": f"customer-{order_id * 7919 % 500:03d}",
         "customer_tier": TIERS[order_id % len(TIERS)],
@@ -45,7 +46,6 @@ def row(order_id: int) -> dict[str, Any] | None:
         "warehouse": WAREHOUSES[order_id % len(WAREHOUSES)],
         "eta_days": 1 + order_id % 4,
     }
-    return found
 
 
 def of_tenant(found: dict[str, Any] | None, tenant: str) -> dict[str, Any] | None:
@@ -76,11 +76,10 @@ def select(path: Path, order_id: int, request_id: str | None) -> dict[str, Any] 
     """The row, or None: a blocking driver call, made in a worker thread. Its span is a child of the
     caller's only if the thread runs in the caller's context."""
     with tracer.start_as_current_span("read orders", attributes={"order.id": order_id}) as span:
-        if request_id:  # passed as data, so it survives even where the context does not
-            span.set_attribute(SPAN_ATTRIBUTE["kafka"], request_id)
+        tag(span, request_id, "kafka")  # passed as data, so it survives even where the context does not
         # sqlite3.connect looked up at the call: the SQLite instrumentation wraps it with a CLIENT span.
         with closing(sqlite3.connect(path)) as db:
             cursor = db.cursor()  # the instrumentation traces a cursor's statements, not the connection's
-            cursor.execute(f"SELECT {', '.join(COLUMNS)} FROM orders WHERE order_id = ?", (order_id,))
+            cursor.execute(SELECT, (order_id,))
             values = cursor.fetchone()
     return None if values is None else dict(zip(COLUMNS, values, strict=True))

@@ -28,6 +28,12 @@ def query(stack: Stack) -> Iterator[TraceQuery]:
 
 
 @pytest.fixture(scope="session")
+def tracebreak_source(stack: Stack) -> str:
+    """Where tracebreak's pytest plugin (the `traces` fixture) reads: this run's stack, Jaeger's API."""
+    return f"jaeger+{stack.config.query_url}"
+
+
+@pytest.fixture(scope="session")
 def client_telemetry(stack: Stack) -> Iterator[telemetry.Telemetry]:
     """The test process as a traced client (service tracebreak-client), exporting to the stack's store."""
     previous = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")

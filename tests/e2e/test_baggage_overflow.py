@@ -4,7 +4,10 @@ cuts the header at 8,192 bytes, C never sees the tenant and answers with the def
 import json
 import time
 
-from tests.support.chaos import ground_truth, judge, set_toggle, wait_until_hit
+import pytest
+
+from tests.support.browser import browser_missing, screenshot
+from tests.support.chaos import ground_truth, judge, set_toggle, toggled, wait_until_hit
 from tests.support.stack import send_many
 
 NAME = "baggage-overflow"
@@ -60,3 +63,19 @@ def test_baggage_overflow_cuts_tenant_off_and_only_while_on(stack, client_teleme
     assert all(verdicts[r.request_id].whole for r in results), [v.as_dict() for v in verdicts.values()]
     assert all(r.body["customer"] != "default-tenant" for r in results)
     assert not {r.request_id for r in results} & warned(stack)
+
+
+@pytest.mark.skipif(browser_missing() is not None, reason=f"{browser_missing()}")
+def test_the_request_page_gives_the_sizes_and_the_keys_lost(stack, client_telemetry, page):
+    with toggled(stack, client_telemetry, NAME):
+        [result] = send_many(stack, client_telemetry, [8])
+    deadline = time.monotonic() + 20
+    while True:  # the page judges what has arrived: reloaded until the finding is in
+        page.goto(f"{stack.config.query_url}/request/{result.request_id}")
+        page.wait_for_selector(".verdict, .error")
+        if page.locator(".finding").count() or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(300)  # polling interval of a deadline-bounded wait
+    text = page.locator(".finding").inner_text()
+    assert "baggage-cut-off" in text and "the W3C limit is 8,192" in text and "tenant.id" in text, text
+    screenshot(page, "request-baggage-cut-off")

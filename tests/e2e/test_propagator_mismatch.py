@@ -6,6 +6,9 @@ signature at each of B's hops (A to B, B to C, and C's reply to B) with both pro
 import json
 import time
 
+import pytest
+
+from tests.support.browser import browser_missing, screenshot
 from tests.support.chaos import ground_truth, judge, set_toggle, toggled, wait_until_hit
 from tests.support.stack import cli, send_many
 
@@ -59,3 +62,21 @@ def test_the_audit_says_b_speaks_another_format_not_nothing(stack, client_teleme
     assert any(line.startswith(speaks) for line in items[7]["evidence"]), items[7]
     assert items[1]["status"] == "FAIL" and "service-b -> broker" in items[1]["boundaries"], items[1]
     assert any("in another format: B3 multi-header (X-B3-TraceId: " in line for line in items[1]["evidence"])
+
+
+@pytest.mark.skipif(browser_missing() is not None, reason=f"{browser_missing()}")
+def test_the_request_page_names_both_header_sets_at_each_hop(stack, client_telemetry, page):
+    with toggled(stack, client_telemetry, NAME):
+        [result] = send_many(stack, client_telemetry, [7])
+    deadline = time.monotonic() + 20
+    while True:  # the page judges what has arrived: reloaded until every hop's finding is in
+        page.goto(f"{stack.config.query_url}/request/{result.request_id}")
+        page.wait_for_selector(".verdict, .error")
+        if page.locator(".finding").count() == len(HOPS) or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(300)  # polling interval of a deadline-bounded wait
+    findings = page.locator(".finding").all_inner_texts()
+    assert len(findings) == len(HOPS), findings
+    for text in findings:
+        assert f"speaks {','.join(W3C)}" in text and f"speaks {','.join(B3)}" in text, text
+    screenshot(page, "request-propagator-mismatch")

@@ -63,9 +63,6 @@ def test_dropped_spans_are_named_dropped_on_the_way_at_the_service_and_only_whil
             assert "never arrived; the traceparent it received said sampled" in finding["evidence"]["detail"]
             assert finding["fix"].startswith("Capacity, not propagation")
     found = load_then_doctor(stack, tmp_path, client_telemetry)
-    import pathlib
-
-    pathlib.Path("/tmp/off.json").write_text(json.dumps(found))
     assert found["totals"]["broken"] == 0, (
         found["totals"]["by_signature"],
         [r["findings"] for r in found["requests"] if not r["whole"]][:2],

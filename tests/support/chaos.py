@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from tests.support.stack import access_log, send_many
 from tracebreak.chaos import command as chaos_command
+from tracebreak.chaos.catalogue import toggle
 from tracebreak.demo import SERVICES
 from tracebreak.doctor.collect import wait_for_requests
 from tracebreak.doctor.report import Verdict
@@ -61,13 +62,9 @@ def judge(stack: Stack, request_ids: set[str], since_us: int, timeout_s: float =
     return {request_id: Verdict(request, diagnose(request)) for request_id, request in found.items()}
 
 
-# The "on" value of the toggles that take no rate: what `at rate 1` means for them.
-AT_FULL: dict[str, object] = {
-    "propagator-not-registered": True,
-    "logs-without-trace-id": "service-b",
-    "propagator-mismatch": True,
-    "kafka-batch-links": True,
-}
+# What `at rate 1` means: the value `tracebreak chaos on NAME` sets with no option (rate 1, or on),
+# but logs-without-trace-id on B alone, whose logs the audit's item names.
+AT_FULL: dict[str, object] = {"logs-without-trace-id": "service-b"}
 
 
 class toggled:
@@ -77,7 +74,7 @@ class toggled:
         self.stack, self.tel, self.name = stack, tel, name
 
     def __enter__(self) -> None:
-        set_toggle(self.stack, self.name, AT_FULL.get(self.name, 1.0))
+        set_toggle(self.stack, self.name, AT_FULL.get(self.name, toggle(self.name).parse()))
         wait_until_hit(self.stack, self.tel, self.name, hit=True)
 
     def __exit__(self, *exc: object) -> None:

@@ -1,9 +1,11 @@
 """Real SDK spans, recorded in memory and encoded as the OTLP exporter would send them."""
 
+import base64
 from contextlib import ExitStack
 
 from aiokafka import TopicPartition
 from aiokafka.structs import RecordMetadata
+from google.protobuf.json_format import MessageToDict
 from opentelemetry.context import Context
 from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
 from opentelemetry.sdk.resources import Resource
@@ -11,6 +13,7 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from tracebreak.local.loops import run_beside_any_loop
 from tracebreak.runtime import messaging
@@ -39,6 +42,53 @@ def record_cascade(service: str = "service-a") -> list[ReadableSpan]:
 
 def otlp_protobuf(spans: list[ReadableSpan]) -> bytes:
     return encode_spans(spans).SerializeToString()
+
+
+def otlp_json(spans: list[ReadableSpan]) -> dict:
+    """The spans as OTLP/JSON writes them (a Collector's file exporter, a document a line): protobuf's
+    JSON mapping of the exporter's request, its base64 ids written as the hex OTLP/JSON takes."""
+    document = MessageToDict(encode_spans(spans))
+    for resource in document["resourceSpans"]:
+        for scope in resource["scopeSpans"]:
+            for span in scope["spans"]:
+                for key in ("traceId", "spanId", "parentSpanId"):
+                    if key in span:
+                        span[key] = base64.b64decode(span[key]).hex()
+    return document
+
+
+STOCK_CALL = {"http.request.method": "GET", "server.address": "stock", "url.full": "http://stock/items/1"}
+
+
+def record_call(request_id: str | None, carried: bool) -> list[ReadableSpan]:
+    """One request through two services, shop calling stock over HTTP with the W3C propagator, each
+    server span recording the request id (where there is one): the context carried across (one trace),
+    or lost on the way (stock's server span a root of its own)."""
+    exporter = InMemorySpanExporter()
+    shop, stock = (_tracer(service, exporter) for service in ("shop", "stock"))
+    recorded = {"http.request.header.x-request-id": request_id} if request_id else {}
+    w3c = TraceContextTextMapPropagator()
+    with (
+        shop.start_as_current_span(
+            "GET /orders/{id}", kind=SERVER, attributes={**recorded, **_route("/orders/{id}")}
+        ),
+        shop.start_as_current_span("GET", kind=CLIENT, attributes=STOCK_CALL),
+    ):
+        headers: dict[str, str] = {}
+        w3c.inject(headers)
+        received = w3c.extract(headers if carried else {})
+        stock.start_span("GET /items/{id}", received, SERVER, {**recorded, **_route("/items/{id}")}).end()
+    return list(exporter.get_finished_spans())
+
+
+def _tracer(service: str, exporter: InMemorySpanExporter) -> Tracer:
+    provider = TracerProvider(resource=Resource.create({"service.name": service}))
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    return provider.get_tracer("tests")
+
+
+def _route(route: str) -> dict:
+    return {"http.request.method": "GET", "http.route": route}
 
 
 class Broker:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from services.service_a.client import RequestResult, request_order
 from tests.support.cli import tracebreak
+from tracebreak.demo import CLIENT_SERVICE, WHOLE_REQUEST
 from tracebreak.local.loops import run_beside_any_loop
 from tracebreak.local.stack import Stack, StackConfig
 from tracebreak.runtime import telemetry
@@ -17,12 +18,7 @@ from tracebreak.runtime.correlation import SPAN_ATTRIBUTE
 from tracebreak.runtime.ports import Ports
 from tracebreak.traces.model import Trace
 
-# The spans of one successful request, per service: the client's root and its HTTP CLIENT span;
-# Envoy's SERVER and upstream CLIENT; A's SERVER, gRPC CLIENT and background audit; B's SERVER,
-# PRODUCER and the reply's CONSUMER; C's receive and process CONSUMER spans, its database CLIENT and
-# reply PRODUCER.
-WHOLE_REQUEST = {"tracebreak-client": 2, "envoy": 2, "service-a": 4, "service-b": 3, "service-c": 6}
-SERVICE_SPANS = {service: n for service, n in WHOLE_REQUEST.items() if service != "tracebreak-client"}
+SERVICE_SPANS = {service: n for service, n in WHOLE_REQUEST.items() if service != CLIENT_SERVICE}
 
 # Where each service records the request id on the span that received it.
 REQUEST_ID_TAGS = {

@@ -7,7 +7,6 @@ B's health channel replaced gRPC's threads (which gRPC's fork handlers do, in th
     python -m tests.support.stack_cycles DATA_DIR CYCLES KILLS
 """
 
-import asyncio
 import json
 import os
 import signal
@@ -19,6 +18,7 @@ import httpx
 
 from services.service_a.client import request_order
 from tests.support.spawn_beside_grpc import grpc_threads
+from tracebreak.local.loops import run_beside_any_loop
 from tracebreak.local.processes import poll
 from tracebreak.local.stack import Stack, StackConfig
 from tracebreak.local.supervisor import Supervisor
@@ -49,7 +49,7 @@ def kill_and_heal(stack: Stack, supervisor: Supervisor, name: str) -> bool:
 
 def answered(stack: Stack) -> str | None:
     try:
-        status = asyncio.run(request_order(stack.config.edge_url, "7", timeout_s=5)).status
+        status = run_beside_any_loop(request_order(stack.config.edge_url, "7", timeout_s=5)).status
     except httpx.HTTPError as error:
         return f"the edge: {error.__class__.__name__}"
     return None if status == 200 else f"the edge answered {status}"

@@ -1,11 +1,9 @@
-import base64
 import json
 
 import pytest
-from google.protobuf.json_format import MessageToDict
 from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
 
-from tests.support.spans import otlp_protobuf, record_cascade
+from tests.support.spans import otlp_json, otlp_protobuf, record_cascade
 from tracebreak.traces.otlp import JSON, PROTOBUF, PayloadError, decode_logs, decode_traces
 
 
@@ -38,15 +36,7 @@ def test_protobuf_spans_become_jaeger_rows():
 
 def test_otlp_json_with_hex_ids_decodes_like_protobuf():
     spans = record_cascade()
-    document = MessageToDict(encode_spans(spans))
-    # OTLP/JSON writes ids as hex, not as protobuf's base64.
-    for resource in document["resourceSpans"]:
-        for scope in resource["scopeSpans"]:
-            for span in scope["spans"]:
-                for key in ("traceId", "spanId", "parentSpanId"):
-                    if key in span:
-                        span[key] = base64.b64decode(span[key]).hex()
-    from_json = decode_traces(json.dumps(document).encode(), JSON + "; charset=utf-8")
+    from_json = decode_traces(json.dumps(otlp_json(spans)).encode(), JSON + "; charset=utf-8")
     from_protobuf = decode_traces(otlp_protobuf(spans), PROTOBUF)
     assert from_json == from_protobuf
 

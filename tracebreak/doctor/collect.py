@@ -5,10 +5,11 @@ import re
 import time
 from dataclasses import dataclass
 
-from tracebreak.doctor import records, shared
+from tracebreak.doctor import callers, checks, records, shared
+from tracebreak.doctor.joins import BY_RECORD
 from tracebreak.doctor.request import Request, request_ids
 from tracebreak.doctor.spans import callee_names
-from tracebreak.join_key import LOG_ATTRIBUTE
+from tracebreak.join_key import LOG_ATTRIBUTE, SPAN_KEYS
 from tracebreak.traces.model import Span, Trace
 from tracebreak.traces.query import QueryError
 from tracebreak.traces.sources.read import TraceSource
@@ -38,14 +39,21 @@ class Collected:
             [t for t in self.unjoined if began(t.spans)],
         )
 
+    def checks(self) -> dict[str, list[str]]:
+        """The join-free checks (checks.py) over every trace here, joined or not."""
+        joined = [trace for request in self.requests + self.pending for trace in request.traces]
+        return checks.found(joined + self.unjoined)
 
-def collect(query: TraceSource, since_us: int, now_us: int, settle_us: int) -> Collected:
+
+def collect(
+    query: TraceSource, since_us: int, now_us: int, settle_us: int, keys: tuple[str, ...] = SPAN_KEYS
+) -> Collected:
     """The window's traces and log records, joined into requests; those with spans newer than
     `settle_us` are still arriving, and left pending. The window is read first: some sources know
     their services and operations only from the traces they read."""
     traces = query.window(since_us, now_us)
     names, routes = traced(query, query.services())
-    return join(traces, settle_us, now_us, read_logs(query, since_us, now_us), names, routes)
+    return join(traces, settle_us, now_us, read_logs(query, since_us, now_us), names, routes, keys)
 
 
 def wait_for_requests(
@@ -97,31 +105,50 @@ def join(
     logs: list[dict] | None = None,
     known: frozenset[str] = frozenset(),
     routes: dict[str, frozenset[str]] | None = None,
+    keys: tuple[str, ...] = SPAN_KEYS,
 ) -> Collected:
-    """Group traces by the request ids their spans carry; traces that share one are one request, and
-    a trace with no id joins the request whose Kafka record it names (see `records`)."""
-    # A trace shared by several requests is judged as one piece per request (shared.py).
-    traces = [piece for trace in traces if trace.spans for piece in shared.cut(trace, request_ids)]
+    """Group traces by the request ids their spans carry under `keys`; traces that share one are one
+    request. A trace with no id joins the request whose Kafka record it names (exact, records.py),
+    or else, where it begins at a server, the request that was calling out then (probable,
+    callers.py)."""
+    pieces = _cut(traces, keys)
     names = known | frozenset(
         name
-        for trace in traces
+        for trace, _ in pieces
         for span in trace.spans
         if span.kind == "server"
         for name in callee_names(span)
     )
+    groups = _connected(pieces)
+    loose = [trace for trace, ids in pieces if not ids]
+    ids_by_trace = {id(trace): ids for trace, ids in pieces}
+    left = records.attach(groups, loose)
+    still_loose = {id(t) for t in left}
+    joins = {t.trace_id: BY_RECORD for t in loose if id(t) not in still_loose}
+    unjoined, by_caller = callers.attach(groups, left)
+    joins |= by_caller
     logs_by_request = _logs_by_request(logs or [])
-    # By position: the pieces of a shared trace have its trace id.
-    ids_of = [set().union(*(request_ids(span) for span in trace.spans)) for trace in traces]
-    groups = _connected(traces, ids_of)
-    unjoined = records.attach(groups, [t for t, ids in zip(traces, ids_of, strict=True) if not ids])
     requests, pending = [], []
-    ids_by_trace = {id(trace): ids for trace, ids in zip(traces, ids_of, strict=True)}
     for members in groups:
-        request_id = min(rid for t in members for rid in ids_by_trace.get(id(t), ()))
-        request = Request(request_id, members, logs_by_request.get(request_id), names, routes)
+        request_id = min(rid for t in members for rid in ids_by_trace[id(t)])
+        mine = {t.trace_id: joins[t.trace_id] for t in members if t.trace_id in joins}
+        request = Request(request_id, members, logs_by_request.get(request_id), names, routes, mine)
         latest = max(span.end_us for span in request.spans)
         (pending if now_us - latest < settle_us else requests).append(request)
     return Collected(_in_order(requests), _in_order(pending), unjoined)
+
+
+def _cut(traces: list[Trace], keys: tuple[str, ...]) -> list[tuple[Trace, set[str]]]:
+    """The traces, a shared one cut into one piece per request (shared.py), each with the request ids
+    its spans carry: every span's ids read once."""
+    pieces: list[tuple[Trace, set[str]]] = []
+    for trace in traces:
+        if not trace.spans:
+            continue
+        found = {span.span_id: ids for span in trace.spans if (ids := request_ids(span, keys))}
+        for piece in shared.cut(trace, {span_id: min(ids) for span_id, ids in found.items()}):
+            pieces.append((piece, set().union(*(found.get(s.span_id, ()) for s in piece.spans))))
+    return pieces
 
 
 def _in_order(requests: list[Request]) -> list[Request]:
@@ -138,7 +165,7 @@ def _logs_by_request(logs: list[dict]) -> dict[str, list[dict]]:
     return found
 
 
-def _connected(traces: list[Trace], ids_of: list[set[str]]) -> list[list[Trace]]:
+def _connected(pieces: list[tuple[Trace, set[str]]]) -> list[list[Trace]]:
     """The traces that carry request ids, grouped where they share one (directly or through others)."""
     parent: dict[str, str] = {}
 
@@ -148,11 +175,11 @@ def _connected(traces: list[Trace], ids_of: list[set[str]]) -> list[list[Trace]]
             key = parent[key]
         return key
 
-    for index, ids in enumerate(ids_of):
+    for index, (_, ids) in enumerate(pieces):
         for request_id in ids:
             parent[root(f"t:{index}")] = root(f"r:{request_id}")
     groups: dict[str, list[Trace]] = {}
-    for index, trace in enumerate(traces):
-        if ids_of[index]:
+    for index, (trace, ids) in enumerate(pieces):
+        if ids:
             groups.setdefault(root(f"t:{index}"), []).append(trace)
     return list(groups.values())

@@ -33,9 +33,18 @@ def draw(found: dict[str, Any], args: argparse.Namespace) -> None:
     )
     if owed := debt.said(summary):
         console.print(f"  {owed}", highlight=False, soft_wrap=True)
+    if checked := _checks(summary.get("checks", {})):
+        console.print(f"  without a join: {checked}", highlight=False, soft_wrap=True)
     for name, count in summary["by_signature"].items():
         if count:
             console.print(f"  {name}: {counted(count, 'request')} — {sig.SIGNATURES_BY_NAME[name].meaning}")
+
+
+def _checks(found: dict[str, dict[str, Any]]) -> str:
+    """The join-free checks that found something, each with its count."""
+    return "; ".join(
+        f"{name} {check['count']} ({check['meaning']})" for name, check in found.items() if check["count"]
+    )
 
 
 def _by_link(summary: dict[str, Any]) -> str:
@@ -71,6 +80,7 @@ def _evidence(evidence: dict[str, Any]) -> str:
     if traces := evidence["trace_ids"]:
         spoken = "; ".join(f"{s} speaks {','.join(h)}" for s, h in evidence.get("propagators", {}).items())
         detail = f"; {evidence['detail']}" if evidence.get("detail") else ""
+        detail += "".join(f"; {t[:8]} joined {how}" for t, how in evidence.get("joined", {}).items())
         return (
             f"{plural(len(traces), 'trace')} {', '.join(t[:8] for t in traces)}"
             + (f" ({spoken})" if spoken else "")

@@ -10,7 +10,7 @@ from typing import Any
 
 from tracebreak import resets
 from tracebreak import signatures as sig
-from tracebreak.doctor import debt, drawing
+from tracebreak.doctor import checks, debt, drawing
 from tracebreak.doctor.collect import FRAGMENT_SPREAD_US, Collected, collect
 from tracebreak.doctor.findings import Finding
 from tracebreak.doctor.links import by_link
@@ -20,6 +20,7 @@ from tracebreak.doctor.rules import diagnose
 from tracebreak.doctor.spans import http_status
 from tracebreak.drill import state
 from tracebreak.durations import parse_duration_us
+from tracebreak.join_key import SPAN_KEYS
 from tracebreak.traces.model import Trace
 from tracebreak.traces.sources import HELP as SOURCE_HELP
 from tracebreak.traces.sources import open_source
@@ -74,10 +75,19 @@ class Verdict:
             "whole": self.whole,
             "whole_by_link": self.whole_by_link,
             "signatures": sorted(self.signatures),
-            "findings": [f.as_dict() for f in self.findings],
+            "findings": [self._joined(f.as_dict()) for f in self.findings],
+            # How each fragment that carries no request id was joined to the request, and how surely.
+            "joins": {trace_id: join.__dict__ for trace_id, join in self.request.joins.items()},
             "failed": origin is not None,
             "error_origin": None if origin is None or self.origin_hidden else origin.__dict__,
         }
+
+    def _joined(self, finding: dict[str, Any]) -> dict[str, Any]:
+        """A finding's evidence says how its fragments were joined, where not by their request id."""
+        joins = self.request.joins
+        if said := {t: joins[t].said() for t in finding["evidence"]["trace_ids"] if t in joins}:
+            finding["evidence"]["joined"] = said
+        return finding
 
 
 def answered(trace: Trace) -> int | None:
@@ -123,13 +133,22 @@ def totals(requests: list[dict[str, Any]], pending: int, unjoined: int) -> dict[
 def verdict(collected: Collected, source: str, took_seconds: float) -> dict[str, Any]:
     """What `tracebreak doctor --json` prints: every request judged, and the totals."""
     requests = [v.as_dict() for v in examine(collected)]
-    return document(requests, len(collected.pending), len(collected.unjoined), source, took_seconds)
+    return document(
+        requests, len(collected.pending), len(collected.unjoined), source, took_seconds, [collected.checks()]
+    )
 
 
 def document(
-    requests: list[dict[str, Any]], pending: int, unjoined: int, source: str, took_seconds: float
+    requests: list[dict[str, Any]],
+    pending: int,
+    unjoined: int,
+    source: str,
+    took_seconds: float,
+    parts_checks: list[dict[str, list[str]]] | None = None,
 ) -> dict[str, Any]:
+    """The verdict document; `parts_checks`: the join-free checks of each part of the window."""
     summary = totals(requests, pending, unjoined)
+    summary["checks"] = checks.summed(parts_checks or [])
     summary["took_seconds"] = round(took_seconds, 3)
     return {"source": source, "requests": requests, "totals": summary}
 
@@ -156,16 +175,22 @@ def window_start(since: str, folder: Path, now_us: int) -> tuple[int, int | None
 
 
 def judge(
-    query: TraceSource, since_us: int, now_us: int, settle_us: int, began_us: int | None = None
+    query: TraceSource,
+    since_us: int,
+    now_us: int,
+    settle_us: int,
+    began_us: int | None = None,
+    keys: tuple[str, ...] = SPAN_KEYS,
 ) -> dict[str, Any]:
     """The verdict over a window (with `began_us`, on the requests that began then or later only):
     tracebreak's store, read through its `/api`, judges where the spans are (no JSON round trip);
     any other source (Jaeger's v1 or v3 API, Tempo, OTLP files) is read through its own API, each
-    trace once, and judged here."""
+    trace once, and judged here, as is the store's window when the join is by other keys (the store
+    indexes the default ones)."""
     started = time.monotonic()
-    found = query.judged(window_params(since_us, now_us, settle_us, began_us))
+    found = query.judged(window_params(since_us, now_us, settle_us, began_us)) if keys == SPAN_KEYS else None
     if found is None:
-        collected = collect(query, since_us, now_us, settle_us)
+        collected = collect(query, since_us, now_us, settle_us, keys)
         if began_us is not None:
             collected = collected.began_within(began_us)
         found = verdict(collected, query.base_url, 0)
@@ -191,7 +216,9 @@ def run(args: argparse.Namespace) -> int:
     since_us, began_us = window_start(args.since, args.data_folder, now_us)
     query = open_source(args.source, timeout_s=60)
     try:
-        found = judge(query, since_us, now_us, parse_duration_us(args.settle), began_us)
+        found = judge(
+            query, since_us, now_us, parse_duration_us(args.settle), began_us, join_keys(args.join_by)
+        )
     finally:
         query.close()
     if args.at_rps is not None:
@@ -202,6 +229,16 @@ def run(args: argparse.Namespace) -> int:
         drawing.draw(found, args)
     hit = {name for request in found["requests"] for name in request["signatures"]}
     return 1 if ("any" in fail_on and hit) or (fail_on & hit) else 0
+
+
+def join_keys(given: str | None) -> tuple[str, ...]:
+    """`--join-by`'s names, in order; the default ones where none is given."""
+    if given is None:
+        return SPAN_KEYS
+    names = tuple(name.strip() for name in given.split(",") if name.strip())
+    if not names:
+        raise ValueError("--join-by takes span attribute names, comma-separated, e.g. app.request_id")
+    return names
 
 
 def add_parser(commands: argparse._SubParsersAction, source_default: str) -> None:
@@ -229,5 +266,11 @@ def add_parser(commands: argparse._SubParsersAction, source_default: str) -> Non
         "--at-rps",
         type=float,
         help="say what the window's fragments come to a day at this many requests a second (spans, bytes)",
+    )
+    doctor.add_argument(
+        "--join-by",
+        help="the span attributes a request's id is recorded under, comma-separated (default: "
+        f"{', '.join(SPAN_KEYS)}); a baggage key the services copy onto their spans works alike. "
+        "Fragments with none are joined by Kafka record (exact) or by caller and time (probable)",
     )
     doctor.set_defaults(run=run)

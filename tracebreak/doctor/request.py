@@ -10,18 +10,20 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
+from tracebreak.doctor.joins import Join
 from tracebreak.join_key import SPAN_KEYS
 from tracebreak.traces.model import Span, Trace
 
 
-def request_ids(span: Span) -> set[str]:
-    return request_ids_of(span.tags)
+def request_ids(span: Span, keys: tuple[str, ...] = SPAN_KEYS) -> set[str]:
+    return request_ids_of(span.tags, keys)
 
 
-def request_ids_of(tags: Mapping[str, Any]) -> set[str]:
-    """The request ids a span's tags carry (Envoy's guid, or the header a service recorded)."""
+def request_ids_of(tags: Mapping[str, Any], keys: tuple[str, ...] = SPAN_KEYS) -> set[str]:
+    """The request ids a span's tags carry under `keys` (by default Envoy's guid, or the header a
+    service recorded)."""
     found: set[str] = set()
-    for key in SPAN_KEYS:  # asked of every span: four lookups beat building a key set
+    for key in keys:  # asked of every span: a few lookups beat building a key set
         value = tags.get(key)
         if value is None:
             continue
@@ -42,8 +44,11 @@ class Request:
         logs: list[dict[str, Any]] | None = None,
         traced_services: frozenset[str] = frozenset(),
         traced_routes: Mapping[str, frozenset[str]] | None = None,
+        joins: Mapping[str, Join] | None = None,
     ) -> None:
         self.request_id = request_id
+        # How each fragment that carries no request id was joined (by trace id); the rest by their id.
+        self.joins = joins or {}
         self.logs = logs or []  # the log records that carry the request id, where the source has logs
         # Names under which servers record spans anywhere in the window: a call to anything else goes
         # to a callee that is not traced at all (an external API), which breaks nothing.

@@ -12,6 +12,7 @@ from tracebreak.doctor.dropped import dropped_on_the_way
 from tracebreak.doctor.findings import Finding, Findings
 from tracebreak.doctor.formats import mismatched
 from tracebreak.doctor.holes import sampling_holes
+from tracebreak.doctor.lasting import outlived
 from tracebreak.doctor.links import linked_crossing, linked_top
 from tracebreak.doctor.origins import hidden_error_origins
 from tracebreak.doctor.request import Request
@@ -24,6 +25,7 @@ from tracebreak.traces.model import Span
 def diagnose(request: Request) -> list[Finding]:
     findings = Findings()
     shared_traces(request, findings)
+    outlived(request, findings)
     for top in request.fragment_tops:
         if linked_top(request, top):
             continue  # a trace started on purpose, and linked to the request: legitimately separate

@@ -12,7 +12,6 @@ A batch's span over the work of several requests crosses too, on purpose: it fol
 request by a link (links.py tells the two apart).
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -49,24 +48,24 @@ class Piece(Trace):
         ]
 
 
-def cut(trace: Trace, ids: Callable[[Span], set[str]]) -> list[Trace]:
-    """The trace itself where its spans carry at most one request id; else one piece per request."""
-    carried = {span.span_id: min(found) for span in trace.spans if (found := ids(span))}
+def cut(trace: Trace, carried: dict[str, str]) -> list[Trace]:
+    """The trace itself where its spans carry at most one request id (`carried`: span id to the
+    request id it carries); else one piece per request, made in one pass over the spans."""
     requests = sorted(set(carried.values()))
     if len(requests) < 2:
         return [trace]
     owner = _owners(trace, carried)
-    crossings = tuple(
-        (trace.by_id[span.parent_id], span)
-        for span in trace.spans
-        if span.parent_id in trace.by_id and owner[span.parent_id] != owner[span.span_id]
-    )
-    pieces = []
-    for request_id in requests:
-        spans = [span for span in trace.spans if owner[span.span_id] == request_id]
-        mine = tuple(pair for pair in crossings if request_id in (owner[p.span_id] for p in pair))
-        pieces.append(Piece(trace.trace_id, spans, held=len(requests), crossings=mine))
-    return pieces
+    spans: dict[str, list[Span]] = {request_id: [] for request_id in requests}
+    crossed: dict[str, list[tuple[Span, Span]]] = {request_id: [] for request_id in requests}
+    for span in trace.spans:
+        spans[owner[span.span_id]].append(span)
+        parent = trace.by_id.get(span.parent_id or "")
+        if parent is not None and owner[parent.span_id] != owner[span.span_id]:
+            crossed[owner[parent.span_id]].append((parent, span))
+            crossed[owner[span.span_id]].append((parent, span))
+    return [
+        Piece(trace.trace_id, spans[r], held=len(requests), crossings=tuple(crossed[r])) for r in requests
+    ]
 
 
 def _owners(trace: Trace, carried: dict[str, str]) -> dict[str, str]:
@@ -74,6 +73,16 @@ def _owners(trace: Trace, carried: dict[str, str]) -> dict[str, str]:
     first = carried[next(span.span_id for span in trace.spans if span.span_id in carried)]
     owner: dict[str, str] = {}
     for span in trace.spans:
-        up = next((a.span_id for a in trace.ancestors(span) if a.span_id in carried), None)
-        owner[span.span_id] = carried.get(span.span_id) or (carried[up] if up else first)
+        path, current = [], span
+        # Up to the first span that carries an id or whose owner is known; every span passed takes it.
+        while current.span_id not in owner and current.span_id not in carried:
+            path.append(current.span_id)
+            parent = trace.by_id.get(current.parent_id or "")
+            if parent is None or parent.span_id in path:
+                break
+            current = parent
+        found = owner.get(current.span_id) or carried.get(current.span_id) or first
+        for span_id in path:
+            owner[span_id] = found
+        owner.setdefault(current.span_id, found)
     return owner

@@ -10,7 +10,9 @@ from tracebreak.lint.syntax import Hit, called, calls_named, parents
 
 LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 SERIALISERS = ("dumps", "b64encode", "urlsafe_b64encode")
-SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)
+# Where a loop around a call stops counting: a function's body runs when called, not per turn. (Not
+# syntax.NESTED: a class body runs where it stands, once per turn of a loop around it.)
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
 def _in_loop(node: ast.AST, above: dict[ast.AST, ast.AST]) -> bool:
@@ -25,9 +27,8 @@ def _in_loop(node: ast.AST, above: dict[ast.AST, ast.AST]) -> bool:
 
 def _serialised(call: ast.Call) -> str | None:
     value = call.args[1] if len(call.args) > 1 else None
-    if isinstance(value, ast.Call) and called(value) in SERIALISERS:
-        return called(value)
-    return None
+    serialiser = called(value) if isinstance(value, ast.Call) else None
+    return serialiser if serialiser in SERIALISERS else None
 
 
 def check(file: PythonFile, facts: Facts) -> Iterator[Hit]:

@@ -25,11 +25,12 @@ def carries(target: ast.expr | None) -> bool:
     return target is not None and dotted(target).endswith(".run")
 
 
-def fresh_tasks(tree: ast.Module) -> Iterator[Hit]:
-    workers = {id(call) for call in lazy_starts(tree)}
+def fresh_tasks(tree: ast.Module, workers: list[ast.Call]) -> Iterator[Hit]:
+    """TB101; `workers` are the module's lazy starts."""
+    lazy = {id(call) for call in workers}
     for call in calls_named(tree, *SCHEDULERS):
         # For a worker that outlives the request, an empty context is the fix (TB103), not the bug.
-        if fresh_context(keyword(call, "context")) and id(call) not in workers:
+        if fresh_context(keyword(call, "context")) and id(call) not in lazy:
             message = (
                 f"{dotted(call.func)}(..., context=Context()) runs in an empty context: its spans are roots"
             )
@@ -67,8 +68,8 @@ def lazy_starts(tree: ast.Module) -> Iterator[ast.Call]:
                 yield statement.value
 
 
-def request_context_workers(tree: ast.Module) -> Iterator[Hit]:
-    for call in lazy_starts(tree):
+def request_context_workers(workers: list[ast.Call]) -> Iterator[Hit]:
+    for call in workers:
         if keyword(call, "context") is None:
             message = (
                 f"{dotted(call.func)}(...) started lazily keeps the context of the request that first "
@@ -149,8 +150,9 @@ def executors(tree: ast.Module) -> Iterator[Hit]:
 
 
 def check(file: PythonFile, facts: Facts) -> Iterator[Hit]:
-    yield from fresh_tasks(file.tree)
-    yield from request_context_workers(file.tree)
+    workers = list(lazy_starts(file.tree))
+    yield from fresh_tasks(file.tree, workers)
+    yield from request_context_workers(workers)
     yield from queue_workers(file.tree)
     if not facts.covers(THREADING):
         yield from executors(file.tree)

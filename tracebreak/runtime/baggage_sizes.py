@@ -5,6 +5,9 @@ The SDK enforces the W3C limits on inject and says so only in a warning; these a
 difference where the doctor can read it.
 """
 
+import logging
+from contextvars import ContextVar
+
 from opentelemetry import baggage
 from opentelemetry.baggage.propagation import W3CBaggagePropagator
 from opentelemetry.trace import Span
@@ -12,13 +15,22 @@ from opentelemetry.trace import Span
 from tracebreak.span_attributes import RECEIVED_BYTES, RECEIVED_KEYS, SENT_BYTES, SET_BYTES, SET_KEYS
 
 _UNLIMITED = W3CBaggagePropagator()
+# The limits are private class attributes: the public API neither takes nor exposes them.
 _UNLIMITED._MAX_HEADER_LENGTH = _UNLIMITED._MAX_PAIR_LENGTH = _UNLIMITED._MAX_PAIRS = 2**31
 _W3C = W3CBaggagePropagator()
+
+# The send's own inject warns of what it drops; measuring what fits must not warn of it again.
+_measuring: ContextVar[bool] = ContextVar("baggage_measuring", default=False)
+logging.getLogger(W3CBaggagePropagator.__module__).addFilter(lambda record: not _measuring.get())
 
 
 def _header(propagator: W3CBaggagePropagator) -> str:
     carrier: dict[str, str] = {}
-    propagator.inject(carrier)
+    token = _measuring.set(True)
+    try:
+        propagator.inject(carrier)
+    finally:
+        _measuring.reset(token)
     return carrier.get("baggage", "")
 
 

@@ -12,15 +12,25 @@ from opentelemetry.trace import Span
 
 from tracebreak.join_key import REQUEST_ID_HEADER, SPAN_ATTRIBUTE
 
-__all__ = ["REQUEST_ID_HEADER", "SPAN_ATTRIBUTE", "Protocol", "bind", "current_request_id"]
+__all__ = ["REQUEST_ID_HEADER", "SPAN_ATTRIBUTE", "Protocol", "bind", "current_request_id", "tag"]
 
 Protocol = Literal["http", "grpc", "kafka"]
 
 current_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+_on_spans = [True]  # whether bind records the id on the span too (TRACEBREAK_SPAN_REQUEST_ID)
+
+
+def record_on_spans(wanted: bool) -> None:
+    _on_spans[0] = wanted
 
 
 def bind(request_id: str | None, span: Span, protocol: Protocol) -> None:
     """Make `request_id` the current one (for log lines) and record it on the span that received it."""
     current_request_id.set(request_id)
-    if request_id:
+    tag(span, request_id, protocol)
+
+
+def tag(span: Span, request_id: str | None, protocol: Protocol) -> None:
+    """Record `request_id` on the span, where the stack records it on spans at all."""
+    if request_id and _on_spans[0]:
         span.set_attribute(SPAN_ATTRIBUTE[protocol], request_id)

@@ -15,7 +15,7 @@ from opentelemetry.sdk.trace.sampling import Sampler
 
 from tracebreak.chaos.catalogue import LOGS_WITHOUT_TRACE_ID
 from tracebreak.chaos.reader import chaos
-from tracebreak.runtime import propagation, telemetry
+from tracebreak.runtime import correlation, propagation, telemetry
 from tracebreak.runtime.logs import Logs
 from tracebreak.runtime.settings import Settings, SettingsError
 
@@ -30,11 +30,13 @@ def run_service(
         print(f"{name}: {error}", file=sys.stderr)
         sys.exit(2)
     tel = telemetry.setup(name, sampler=sampler)
+    correlation.record_on_spans(settings.span_request_id)
     chaos.open(name, settings.flags_file)
     tel.before_shutdown.append(chaos.close)  # no flag change may reconfigure logging while it shuts down
     # Toggles that shape the whole process take effect the moment the flag file changes.
     chaos.on_change(functools.partial(follow_the_logging_toggle, tel.logs))
     chaos.on_change(propagation.register)
+    chaos.on_change(tel.span_export.follow_the_fault)
     try:
         body(settings, tel)
     except (KafkaError, OSError) as error:

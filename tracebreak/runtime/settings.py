@@ -36,6 +36,9 @@ class Settings:
     # TRACEBREAK_CONFORMANCE_ENDPOINT: A's POST /test for the W3C trace-context test suite. It calls the
     # URLs it is given, so it is off unless asked for, and calls loopback only.
     conformance_endpoint: bool = False
+    # TRACEBREAK_SPAN_REQUEST_ID: record the request id on the spans that receive a request (it stays
+    # on the log lines either way). Off, the stack is like most: the doctor joins without it.
+    span_request_id: bool = True
 
     @staticmethod
     def variable(name: str) -> str:

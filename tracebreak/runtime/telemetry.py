@@ -40,6 +40,7 @@ class Telemetry:
     tracer_provider: TracerProvider
     logger_provider: LoggerProvider
     logs: Logs
+    span_export: ExportQueues
     # Run first at shutdown, e.g. to stop the chaos toggles from reconfiguring logging meanwhile.
     before_shutdown: list[Callable[[], None]] = field(default_factory=list)
 
@@ -69,7 +70,8 @@ def setup(service_name: str, json_logs: bool = True, sampler: Sampler | None = N
     res = resource(service_name)
     # Without a sampler of its own, OTEL_TRACES_SAMPLER decides (default: parent-based, always on).
     tracer_provider = TracerProvider(resource=res, sampler=sampler)
-    tracer_provider.add_span_processor(ExportQueues(OTLPSpanExporter))
+    span_export = ExportQueues(OTLPSpanExporter)
+    tracer_provider.add_span_processor(span_export)
     trace.set_tracer_provider(tracer_provider)
     logger_provider = LoggerProvider(resource=res)
     logger_provider.add_log_record_processor(BatchLogRecordProcessor(OTLPLogExporter()))
@@ -82,7 +84,7 @@ def setup(service_name: str, json_logs: bool = True, sampler: Sampler | None = N
     AioHttpClientInstrumentor().instrument(tracer_provider=tracer_provider)
     log_setup = Logs(tracer_provider, json_logs)
     logging.getLogger().setLevel(level_from_env())
-    return Telemetry(tracer_provider, logger_provider, log_setup)
+    return Telemetry(tracer_provider, logger_provider, log_setup, span_export)
 
 
 def setup_client() -> Telemetry:

@@ -40,16 +40,16 @@ def _outlive_not(store: int) -> None:
 
 def part(
     reader: Reader, window: tuple[int, int], keep: tuple[float, float], settle_us: int
-) -> tuple[list[dict[str, Any]], int, int]:
+) -> tuple[list[dict[str, Any]], int, int, dict[str, list[str]]]:
     """The requests that began within `keep`, judged over `window`: their JSON, how many are still
-    arriving, and how many traces carry no request id."""
+    arriving, how many traces carry no request id, and the join-free checks over them."""
     with doctor.no_cycle_collection():
         mine = doctor.collect(reader, *window, settle_us).began_within(*keep)
         requests = [v.as_dict() for v in examine(mine)]
-    return requests, len(mine.pending), len(mine.unjoined)
+    return requests, len(mine.pending), len(mine.unjoined), mine.checks()
 
 
-def _work(window: tuple[int, int], keep: tuple[float, float], settle_us: int) -> tuple[list, int, int]:
+def _work(window: tuple[int, int], keep: tuple[float, float], settle_us: int) -> tuple[list, int, int, dict]:
     assert _reader is not None, "the worker opened no reader"
     return part(_reader, window, keep, settle_us)
 
@@ -76,13 +76,14 @@ class Judges:
             self.pool().submit(_work, window, (max(low, began), high), settle_us)
             for window, (low, high) in slices(start_us, end_us, cuts)
         ]
-        requests, pending, unjoined = [], 0, 0
+        requests, pending, unjoined, found = [], 0, 0, []
         for future in parts:
-            mine, waiting, loose = future.result()
+            mine, waiting, loose, checked = future.result()
             requests += mine
             pending, unjoined = pending + waiting, unjoined + loose
+            found.append(checked)
         requests.sort(key=lambda r: r["start_us"])
-        return document(requests, pending, unjoined, source, time.monotonic() - started)
+        return document(requests, pending, unjoined, source, time.monotonic() - started, found)
 
     def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:

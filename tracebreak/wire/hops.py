@@ -91,6 +91,7 @@ class Hop:
 
     @classmethod
     def of(cls, route: tuple[int, str, str], message: Message, request_id: str) -> "Hop":
+        baggage = message.header("baggage")
         hop = cls(
             *route,
             protocol=message.protocol,
@@ -98,10 +99,10 @@ class Hop:
             time=message.time,
             traceparent=message.header("traceparent"),
             tracestate=message.header("tracestate"),
-            baggage=message.header("baggage"),
+            baggage=baggage,
             other_format=other_format(message),
+            baggage_bytes=len((baggage or "").encode()),
         )
-        hop.baggage_bytes = len((hop.baggage or "").encode())
         parsed = parse_traceparent(hop.traceparent) if hop.traceparent else None
         if parsed is not None:
             trace_id, span_id, flags = parsed
@@ -167,7 +168,7 @@ def judge(wire: RequestWire) -> None:
 def _break(hop: Hop, had: str | None) -> list[str]:
     """Why `hop` breaks the trace, given the trace its sender had received (None: it had none)."""
     where = f"{hop.source} -> {hop.target} ({hop.protocol})"
-    if hop.trace_id is None and hop.other_format and not hop.traceparent:
+    if hop.verdict == OTHER_FORMAT:
         return [
             f"context in another format: {where} carries no traceparent but {hop.other_format}; a W3C "
             "receiver does not read it and starts a new trace"

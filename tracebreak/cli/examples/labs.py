@@ -217,13 +217,14 @@ def lab_examples() -> tuple[Example, ...]:
     return tuple(made)
 
 
-THREADING = "python -m tracebreak.lab.executors"
+THREADING_MODULE = "tracebreak.lab.executors"
+THREADING = f"python -m {THREADING_MODULE}"
 
 
 def threading_demonstration(runner: Runner) -> str:
     """Lab 17's measurement: the executor with and without the threading instrumentation."""
     done = subprocess.run(
-        [sys.executable, *THREADING.split()[1:]], capture_output=True, text=True, timeout=60, check=True
+        [sys.executable, "-m", THREADING_MODULE], capture_output=True, text=True, timeout=60, check=True
     )
     return transcript(THREADING, done.stdout)
 

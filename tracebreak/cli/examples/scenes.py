@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from tracebreak import resets
 from tracebreak.cli.examples.framework import SETTLE_S, Runner, request_json
+from tracebreak.demo import WHOLE_SPANS
 
 Effect = Callable[[Runner, dict], bool]  # given `tracebreak request 42 --json`'s document
 Shows = Callable[[str], bool] | None  # which request transcript to quote, where not every one shows it
@@ -16,7 +17,6 @@ REQUEST = re.compile(r"trace ([0-9a-f]{32})\s+request ([0-9a-f-]{36})")
 WIRE = "tracebreak wire"
 UNSEEN = "not seen on the wire"
 LOGGED_TRACE = re.compile(r'"trace_id":"([0-9a-f]{32})"')
-WHOLE_SPANS = 17
 
 
 def healthy(runner: Runner, request: dict) -> bool:

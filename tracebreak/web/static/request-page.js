@@ -1,10 +1,10 @@
 // /request/ID: every trace of one request on one time axis, the doctor's verdict, its log lines.
 import { api, config, doctor } from "./api.js";
 import { el, link, show } from "./dom.js";
-import { axis, loadTrace } from "./traces.js";
+import { axis, loadTrace, requestIdOf } from "./traces.js";
 import { verdictCard } from "./verdict.js";
 import { logTable, waterfall } from "./waterfall.js";
-import { counted, ms } from "./words.js";
+import { counted, ms, short } from "./words.js";
 
 export async function requestPage(requestId) {
   const [{ requests }, names] = await Promise.all([doctor({ request: requestId }), config()]);
@@ -66,8 +66,8 @@ function othersIn(traces, requestId, keys) {
   const marks = new Map();
   for (const trace of traces)
     for (const span of trace.spans) {
-      const owner = keys.map((key) => span.tags[key]).find(Boolean);
-      if (owner && owner !== requestId) marks.set(span.spanID, `request ${String(owner).slice(0, 8)}`);
+      const owner = requestIdOf(span, keys);
+      if (owner && owner !== requestId) marks.set(span.spanID, `request ${short(String(owner))}`);
     }
   return marks;
 }

@@ -59,6 +59,6 @@ export function axis(spans) {
   return { t0, total: Math.max(1, Math.max(...spans.map((s) => s.start + s.duration)) - t0) };
 }
 
-// The request ids the spans carry, under the names /api/config gives (Envoy's tag first).
-export const requestIdsOf = (spans, keys) =>
-  new Set(spans.map((s) => keys.map((key) => s.tags[key]).find(Boolean)).filter(Boolean));
+// The request id a span carries, under the names /api/config gives (Envoy's tag first).
+export const requestIdOf = (span, keys) => keys.map((key) => span.tags[key]).find(Boolean);
+export const requestIdsOf = (spans, keys) => new Set(spans.map((s) => requestIdOf(s, keys)).filter(Boolean));

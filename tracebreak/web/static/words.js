@@ -14,5 +14,11 @@ export function evidenceText(e) {
   const spans = e.span_ids.length
     ? `; ${plural(e.span_ids.length, "span")} ${e.span_ids.map(short).join(", ")}`
     : "";
-  return `evidence: ${plural(e.trace_ids.length, "trace")} ${e.trace_ids.map(short).join(", ")}${spans}`;
+  // What the doctor measured, as its terminal table says it: each side's propagator headers (a
+  // format mismatch), the sizes (baggage cut off), how a fragment without a request id was joined.
+  const spoken = Object.entries(e.propagators || {}).map(([s, h]) => `; ${s} speaks ${h.join(",")}`);
+  const joined = Object.entries(e.joined || {}).map(([t, how]) => `; ${short(t)} joined ${how}`);
+  const detail = e.detail ? `; ${e.detail}` : "";
+  const traces = `${plural(e.trace_ids.length, "trace")} ${e.trace_ids.map(short).join(", ")}`;
+  return `evidence: ${traces}${spans}${spoken.join("")}${detail}${joined.join("")}`;
 }

@@ -1,0 +1,40 @@
+"""Joining by the caller: a trace that carries no request id and begins at a SERVER span belongs to
+the request that was calling out while it ran. Probable, not exact: it rests on time and on what the
+spans say of the call (the protocol, the callee's name), and two requests in flight at once can both
+fit; the evidence says how many did.
+"""
+
+from tracebreak.doctor.joins import Join
+from tracebreak.doctor.spans import callee_names, protocol, remote_call, within
+from tracebreak.traces.model import Span, Trace
+
+
+def fit(members: list[Trace], top: Span) -> tuple[int, int] | None:
+    """How well a request fits as the caller of `top`: a CLIENT span of its own that called this
+    server (its protocol, its name) and has no server below it beats any span of another service
+    open when `top` began; the latest to start wins. None: nothing of it was open then."""
+    open_then = [s for t in members for s in t.spans if s.service != top.service and within(s, top)]
+    if not open_then:
+        return None
+    calls = [
+        s for s in open_then
+        if remote_call(s) and protocol(s) == protocol(top) and callee_names(s) & callee_names(top)
+    ]  # fmt: skip
+    best = max(calls or open_then, key=lambda s: s.start_us)
+    return (1 if calls else 0), best.start_us
+
+
+def attach(requests: list[list[Trace]], loose: list[Trace]) -> tuple[list[Trace], dict[str, Join]]:
+    """Adds each loose trace that begins at a server to the request that fits best as its caller;
+    returns those that joined none, and how each that joined did."""
+    unjoined, joins = [], {}
+    for trace in loose:
+        tops = [top for top in trace.tops if top.kind == "server"]
+        scored = [(score, index) for index, members in enumerate(requests) for top in tops[:1]
+                  if (score := fit(members, top)) is not None]  # fmt: skip
+        if not scored:
+            unjoined.append(trace)
+            continue
+        requests[max(scored)[1]].append(trace)
+        joins[trace.trace_id] = Join("caller and time", "probable", len(scored))
+    return unjoined, joins
