@@ -17,6 +17,13 @@ def judged(traces, **options):
     return {r.request_id: Verdict(r, diagnose(r)).as_dict() for r in collected.requests}, collected
 
 
+def b_serving_a(start):
+    """Another request, whole: B serves A's call in it, so B is seen serving calls in the window."""
+    spans = request_of("whole", start)
+    return Trace("whole", [*spans, span("whole-b", "whole-a", "service-b", "server", start + 50, start + 60, "whole",
+                                        **GRPC)])  # fmt: skip
+
+
 def b_served(trace_id, start, **tags):
     """service-b's server span, a root: the call reached B without a context, and B records no id."""
     return Trace(trace_id, [span(f"{trace_id}-b", None, "service-b", "server", start, start + 50, trace_id,
@@ -35,18 +42,31 @@ def test_a_server_root_with_no_id_joins_the_request_that_called_out_then_probabl
 
 
 def test_with_no_client_span_the_innermost_open_span_is_the_caller_and_the_client_uninstrumented():
-    found, _ = judged([Trace("r1", request_of("r1", 0)), b_served("lost", 200)])
-    [verdict] = found.values()
+    found, _ = judged([Trace("r1", request_of("r1", 0)), b_served("lost", 200), b_serving_a(100_000)])
+    verdict = found["r1"]
     assert verdict["signatures"] == ["uninstrumented-client"]
     assert verdict["findings"][0]["at"] == "service-a -> service-b (gRPC)"
 
 
 def test_two_requests_open_at_once_both_fit_and_the_evidence_says_so():
     first = [*request_of("r1", 0), span("r1-call", "r1-a", "service-a", "client", 100, 900, "r1", **GRPC)]
-    found, _ = judged([Trace("r1", first), Trace("r2", request_of("r2", 150)), b_served("lost", 300)])
+    traces = [
+        Trace("r1", first),
+        Trace("r2", request_of("r2", 150)),
+        b_served("lost", 300),
+        b_serving_a(100_000),
+    ]
+    found, _ = judged(traces)
     assert found["r1"]["joins"]["lost"]["candidates"] == 2  # r1 called out, r2 was merely open
     assert "2 requests fitted" in found["r1"]["findings"][0]["evidence"]["joined"]["lost"]
     assert found["r2"]["whole"]
+
+
+def test_a_server_root_in_a_service_never_seen_serving_a_call_is_a_request_of_its_own():
+    """Without a CLIENT span calling it, a root in an entry service (nothing calls it) is not glued to a
+    request that happened to be in flight: it may well begin a request of its own."""
+    found, collected = judged([Trace("r1", request_of("r1", 0)), b_served("lost", 200)])
+    assert found["r1"]["whole"] and [t.trace_id for t in collected.unjoined] == ["lost"]
 
 
 def test_a_server_root_no_request_was_open_for_stays_unjoined():

@@ -9,10 +9,11 @@ from tracebreak.doctor.spans import callee_names, protocol, remote_call, within
 from tracebreak.traces.model import Span, Trace
 
 
-def fit(members: list[Trace], top: Span) -> tuple[int, int] | None:
+def fit(members: list[Trace], top: Span, callees: set[str]) -> tuple[int, int] | None:
     """How well a request fits as the caller of `top`: a CLIENT span of its own that called this
-    server (its protocol, its name) and has no server below it beats any span of another service
-    open when `top` began; the latest to start wins. None: nothing of it was open then."""
+    server (its protocol, its name) beats any span of another service open when `top` began, which
+    fits only where `top`'s service serves calls elsewhere (else `top` may well begin a request of
+    its own); the latest to start wins. None: it does not fit."""
     open_then = [s for t in members for s in t.spans if s.service != top.service and within(s, top)]
     if not open_then:
         return None
@@ -20,18 +21,23 @@ def fit(members: list[Trace], top: Span) -> tuple[int, int] | None:
         s for s in open_then
         if remote_call(s) and protocol(s) == protocol(top) and callee_names(s) & callee_names(top)
     ]  # fmt: skip
+    if not calls and top.service not in callees:
+        return None
     best = max(calls or open_then, key=lambda s: s.start_us)
     return (1 if calls else 0), best.start_us
 
 
-def attach(requests: list[list[Trace]], loose: list[Trace]) -> tuple[list[Trace], dict[str, Join]]:
-    """Adds each loose trace that begins at a server to the request that fits best as its caller;
-    returns those that joined none, and how each that joined did."""
+def attach(
+    requests: list[list[Trace]], loose: list[Trace], callees: set[str]
+) -> tuple[list[Trace], dict[str, Join]]:
+    """Adds each loose trace that begins at a server to the request that fits best as its caller
+    (`callees`: the services seen serving another service's call); returns those that joined none,
+    and how each that joined did."""
     unjoined, joins = [], {}
     for trace in loose:
         tops = [top for top in trace.tops if top.kind == "server"]
         scored = [(score, index) for index, members in enumerate(requests) for top in tops[:1]
-                  if (score := fit(members, top)) is not None]  # fmt: skip
+                  if (score := fit(members, top, callees)) is not None]  # fmt: skip
         if not scored:
             unjoined.append(trace)
             continue

@@ -22,7 +22,7 @@ def found(traces: list[Trace]) -> dict[str, list[str]]:
     """Each check's span ids over the window's traces (whole traces, not cut per request)."""
     orphans = [span for trace in traces for span in trace.unresolved]
     roots = [span for trace in traces for span in trace.roots]
-    callees = _callee_services(traces)
+    callees = callee_services(traces)
     return {
         "SPA-002": _ids(orphans),
         "SPA-004": _ids(s for s in roots if s.kind == "client"),
@@ -31,7 +31,7 @@ def found(traces: list[Trace]) -> dict[str, list[str]]:
     }
 
 
-def _callee_services(traces: list[Trace]) -> set[str]:
+def callee_services(traces: list[Trace]) -> set[str]:
     """The services with a SERVER or CONSUMER span under another service's span somewhere."""
     return {
         span.service

@@ -125,7 +125,7 @@ def join(
     left = records.attach(groups, loose)
     still_loose = {id(t) for t in left}
     joins = {t.trace_id: BY_RECORD for t in loose if id(t) not in still_loose}
-    unjoined, by_caller = callers.attach(groups, left)
+    unjoined, by_caller = callers.attach(groups, left, checks.callee_services([t for t, _ in pieces]))
     joins |= by_caller
     logs_by_request = _logs_by_request(logs or [])
     requests, pending = [], []
