@@ -106,3 +106,38 @@ def test_the_audit_runs_against_compose_by_urls_alone(compose):
     assert items[6] == "PASS"  # the compose collector samples at the tail
     assert [items[n] for n in (2, 3, 4, 5, 7, 8)] == ["PASS"] * 6
     assert items[1] in ("PASS", "SKIP")  # SKIP where the test runs without capture rights
+
+
+TEMPO = "tempo+http://127.0.0.1:3200"
+
+
+def signatures_from(compose: StackConfig, source: str, request_ids: set[str]) -> dict[str, list[str]]:
+    """The signatures the doctor names for these requests, reading from `source`."""
+    done = cli(
+        compose, "doctor", "--source", source, "--since", "3m", "--settle", "12s", "--json", timeout_s=120
+    )
+    assert done.returncode == 0, done.stderr
+    return {
+        r["request_id"]: r["signatures"]
+        for r in json.loads(done.stdout)["requests"]
+        if r["request_id"] in request_ids
+    }
+
+
+def test_the_doctor_reads_the_same_verdicts_from_jaeger_v1_v3_and_tempo(compose):
+    """The readers against the real backends: Jaeger's `/api`, its stable `/api/v3`, and Tempo."""
+    sources = (f"jaeger+{compose.query_url}", f"jaeger-v3+{compose.query_url}", TEMPO)
+    chaos_command.apply(compose.flags_file, compose.edge_admin_url, "orphan-background-task", 1.0)
+    try:
+        sent = {cli_request(compose, "7", "--wait", "0")["request_id"] for _ in range(3)}
+        deadline = time.monotonic() + 180
+        while True:
+            found = {source: signatures_from(compose, source, sent) for source in sources}
+            if all(len(v) == len(sent) for v in found.values()) or time.monotonic() > deadline:
+                break
+            time.sleep(5)  # polling interval of a deadline-bounded wait: the collector decides every 10 s
+    finally:
+        chaos_command.apply(compose.flags_file, compose.edge_admin_url, "orphan-background-task", None)
+    first = found[sources[0]]
+    assert len(first) == len(sent) and all("ghost-span" in s for s in first.values()), found
+    assert all(found[source] == first for source in sources), found

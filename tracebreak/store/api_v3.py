@@ -48,21 +48,28 @@ async def _find_traces(request: Request) -> Response:
     return JSONResponse({"result": traces_data(rows)})
 
 
+def _param(params: QueryParams, name: str) -> str | None:
+    """A parameter by its proto name (query.start_time_min), or by its JSON name (query.startTimeMin),
+    which Jaeger's OpenAPI description uses: Jaeger's gateway takes either."""
+    json_name = re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name)
+    return params.get(name) or params.get(json_name)
+
+
 def _span_query(request: Request) -> SpanQuery:
     params = request.query_params
-    service = params.get("query.service_name")
+    service = _param(params, "query.service_name")
     if not service:
         raise ValueError("parameter 'query.service_name' is required")
     try:
-        attributes = json.loads(params.get("query.attributes") or "{}")
+        attributes = json.loads(_param(params, "query.attributes") or "{}")
     except json.JSONDecodeError:
         attributes = None
     if not isinstance(attributes, dict):
         raise ValueError("parameter 'query.attributes' must be a JSON object")
-    depth = params.get("query.search_depth") or params.get("query.num_traces") or DEFAULT_LIMIT
+    depth = _param(params, "query.search_depth") or _param(params, "query.num_traces") or DEFAULT_LIMIT
     return SpanQuery(
         service=service,
-        operation=params.get("query.operation_name") or None,
+        operation=_param(params, "query.operation_name") or None,
         tags={str(k): str(v) for k, v in attributes.items()},
         start_us=_time_us(params, "query.start_time_min"),
         end_us=_time_us(params, "query.start_time_max"),
@@ -73,7 +80,7 @@ def _span_query(request: Request) -> SpanQuery:
 
 
 def _time_us(params: QueryParams, name: str) -> int:
-    text = params.get(name)
+    text = _param(params, name)
     if not text:
         raise ValueError(f"parameter {name!r} is required, in RFC 3339 (2026-12-07T18:00:00Z)")
     try:
