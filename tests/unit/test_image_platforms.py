@@ -1,5 +1,5 @@
 """The image builds where trainees build it, linux/amd64 and linux/arm64 (Apple silicon), checked
-against the registry without Docker: every package `pip install .` puts in the image has a CPython
+against the registry without Docker: every package the image installs from the lock has a CPython
 3.11 wheel for the platform, or is an sdist known to build with the toolchain the builder stage installs.
 
 pip is the client: `--dry-run --report` gives the versions the build would pick; then, per platform,
@@ -11,15 +11,16 @@ import json
 import re
 import subprocess
 import sys
-import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from packaging.utils import canonicalize_name
 
+from tests.support.installs import NO_REGISTRY, locked_versions
+
 ROOT = Path(__file__).resolve().parents[2]
-PINS = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+PINS = [f"{name}=={version}" for name, version in locked_versions(["cascade"]).items()]
 PLATFORMS = {"linux/amd64": "x86_64", "linux/arm64": "aarch64"}
 GLIBC_MINOR = 41  # Debian trixie, under the python:3.11-slim-trixie image: manylinux_2_41 and older
 # Sdists known to build with a C compiler and the C library's and Python's headers alone (read and
@@ -27,8 +28,6 @@ GLIBC_MINOR = 41  # Debian trixie, under the python:3.11-slim-trixie image: many
 C_ONLY_SDISTS = {"hdrhistogram"}
 # A compiler from apt with --no-install-recommends builds C only with the C library's headers beside it.
 C_TOOLCHAINS = ({"gcc", "libc6-dev"}, {"build-essential"})
-NO_REGISTRY = re.compile(r"NewConnectionError|Failed to establish|Temporary failure in name resolution|"
-                         r"Network is unreachable|ProxyError|Read timed out|ConnectTimeoutError")  # fmt: skip
 NO_WHEEL = re.compile(r"No matching distribution found for ([A-Za-z0-9_.-]+)")
 
 
@@ -71,7 +70,7 @@ def pip(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def install() -> dict[str, str]:
-    """name -> version of every package the image's `pip install .` would put in (pins and their needs)."""
+    """name -> version of every package the image would put in (the lock's, resolved by pip again)."""
     if sys.version_info[:2] != (3, 11):
         pytest.skip("the image runs CPython 3.11: resolve its install with a 3.11 interpreter")
     result = pip("install", "--dry-run", "--ignore-installed", "--quiet", "--report", "-", *PINS)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from tracebreak.audit import checklist as c
 from tracebreak.audit.gather import Observed
-from tracebreak.runtime.propagation import FIELDS_ATTRIBUTE
+from tracebreak.span_attributes import FIELDS_ATTRIBUTE
 from tracebreak.traces.model import Span
 from tracebreak.wire.hops import HOPS, MALFORMED, Hop
 

@@ -1,72 +1,170 @@
 """The `tracebreak` command: up, request, trace, chaos, drill, lab, doctor, lint, wire, audit, load, store."""
 
 import argparse
-import os
 import signal
 import sys
-from pathlib import Path
+from collections.abc import Callable, Sequence
 
 from rich.console import Console
+from rich.markup import escape
 
-from loadgen import cli as load_cli
-from services.service_a.client import EdgeUnreachable
 from tracebreak import endpoints
-from tracebreak.audit import command as audit_command
-from tracebreak.chaos import command as chaos_command
 from tracebreak.chaos.envoy_runtime import EnvoyAdminError
-from tracebreak.cli import request, up
-from tracebreak.cli.errors import UsageError
-from tracebreak.doctor import report as doctor_report
-from tracebreak.drill import command as drill_command
-from tracebreak.lab import command as lab_command
-from tracebreak.lint import command as lint_command
+from tracebreak.cli.errors import DEMO_EXTRA, UsageError, demo_lacking, needs_demo
+from tracebreak.endpoints import EdgeUnreachable
 from tracebreak.local.processes import StackError
-from tracebreak.local.stack import StackConfig
-from tracebreak.runtime.settings import Settings
-from tracebreak.store import server as store_server
 from tracebreak.traces.query import QueryError
-from tracebreak.wire import command as wire_command
 from tracebreak.wire.tshark import WireError
 
 err = Console(stderr=True)
+Commands = argparse._SubParsersAction
 
 
-def parser() -> argparse.ArgumentParser:
+def _up(commands: Commands) -> None:
+    from tracebreak.cli import up
+
+    up.add_parser(commands)
+
+
+def _request(commands: Commands) -> None:
+    from tracebreak.cli import request
+
+    request.add_parsers(commands)
+
+
+def _chaos(commands: Commands) -> None:
+    from tracebreak.chaos import command
+
+    command.add_parser(commands, endpoints.flags_file(), endpoints.envoy_admin_url())
+
+
+def _drill(commands: Commands) -> None:
+    from tracebreak.drill import command
+
+    command.add_parser(commands, endpoints.flags_file(), endpoints.envoy_admin_url())
+
+
+def _lab(commands: Commands) -> None:
+    from tracebreak.lab import command
+
+    command.add_parser(commands, endpoints.flags_file())
+
+
+def _doctor(commands: Commands) -> None:
+    from tracebreak.doctor import report
+
+    report.add_parser(commands, endpoints.query_url())
+    _beside_the_flags(commands, "doctor")
+
+
+def _lint(commands: Commands) -> None:
+    from tracebreak.lint import command
+
+    command.add_parser(commands)
+
+
+def _audit(commands: Commands) -> None:
+    from tracebreak.audit import command
+
+    command.add_parser(commands, endpoints.flags_file())
+    _beside_the_flags(commands, "audit")
+
+
+def _load(commands: Commands) -> None:
+    from loadgen import cli
+
+    cli.add_parser(commands)
+
+
+def _wire(commands: Commands) -> None:
+    from tracebreak.wire import command
+
+    command.add_parser(commands)
+
+
+def _store(commands: Commands) -> None:
+    from tracebreak.store import server
+
+    store = commands.add_parser("store", help="run the embedded trace store alone")
+    server.add_arguments(store)
+    store.set_defaults(run=server.run)
+
+
+def _beside_the_flags(commands: Commands, name: str) -> None:
+    # The stack's folder, beside the flag file: the doctor and the audit stay silent about signatures
+    # while a drill keeps its state there, and the doctor finds the last reset there (`--since reset`).
+    commands.choices[name].set_defaults(data_folder=endpoints.flags_file().parent)
+
+
+# The subcommands each function adds, in the order `--help` lists them. Each function imports its
+# module when called, so a command loads only what it runs: the doctor and lint start without the
+# demo's packages, and a command that needs them says which extra brings them.
+COMMANDS: tuple[tuple[tuple[str, ...], Callable[[Commands], None]], ...] = (
+    (("up",), _up),
+    (("request", "trace"), _request),
+    (("chaos",), _chaos),
+    (("drill",), _drill),
+    (("lab",), _lab),
+    (("doctor",), _doctor),
+    (("lint",), _lint),
+    (("audit",), _audit),
+    (("load",), _load),
+    (("wire",), _wire),
+    (("store",), _store),
+)
+
+
+def parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """Every subcommand's parser; only the named one's where `argv` names a subcommand."""
     top = argparse.ArgumentParser(
         prog="tracebreak", description="A microservice cascade that breaks trace propagation on purpose."
     )
     commands = top.add_subparsers(dest="command", required=True)
-    up.add_parser(commands)
-    request.add_parsers(commands)
-    flags = os.environ.get(Settings.variable("flags_file")) or StackConfig().flags_file
-    chaos_command.add_parser(commands, Path(flags), endpoints.envoy_admin_url())
-    drill_command.add_parser(commands, Path(flags), endpoints.envoy_admin_url())
-    lab_command.add_parser(commands, Path(flags))
-    doctor_report.add_parser(commands, endpoints.query_url())
-    lint_command.add_parser(commands)
-    audit_command.add_parser(commands, Path(flags))
-    # The stack's folder, beside the flag file: the doctor and the audit stay silent about signatures
-    # while a drill keeps its state there, and the doctor finds the last reset there (`--since reset`).
-    for name in ("doctor", "audit"):
-        commands.choices[name].set_defaults(data_folder=Path(flags).parent)
-    load_cli.add_parser(commands)
-    wire_command.add_parser(commands)
-    store = commands.add_parser("store", help="run the embedded trace store alone")
-    store_server.add_arguments(store)
-    store.set_defaults(run=store_server.run)
+    chosen = next((word for word in argv if not word.startswith("-")), None)
+    for names, add in [entry for entry in COMMANDS if chosen in entry[0]] or COMMANDS:
+        try:
+            add(commands)
+        except ImportError as missing:
+            if not demo_lacking(missing):
+                raise
+            for name in names:
+                _without_demo(commands, name, missing)
     return top
+
+
+def _without_demo(commands: Commands, name: str, missing: ImportError) -> None:
+    """A subcommand whose module needs the demo's packages, where they are not installed: whatever it
+    is given, it answers with the extra to install."""
+
+    def refuse(_: argparse.Namespace) -> int:
+        raise needs_demo(name, missing)
+
+    # No character starts an option here: `--help` and every flag are words it ignores.
+    stub = commands.add_parser(name, add_help=False, prefix_chars="\0", help=f"needs the demo: {DEMO_EXTRA}")
+    stub.add_argument("words", nargs="*")
+    stub.set_defaults(run=refuse)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return args.run(args)
+    except ImportError as missing:  # a command that imports the demo's packages only as it runs
+        if not demo_lacking(missing):
+            raise
+        raise needs_demo(args.command, missing) from missing
 
 
 def main(argv: list[str] | None = None) -> None:
     # Piped into `head`, end quietly when the reader stops reading, as Unix tools do.
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    args = parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    args = parser(words).parse_args(words)
     try:
-        sys.exit(args.run(args))
+        sys.exit(run(args))
     # ValueError covers the settings', the flag file's and the toggles' own errors.
     except (UsageError, QueryError, EnvoyAdminError, WireError, EdgeUnreachable, ValueError) as error:
         # One line however long, piped or not: a reader's grep finds it whole.
-        err.print(f"[red]error:[/] {error}", soft_wrap=True)
+        err.print(f"[red]error:[/] {escape(str(error))}", soft_wrap=True)
         sys.exit(2)
     except StackError as error:
         err.print(f"[red]the local stack did not start:[/] {error}")

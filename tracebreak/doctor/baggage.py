@@ -5,12 +5,12 @@ baggage attributes the runtime records (tracebreak.runtime.baggage_sizes) tell i
 """
 
 from tracebreak import signatures as sig
+from tracebreak import span_attributes as sizes
 from tracebreak.doctor.findings import Finding, Findings
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.spans import protocol
-from tracebreak.runtime import baggage_sizes as sizes
-from tracebreak.runtime.propagation import FIELDS_ATTRIBUTE
 from tracebreak.signatures import Boundary
+from tracebreak.span_attributes import FIELDS_ATTRIBUTE
 from tracebreak.traces.model import Span
 
 W3C_LIMIT_BYTES = 8192

@@ -8,8 +8,8 @@ from tracebreak import signatures as sig
 from tracebreak.doctor.findings import Findings
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.spans import within
-from tracebreak.runtime.propagation import PARENT_SAMPLED_ATTRIBUTE
 from tracebreak.signatures import Boundary
+from tracebreak.span_attributes import PARENT_SAMPLED_ATTRIBUTE
 from tracebreak.traces.model import Span, Trace
 
 INBOUND = ("server", "consumer")

@@ -4,7 +4,7 @@ attribute `tracebreak.propagation.fields`, set in tracebreak/runtime/boundary.py
 which format each side speaks."""
 
 from tracebreak.doctor.request import Request
-from tracebreak.runtime.propagation import FIELDS_ATTRIBUTE
+from tracebreak.span_attributes import FIELDS_ATTRIBUTE
 
 
 def spoken(request: Request, service: str) -> frozenset[str] | None:

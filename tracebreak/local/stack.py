@@ -26,7 +26,7 @@ TANSU_TOPIC_GENERATION_S = 30
 @dataclass(frozen=True)
 class StackConfig:
     ports: Ports = field(default_factory=Ports)
-    data_dir: Path = Path(".tracebreak")
+    data_dir: Path = endpoints.DATA_DIR
     # Another Kafka-protocol broker to use instead of starting Tansu (KAFKA_BOOTSTRAP_SERVERS).
     external_broker: str | None = None
     settings: Settings = field(default_factory=Settings)
@@ -51,7 +51,7 @@ class StackConfig:
 
     @property
     def flags_file(self) -> Path:
-        return self.data_dir / "flags.json"
+        return self.data_dir / endpoints.FLAGS_NAME
 
     @property
     def database(self) -> Path:

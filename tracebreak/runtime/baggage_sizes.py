@@ -12,11 +12,7 @@ from opentelemetry import baggage
 from opentelemetry.baggage.propagation import W3CBaggagePropagator
 from opentelemetry.trace import Span
 
-SET_KEYS = "tracebreak.baggage.set_keys"
-SET_BYTES = "tracebreak.baggage.set_bytes"
-SENT_BYTES = "tracebreak.baggage.sent_bytes"
-RECEIVED_KEYS = "tracebreak.baggage.received_keys"
-RECEIVED_BYTES = "tracebreak.baggage.received_bytes"
+from tracebreak.span_attributes import RECEIVED_BYTES, RECEIVED_KEYS, SENT_BYTES, SET_BYTES, SET_KEYS
 
 _UNLIMITED = W3CBaggagePropagator()
 # The limits are private class attributes: the public API neither takes nor exposes them.

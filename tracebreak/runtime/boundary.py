@@ -16,16 +16,17 @@ from tracebreak.chaos.reader import chaos
 from tracebreak.runtime import baggage_sizes, propagation
 from tracebreak.runtime.correlation import Protocol, bind
 from tracebreak.runtime.logs import logs_correlated
+from tracebreak.span_attributes import FIELDS_ATTRIBUTE, PARENT_SAMPLED_ATTRIBUTE
 
 
 def received(request_id: str | None, span: Span, protocol: Protocol) -> None:
     """A request arrived on `span` carrying `request_id` (Envoy's x-request-id) over `protocol`."""
     bind(request_id, span, protocol)
-    span.set_attribute(propagation.FIELDS_ATTRIBUTE, propagation.fields())
+    span.set_attribute(FIELDS_ATTRIBUTE, propagation.fields())
     baggage_sizes.record_received(span)
     parent = getattr(span, "parent", None)  # the SDK's span: the context it was started under
     if parent is not None and parent.is_remote:
-        span.set_attribute(propagation.PARENT_SAMPLED_ATTRIBUTE, parent.trace_flags.sampled)
+        span.set_attribute(PARENT_SAMPLED_ATTRIBUTE, parent.trace_flags.sampled)
     chaos.record_pending()  # hits decided before the request had a span (a consumer's)
     if request_id:
         record_process_wide_hits(span)

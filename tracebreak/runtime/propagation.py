@@ -64,13 +64,6 @@ def configured() -> TextMapPropagator:
     return propagate._load_propagators()  # the loader opentelemetry.propagate runs on OTEL_PROPAGATORS
 
 
-# Each inbound span reports the headers its service's propagators read and write, so an audit can
-# tell, from the traces alone, a service that propagates nothing.
-FIELDS_ATTRIBUTE = "tracebreak.propagation.fields"
-# The sampled flag of the traceparent a request arrived with: a parent the trace lacks was sampled.
-PARENT_SAMPLED_ATTRIBUTE = "tracebreak.parent.sampled"
-
-
 def fields() -> str:
     """The global propagator's headers, comma-joined ("baggage,traceparent,tracestate"; "" for none)."""
     return _joined(propagate.get_global_textmap())

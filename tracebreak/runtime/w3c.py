@@ -37,21 +37,17 @@ from opentelemetry.trace import SpanContext, TraceFlags, format_span_id, format_
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from opentelemetry.trace.span import TraceState
 
+from tracebreak.traceparent import KNOWN_FLAGS, OWS, TRACEPARENT, parse_traceparent
+
 _logger = logging.getLogger(__name__)
 
-TRACEPARENT: Final = "traceparent"
 TRACESTATE: Final = "tracestate"
-KNOWN_FLAGS: Final = TraceFlags.SAMPLED | TraceFlags.RANDOM_TRACE_ID  # 0x03
 MAX_MEMBERS: Final = 32
 # Input guard only: the spec asks to propagate at least 512 characters and to reject only
 # "prohibitively large" headers; 8192 is the SDK's own limit.
 MAX_TRACESTATE_INPUT: Final = 8192
-_V00_LENGTH: Final = 55  # "00-" + 32 + "-" + 16 + "-" + 2
 _LARGE_ENTRY: Final = 128  # "Entries larger than 128 characters long SHOULD be removed first."
 
-_OWS: Final = " \t"
-_VERSION_RE: Final = re.compile(r"[0-9a-f]{2}-")
-_FIELDS_RE: Final = re.compile(r"([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})")
 # Level 2 (CRD 2024-03-28) and the editor's draft: key = ( lcalpha / DIGIT ) 0*255 ( keychar )
 LEVEL2_KEY_RE: Final = re.compile(r"[a-z0-9][_0-9a-z\-*/@]{0,255}")
 VALUE_RE: Final = re.compile(r"[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]")
@@ -118,31 +114,10 @@ def _header_values(values: Iterable[str] | str | None) -> list[str]:
     return list(values)
 
 
-def parse_traceparent(value: str) -> tuple[int, int, TraceFlags] | None:
-    """(trace_id, parent_id, flags) of one traceparent field value, or None if it is invalid."""
-    value = value.strip(_OWS)
-    if len(value) < _V00_LENGTH or not _VERSION_RE.match(value):
-        return None  # shorter than 55 characters, or no "2 hex characters followed by a dash"
-    version = value[:2]
-    if version == "ff":
-        return None
-    if version == "00" and len(value) != _V00_LENGTH:
-        return None
-    if len(value) > _V00_LENGTH and value[_V00_LENGTH] != "-":
-        return None  # a future version's flags must be "at the end of the string or followed by a dash"
-    match = _FIELDS_RE.fullmatch(value[:_V00_LENGTH])
-    if match is None:
-        return None
-    trace_id, parent_id = int(match.group(2), 16), int(match.group(3), 16)
-    if trace_id == 0 or parent_id == 0:
-        return None
-    return trace_id, parent_id, TraceFlags(int(match.group(4), 16) & KNOWN_FLAGS)
-
-
 def _split_members(values: Sequence[str]) -> list[str]:
     # RFC 9110 5.3: field lines are combined with ","; OWS around members is ignored; empty
     # and whitespace-only members are allowed and carry nothing.
-    members = (member.strip(_OWS) for member in ",".join(values).split(","))
+    members = (member.strip(OWS) for member in ",".join(values).split(","))
     return [member for member in members if member]
 
 
@@ -218,7 +193,9 @@ class StrictTraceContextPropagator(TraceContextTextMapPropagator):
         trace_id, span_id, flags = parsed
         tracestates = _header_values(getter.get(carrier, TRACESTATE))
         state = parse_tracestate(tracestates)
-        span_context = SpanContext(trace_id, span_id, is_remote=True, trace_flags=flags, trace_state=state)
+        span_context = SpanContext(
+            trace_id, span_id, is_remote=True, trace_flags=TraceFlags(flags), trace_state=state
+        )
         return trace.set_span_in_context(trace.NonRecordingSpan(span_context), context)
 
     def inject(

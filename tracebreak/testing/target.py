@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from tracebreak.doctor.request import Request, request_ids
 from tracebreak.join_key import REQUEST_ID_HEADER
-from tracebreak.runtime.w3c import TRACEPARENT, parse_traceparent
+from tracebreak.traceparent import TRACEPARENT, parse_traceparent
 
 TRACE_HEADERS = (TRACEPARENT, "traceresponse")  # the same format, sent and answered
 TRACE_ID = re.compile(r"[0-9a-f]{32}")

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
 from tracebreak.traces.model import Trace
 
@@ -22,9 +21,7 @@ class HttpReader:
 
     def __init__(self, base_url: str, timeout_s: float = 5, http: httpx.Client | None = None) -> None:
         self.base_url = base_url.rstrip("/")
-        self._http = http or httpx.Client(timeout=timeout_s)
-        # Reading traces must not make traces of its own, where the httpx instrumentation is on.
-        HTTPXClientInstrumentor.uninstrument_client(self._http)
+        self._http = untraced(http or httpx.Client(timeout=timeout_s))
 
     def close(self) -> None:
         self._http.close()
@@ -41,6 +38,17 @@ class HttpReader:
             said = " ".join(response.text[:200].split())  # one line, whatever page answered
             raise QueryError(f"{response.request.url} answered {response.status_code}: {said}")
         return response
+
+
+def untraced(http: httpx.Client) -> httpx.Client:
+    """Reading traces must not make traces of its own, where the httpx instrumentation is on: the
+    demo's processes turn it on; the core alone does not install it."""
+    try:
+        from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+    except ImportError:
+        return http
+    HTTPXClientInstrumentor.uninstrument_client(http)
+    return http
 
 
 class SearchesByService(HttpReader, ABC):
