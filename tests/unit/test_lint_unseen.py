@@ -203,3 +203,55 @@ def test_helm_templates_are_left_unread_and_manifests_of_several_documents_are_r
     result = check([tmp_path])
     assert result.problems == [] and result.files == 1
     assert [(f.rule, f.line) for f in result.findings] == [("TB602", 14)]
+
+
+LOAD_GENERATOR = (
+    "import httpx\n"
+    "{imports}"
+    "\n"
+    "def main():\n"
+    "    httpx.post('http://app:8080/orders', json={{}})\n"
+    "\n"
+    "if __name__ == '__main__':\n"
+    "    main()\n"
+)
+
+
+@pytest.mark.parametrize(
+    "imports, telemetry, expected",
+    [
+        ("", "", set()),
+        ("from opentelemetry import trace\n", "", {("TB501", 5)}),
+        ("import telemetry\n", "from opentelemetry import trace\n", {("TB501", 5)}),
+        ("from .setup import telemetry\n", "from opentelemetry import trace\n", {("TB501", 5)}),
+        ("import telemetry\n", "import json\n", set()),
+    ],
+    ids=["traces-nothing", "traces", "imports-a-module-that-traces", "relative-import", "imports-untraced"],
+)
+def test_a_script_that_traces_nothing_has_no_context_to_lose(tmp_path, imports, telemetry, expected):
+    (tmp_path / "load.py").write_text(LOAD_GENERATOR.format(imports=imports))
+    (tmp_path / "telemetry.py").write_text(telemetry)
+    assert found(tmp_path) == expected
+
+
+@pytest.mark.parametrize(
+    "loop",
+    [
+        "    for tp, batch in (await consumer.getmany(timeout_ms=500)).items():\n        for record in batch:\n",
+        "    fetched = await consumer.getmany()\n    for batch in fetched.values():\n        for record in batch:\n",
+        "    records = consumer.consume(10)\n    for record in records:\n        if record.error() is None:\n",
+    ],
+    ids=["getmany-items", "getmany-values", "confluent-consume"],
+)
+def test_records_fetched_in_batches_are_records(tmp_path, loop):
+    (tmp_path / "consumer.py").write_text(
+        "from opentelemetry import context, propagate\n"
+        "\n"
+        "async def run(consumer):\n"
+        f"{loop}"
+        "            await handle(record)\n"
+        "            token = context.attach(propagate.extract(dict(record.headers)))\n"
+        "            await handle(record)\n"
+        "            context.detach(token)\n"
+    )
+    assert found(tmp_path) == {("TB401", 4 + loop.count("\n"))}

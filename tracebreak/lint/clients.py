@@ -1,14 +1,16 @@
 """gRPC channels and servers, HTTP clients: each needs its instrumentation, made on the object itself
 or applied to its library anywhere in the code checked (TB301, TB302, TB501), or applied to them all by
-a zero-code launcher (see launch). Names are read through the module's imports: `import grpc as g`
-makes `g.insecure_channel` a gRPC channel, `from httpx import AsyncClient` an httpx client. A request
-made where the function itself injects the trace context (`propagate.inject(headers)`, the headers
-then passed by hand) carries it without instrumentation."""
+a zero-code launcher (see launch); a script that traces nothing has no context to lose (see programs).
+Names are read through the module's imports: `import grpc as g` makes `g.insecure_channel` a gRPC
+channel, `from httpx import AsyncClient` an httpx client. A request made where the function itself
+injects the trace context (`propagate.inject(headers)`, the headers then passed by hand) carries it
+without instrumentation."""
 
 import ast
 from collections.abc import Iterator
 
 from tracebreak.lint.facts import Facts
+from tracebreak.lint.programs import untraced
 from tracebreak.lint.source import PythonFile
 from tracebreak.lint.syntax import (
     Hit,
@@ -118,7 +120,7 @@ def http_clients(tree: ast.Module, facts: Facts) -> Iterator[Hit]:
 
 
 def check(file: PythonFile, facts: Facts) -> Iterator[Hit]:
-    if facts.zero_code:
+    if facts.zero_code or untraced(file, facts):
         return
     yield from channels(file.tree, facts)
     yield from servers(file.tree, facts)

@@ -14,6 +14,7 @@ from tracebreak.lint import (
     kafka,
     launch,
     logs,
+    programs,
     propagators,
     tasks,
 )
@@ -41,7 +42,11 @@ PYTHON_CHECKS: tuple[Checker, ...] = (
     exceptions.check,
     baggage.check,
 )
-PYTHON_FACTS: tuple[Callable[[PythonFile], Facts], ...] = (propagators.collect, logs.collect)
+PYTHON_FACTS: tuple[Callable[[PythonFile], Facts], ...] = (
+    propagators.collect,
+    logs.collect,
+    programs.collect,
+)
 
 
 @dataclass
