@@ -1,12 +1,30 @@
 """gRPC channels and servers, HTTP clients: each needs its instrumentation, made on the object itself
-or applied to its library anywhere in the code checked (TB301, TB302, TB501)."""
+or applied to its library anywhere in the code checked (TB301, TB302, TB501), or applied to them all by
+a zero-code launcher (see launch); a script that traces nothing has no context to lose (see programs).
+Names are read through the module's imports: `import grpc as g` makes `g.insecure_channel` a gRPC
+channel, `from httpx import AsyncClient` an httpx client. A request made where the function itself
+injects the trace context (`propagate.inject(headers)`, the headers then passed by hand) carries it
+without instrumentation."""
 
 import ast
 from collections.abc import Iterator
 
 from tracebreak.lint.facts import Facts
+from tracebreak.lint.programs import untraced
 from tracebreak.lint.source import PythonFile
-from tracebreak.lint.syntax import Hit, bound_names, calls_named, dotted, every_call, keyword, parents
+from tracebreak.lint.syntax import (
+    Hit,
+    bound_names,
+    called,
+    calls_named,
+    dotted,
+    enclosing,
+    every_call,
+    imported,
+    keyword,
+    parents,
+    qualified,
+)
 
 CHANNELS = ("insecure_channel", "secure_channel")
 GRPC_CLIENT = {"sync": ("GrpcInstrumentorClient",), "aio": ("GrpcAioInstrumentorClient",)}
@@ -26,9 +44,17 @@ HTTP_CLIENTS = {
 }
 
 
-def flavour(call: ast.Call) -> str | None:
+def made(tree: ast.Module, *names: str) -> Iterator[tuple[ast.Call, str]]:
+    """The calls whose last name, read through the imports, is one of `names`, with the full name."""
+    bound = imported(tree)
+    for call in every_call(tree):
+        name = qualified(call.func, bound)
+        if name.rpartition(".")[2] in names:
+            yield call, name
+
+
+def flavour(name: str) -> str | None:
     """ "aio" for grpc.aio.*, "sync" for grpc.*, None for anything else called the same."""
-    name = dotted(call.func)
     if not name.startswith("grpc."):
         return None
     return "aio" if name.startswith("grpc.aio.") else "sync"
@@ -48,25 +74,23 @@ def intercepted(tree: ast.Module) -> tuple[set[ast.AST], set[str]]:
 def channels(tree: ast.Module, facts: Facts) -> Iterator[Hit]:
     nodes, names = intercepted(tree)
     above = parents(tree)
-    for call in calls_named(tree, *CHANNELS):
-        kind = flavour(call)
+    for call, name in made(tree, *CHANNELS):
+        kind = flavour(name)
         if kind is None or facts.covers(*GRPC_CLIENT[kind]) or has_interceptors(call) or call in nodes:
             continue
         assigned = above.get(call)
         if isinstance(assigned, ast.Assign) and names & set().union(*map(bound_names, assigned.targets)):
             continue
-        message = (
-            f"{dotted(call.func)}(...) has no OpenTelemetry interceptor: calls on it carry no traceparent"
-        )
+        message = f"{name}(...) has no OpenTelemetry interceptor: calls on it carry no traceparent"
         yield Hit.at("TB301", call, message)
 
 
 def servers(tree: ast.Module, facts: Facts) -> Iterator[Hit]:
-    for call in calls_named(tree, "server"):
-        kind = flavour(call)
+    for call, name in made(tree, "server"):
+        kind = flavour(name)
         if kind is None or facts.covers(*GRPC_SERVER[kind]) or has_interceptors(call):
             continue
-        message = f"{dotted(call.func)}(...) has no OpenTelemetry interceptor: every call starts a new trace"
+        message = f"{name}(...) has no OpenTelemetry interceptor: every call starts a new trace"
         yield Hit.at("TB302", call, message)
 
 
@@ -75,11 +99,17 @@ def per_client(tree: ast.Module) -> bool:
     return any(True for _ in calls_named(tree, "instrument_client"))
 
 
+def injected(call: ast.Call, above: dict[ast.AST, ast.AST]) -> bool:
+    """The function the call is in injects the trace context into a carrier of its own."""
+    return any(called(inner) == "inject" for inner in every_call(enclosing(call, above)))
+
+
 def http_clients(tree: ast.Module, facts: Facts) -> Iterator[Hit]:
+    bound, above = imported(tree), parents(tree)
     for call in every_call(tree):
-        library, _, name = dotted(call.func).rpartition(".")
-        made, instrumentor = HTTP_CLIENTS.get(library, (set(), ""))
-        if name not in made or facts.covers(instrumentor):
+        library, _, name = qualified(call.func, bound).rpartition(".")
+        makers, instrumentor = HTTP_CLIENTS.get(library, (set(), ""))
+        if name not in makers or facts.covers(instrumentor) or injected(call, above):
             continue
         if keyword(call, "trace_configs") is not None or (library == "httpx" and per_client(tree)):
             continue
@@ -90,6 +120,8 @@ def http_clients(tree: ast.Module, facts: Facts) -> Iterator[Hit]:
 
 
 def check(file: PythonFile, facts: Facts) -> Iterator[Hit]:
+    if facts.zero_code or untraced(file, facts):
+        return
     yield from channels(file.tree, facts)
     yield from servers(file.tree, facts)
     yield from http_clients(file.tree, facts)

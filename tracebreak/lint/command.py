@@ -54,7 +54,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "lint", help="check code against the Context Law (Extract, Process, Inject), without running it"
     )
     lint.add_argument(
-        "paths", nargs="+", type=Path, metavar="PATH", help="Python files, Envoy YAML, directories"
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="Python files, Envoy/Compose/Kubernetes YAML, .env files, Dockerfiles, Procfiles, directories",
     )
     lint.add_argument("--format", choices=FORMATS, default="table", help="table (default), json or sarif")
     lint.add_argument("--output", type=Path, help="write the report to this file instead of stdout")

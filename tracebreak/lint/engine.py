@@ -12,13 +12,24 @@ from tracebreak.lint import (
     exceptions,
     gateway,
     kafka,
+    launch,
     logs,
+    programs,
     propagators,
     tasks,
 )
 from tracebreak.lint.facts import Facts
 from tracebreak.lint.registry import RULES, Finding
-from tracebreak.lint.source import Problem, PythonFile, SourceFile, Unparsable, YamlFile, discover, load
+from tracebreak.lint.source import (
+    Problem,
+    PythonFile,
+    SourceFile,
+    Template,
+    Unparsable,
+    YamlFile,
+    discover,
+    load,
+)
 from tracebreak.lint.syntax import Hit
 
 Checker = Callable[..., Iterable[Hit]]
@@ -31,7 +42,11 @@ PYTHON_CHECKS: tuple[Checker, ...] = (
     exceptions.check,
     baggage.check,
 )
-PYTHON_FACTS: tuple[Callable[[PythonFile], Facts], ...] = (propagators.collect, logs.collect)
+PYTHON_FACTS: tuple[Callable[[PythonFile], Facts], ...] = (
+    propagators.collect,
+    logs.collect,
+    programs.collect,
+)
 
 
 @dataclass
@@ -43,6 +58,7 @@ class LintResult:
 
 def facts_of(file: SourceFile) -> Facts:
     found = environment.collect(file)
+    found.add(launch.collect(file))
     if isinstance(file, PythonFile):
         for collect in PYTHON_FACTS:
             found.add(collect(file))
@@ -80,6 +96,8 @@ def check(paths: Sequence[Path], base: Path | None = None) -> LintResult:
             files.append(load(path, base))
         except Unparsable as problem:
             result.problems.append(Problem(str(path), problem.line, str(problem)))
+        except Template:
+            continue
     facts = Facts()
     for file in files:
         facts.add(facts_of(file))

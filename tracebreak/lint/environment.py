@@ -1,6 +1,7 @@
 """OpenTelemetry environment variables (TB602, TB603, TB702), wherever they are set: assigned in Python
-(os.environ[...] = ..., setdefault, setenv, putenv, an env dict), in .env files, and in a Compose
-file's `environment:`. OTEL_PYTHON_LOG_CORRELATION=true counts as log trace-context injection."""
+(os.environ[...] = ..., setdefault, setenv, putenv, an env dict), in .env files, in a Compose file's
+`environment:`, a Kubernetes container's `env:` (name and value) and a Dockerfile's ENV.
+OTEL_PYTHON_LOG_CORRELATION=true counts as log trace-context injection."""
 
 import ast
 from collections.abc import Iterator
@@ -9,7 +10,8 @@ from dataclasses import dataclass
 import yaml
 
 from tracebreak.lint.facts import Facts
-from tracebreak.lint.source import ENV, PythonFile, SourceFile, YamlFile
+from tracebreak.lint.launch import instructions
+from tracebreak.lint.source import ENV, LAUNCH, PythonFile, SourceFile, YamlFile
 from tracebreak.lint.syntax import Hit, called, dotted
 
 PROPAGATORS, SAMPLER, LOG_CORRELATION = (
@@ -88,13 +90,52 @@ def in_compose(file: YamlFile) -> Iterator[Setting]:
             yield from _environment(service)
 
 
+def _pair(item: yaml.Node) -> Setting | None:
+    """A Kubernetes `env:` item, `{name: X, value: Y}`."""
+    fields = {k.value: v for k, v in item.value} if isinstance(item, yaml.MappingNode) else {}
+    name, value = fields.get("name"), fields.get("value")
+    if not isinstance(name, yaml.ScalarNode) or not isinstance(value, yaml.ScalarNode):
+        return None
+    return Setting(str(name.value), str(value.value), value.start_mark.line + 1, value.start_mark.column + 1)
+
+
+def in_manifest(node: yaml.Node) -> Iterator[Setting]:
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from in_manifest(item)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "env" and isinstance(value, yaml.SequenceNode):
+                yield from filter(None, map(_pair, value.value))
+            yield from in_manifest(value)
+
+
+def in_dockerfile(file: SourceFile) -> Iterator[Setting]:
+    """ENV NAME=value (several on a line), and the old form ENV NAME value."""
+    for number, instruction in instructions(file.text):
+        keyword, _, rest = instruction.partition(" ")
+        if keyword.upper() != "ENV":
+            continue
+        words = rest.split()
+        if words and "=" not in words[0]:
+            pairs = [(words[0], " ".join(words[1:]))]
+        else:
+            pairs = [(name, value) for name, _, value in (word.partition("=") for word in words)]
+        for name, value in pairs:
+            yield Setting(name, value.strip("\"'"), number, 1)
+
+
 def settings(file: SourceFile) -> Iterator[Setting]:
     if isinstance(file, PythonFile):
         yield from in_python(file)
     elif isinstance(file, YamlFile):
         yield from in_compose(file)
+        for document in file.documents:
+            yield from in_manifest(document)
     elif file.kind == ENV:
         yield from in_env_file(file)
+    elif file.kind == LAUNCH and "dockerfile" in file.path.name.lower():
+        yield from in_dockerfile(file)
 
 
 def collect(file: SourceFile) -> Facts:

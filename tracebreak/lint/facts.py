@@ -13,12 +13,21 @@ class Facts:
     null_propagators: set[str] = field(default_factory=set)  # classes that neither extract nor inject
     log_injection: bool = False  # trace context is injected into log records somewhere
     log_correlation_env: bool = False  # OTEL_PYTHON_LOG_CORRELATION=true is set somewhere
+    zero_code: str = ""  # how a service is started under zero-code instrumentation, if one is
+    tracing_formatters: set[str] = field(default_factory=set)  # log formatter classes that write trace ids
+    traced: set[str] = field(default_factory=set)  # modules, by file stem, that import OpenTelemetry
+    imports: dict[str, set[str]] = field(default_factory=dict)  # by file stem: every part of its imports
 
     def add(self, other: "Facts") -> None:
         self.instrumented |= other.instrumented
         self.null_propagators |= other.null_propagators
         self.log_injection = self.log_injection or other.log_injection or other.log_correlation_env
         self.log_correlation_env = self.log_correlation_env or other.log_correlation_env
+        self.zero_code = self.zero_code or other.zero_code
+        self.tracing_formatters |= other.tracing_formatters
+        self.traced |= other.traced
+        for module, names in other.imports.items():
+            self.imports.setdefault(module, set()).update(names)
 
     def covers(self, *instrumentors: str) -> bool:
         return bool(self.instrumented.intersection(instrumentors))

@@ -1,7 +1,9 @@
 """Kafka consumers (TB401): a record's processing must run under the context extracted from its
 headers. The aiokafka instrumentation's CONSUMER span has ended by the time user code runs.
 
-Records are the names bound by iterating a consumer, or by its getone() or poll(). A record handed
+Records are the names bound by iterating a consumer, or by its getone() or poll(), and those bound by
+iterating a batch: aiokafka's getmany() maps each partition to its records (`for tp, batch in (await
+consumer.getmany()).items(): for record in batch`), confluent-kafka's consume() is a list. A record handed
 on whole to a function of the same module is followed into it when that function (or one it hands
 the record to) extracts; anything else a record is handed to, with no extract before it, is a
 finding, as is a span started for a record without one. A record's fields (record.value,
@@ -41,22 +43,55 @@ def extracts(node: ast.AST) -> bool:
     )
 
 
-def fetched(value: ast.expr) -> bool:
-    """`await consumer.getone()`, `consumer.poll(...)`."""
+def fetched(value: ast.expr, fetches: tuple[str, ...] = FETCHES) -> bool:
+    """`await consumer.getone()`, `consumer.poll(...)` (or another of a consumer's `fetches`)."""
     value = value.value if isinstance(value, ast.Await) else value
     return (
         isinstance(value, ast.Call)
-        and called(value) in FETCHES
+        and called(value) in fetches
         and isinstance(value.func, ast.Attribute)
         and consumer(value.func.value)
     )
 
 
+def assigned(function: Function, fetch: str) -> set[str]:
+    """Names bound to what a consumer's `fetch` returns: `batch = await consumer.getmany()`."""
+    return {
+        name
+        for node in ast.walk(function)
+        if isinstance(node, ast.Assign) and fetched(node.value, (fetch,))
+        for name in set().union(*(bound_names(t) for t in node.targets))
+    }
+
+
+def by_partition(loop: ast.For | ast.AsyncFor, mappings: set[str]) -> set[str]:
+    """The list bound by `for tp, batch in getmany_result.items()` (or `.values()`)."""
+    if not isinstance(loop.iter, ast.Call) or called(loop.iter) not in ("items", "values"):
+        return set()
+    mapping = loop.iter.func.value if isinstance(loop.iter.func, ast.Attribute) else None
+    if mapping is None or not (fetched(mapping, ("getmany",)) or dotted(mapping) in mappings):
+        return set()
+    target = loop.target
+    return bound_names(target.elts[-1] if isinstance(target, ast.Tuple) and target.elts else target)
+
+
+def batches(function: Function) -> set[str]:
+    """Names bound to a list of records: a consume() result, and each partition's list of a getmany()."""
+    mappings, found = assigned(function, "getmany"), assigned(function, "consume")
+    for node in ast.walk(function):
+        if isinstance(node, ast.For | ast.AsyncFor):
+            found |= by_partition(node, mappings)
+    return found
+
+
 def records(function: Function) -> set[str]:
     """Names bound to a consumed record in `function`."""
     found: set[str] = set()
+    many = batches(function)
     for node in ast.walk(function):
-        if isinstance(node, ast.For | ast.AsyncFor) and consumer(node.iter):
+        if isinstance(node, ast.For | ast.AsyncFor) and (
+            consumer(node.iter) or fetched(node.iter, ("consume",)) or dotted(node.iter) in many
+        ):
             found |= bound_names(node.target)
         if isinstance(node, ast.Assign) and fetched(node.value):
             found |= set().union(*(bound_names(t) for t in node.targets))

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import yaml
 
-PYTHON, YAML, ENV = "python", "yaml", "env"
+PYTHON, YAML, ENV, LAUNCH = "python", "yaml", "env", "launch"
 SKIPPED_DIRS = {"__pycache__", "node_modules", "venv", "build", "dist"}  # caches, installs, build output
 GENERATED = ("*_pb2.py", "*_pb2_grpc.py")
 # string.Template's ${NAME} (envoy.template.yaml) is not YAML inside a flow mapping: it is read as a
 # plain word of the same length, so lines and columns stay those of the file.
 PLACEHOLDER = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
+# A Helm chart's templates are Go templates that render to YAML, not YAML themselves.
+TEMPLATE_ACTION = re.compile(r"\{\{-?\s")
 IGNORE = re.compile(r"#\s*tracebreak:\s*ignore\[([A-Za-z0-9_,\s]+)\]")
 
 
@@ -31,6 +33,10 @@ class Unparsable(Exception):
     def __init__(self, line: int | None, message: str) -> None:
         super().__init__(message)
         self.line = line
+
+
+class Template(Exception):
+    """A file that is not itself a config but renders to one (a Helm template): left unread."""
 
 
 @dataclass
@@ -64,16 +70,20 @@ class PythonFile(SourceFile):
 
 @dataclass
 class YamlFile(SourceFile):
-    node: yaml.Node | None = None
+    node: yaml.Node | None = None  # the first document
+    documents: list[yaml.Node] = field(default_factory=list)  # a Kubernetes manifest holds several
 
     def __post_init__(self) -> None:
         super().__post_init__()
         plain = PLACEHOLDER.sub(lambda match: "x" * len(match.group()), self.text)
         try:
-            self.node = yaml.compose(plain, Loader=yaml.SafeLoader)
+            self.documents = [node for node in yaml.compose_all(plain, Loader=yaml.SafeLoader) if node]
         except yaml.YAMLError as error:
+            if TEMPLATE_ACTION.search(self.text):
+                raise Template() from None
             mark = getattr(error, "problem_mark", None)
             raise Unparsable(mark.line + 1 if mark else None, f"not valid YAML: {error}") from None
+        self.node = self.documents[0] if self.documents else None
 
     def top(self, key: str) -> yaml.Node | None:
         """The value of a top-level key, if the document is a mapping that has it."""
@@ -82,7 +92,19 @@ class YamlFile(SourceFile):
         return next((value for name, value in self.node.value if name.value == key), None)
 
 
+def launches(path: Path) -> bool:
+    """A file that says how a service starts: a Dockerfile, a Procfile, a shell script."""
+    name = path.name.lower()
+    return (
+        name in ("dockerfile", "procfile")
+        or name.startswith("dockerfile.")
+        or name.endswith((".dockerfile", ".sh"))
+    )
+
+
 def kind_of(path: Path) -> str | None:
+    if launches(path):
+        return LAUNCH
     if path.suffix == ".py":
         return PYTHON
     if path.suffix in (".yaml", ".yml"):
@@ -119,7 +141,8 @@ def shown(path: Path, base: Path) -> str:
 
 
 def load(path: Path, base: Path) -> SourceFile:
-    """Raises Unparsable when the file cannot be read or is not valid Python."""
+    """Raises Unparsable when the file cannot be read or is not valid Python or YAML, Template when
+    it is a template that renders to YAML."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

@@ -120,3 +120,28 @@ def guarded(
         inner = done or (isinstance(stmt, ast.With | ast.AsyncWith) and any(guard(h) for h in headers))
         for block in _bodies(stmt):
             yield from guarded(block, guard, inner)
+
+
+def imported(tree: ast.Module) -> dict[str, str]:
+    """What each name bound by an import stands for: `g` for `grpc` (`import grpc as g`), `aio` for
+    `grpc.aio` (`from grpc import aio`), `AsyncClient` for `httpx.AsyncClient`."""
+    names: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update({alias.asname: alias.name for alias in node.names if alias.asname})
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.update({alias.asname or alias.name: f"{node.module}.{alias.name}" for alias in node.names})
+    return names
+
+
+def qualified(node: ast.AST, names: dict[str, str]) -> str:
+    """`dotted`, its first name read through the module's imports (see `imported`)."""
+    first, dot, rest = dotted(node).partition(".")
+    return names.get(first, first) + dot + rest
+
+
+def enclosing(node: ast.AST, above: dict[ast.AST, ast.AST]) -> ast.AST:
+    """The function (or, at top level, the module) a node is in."""
+    while node in above and not isinstance(node, Function):
+        node = above[node]
+    return node
