@@ -103,3 +103,10 @@ def test_the_docs_page_is_what_the_rules_and_a_real_run_make():
     # The page's run is over the services: one finding per breaker's WRONG branch.
     breakers = sum(t.kind == "breaker" for t in CATALOGUE)
     assert f"{breakers} findings in 41 files checked" in page
+
+
+def test_the_readme_counts_the_rules_there_are():
+    from tracebreak.mistakes import MISTAKES
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert f"imports nothing: {len(MISTAKES)} rules, each with its line" in readme
