@@ -113,3 +113,15 @@ def test_a_span_that_carries_its_id_joins_as_before():
                                                                    500, 510, "frag", **{HTTP_ID: "r1"})])]  # fmt: skip
     found, _ = judged(traces)
     assert found["r1"]["signatures"] == ["ghost-span"] and found["r1"]["joins"] == {}
+
+
+def test_a_root_begun_on_purpose_with_links_is_no_callee_root():
+    a_calls_b = Trace("ab", [span("a", None, "shop", "server", 0, 100, "ab"),
+                             span("b", "a", "service-b", "server", 10, 90, "ab")])  # fmt: skip
+    batch = span("batch", None, "service-b", "consumer", 200, 300, "batch")
+    batch.links = ("b",)
+    poll = Trace("poll", [span("poll", None, "service-b", "consumer", 400, 410, "poll"),
+                          span("topic", "poll", "service-b", "consumer", 401, 409, "poll")])  # fmt: skip
+    poll.spans[1].links = ("b",)
+    found = checks.found([a_calls_b, Trace("batch", [batch]), poll])
+    assert found["callee-roots"] == [] and found["SPA-004"] == []

@@ -3,11 +3,12 @@ are, so they run where no span carries a request id at all. Two are the Instrume
 SPA-002 (traces hold no orphan spans: every parent id names a span of the trace) and SPA-004 (no
 root span is a CLIENT span). Two are the article's: a SERVER or CONSUMER span whose remote parent
 never arrived, and a root in a service that only ever serves calls (step 2: a callee that starts
-traces has lost its callers' context)."""
+traces has lost its callers' context). A root begun on purpose, linked to the work it follows from,
+is no root of lost context."""
 
 from typing import Any
 
-from tracebreak.traces.model import Trace
+from tracebreak.traces.model import Span, Trace
 
 CHECKS = {
     "SPA-002": "orphan spans: a parent id that names no span of the trace",
@@ -21,7 +22,7 @@ SHOWN_IDS = 20  # span ids listed per check; the count is whole
 def found(traces: list[Trace]) -> dict[str, list[str]]:
     """Each check's span ids over the window's traces (whole traces, not cut per request)."""
     orphans = [span for trace in traces for span in trace.unresolved]
-    roots = [span for trace in traces for span in trace.roots]
+    roots = [span for trace in traces for span in trace.roots if not _on_purpose(trace, span)]
     callees = callee_services(traces)
     return {
         "SPA-002": _ids(orphans),
@@ -29,6 +30,12 @@ def found(traces: list[Trace]) -> dict[str, list[str]]:
         "remote-parent-missing": _ids(s for s in orphans if s.kind in ("server", "consumer")),
         "callee-roots": _ids(s for s in roots if s.kind in ("server", "consumer") and s.service in callees),
     }
+
+
+def _on_purpose(trace: Trace, root: Span) -> bool:
+    """A root begun on purpose: it, or a span right below it, follows from others by links (a batch's
+    processing; a consumer library's poll over the records it fetched)."""
+    return bool(root.links) or any(child.links for child in trace.children(root))
 
 
 def callee_services(traces: list[Trace]) -> set[str]:
