@@ -1,4 +1,5 @@
-"""The `tracebreak` command: up, request, trace, chaos, drill, lab, doctor, lint, wire, audit, load, store."""
+"""The `tracebreak` command: up, request, trace, chaos, drill, lab, doctor, lint, wire, audit, load, store,
+workshop."""
 
 import argparse
 import os
@@ -27,6 +28,7 @@ from tracebreak.store import server as store_server
 from tracebreak.traces.query import QueryError
 from tracebreak.wire import command as wire_command
 from tracebreak.wire.tshark import WireError
+from tracebreak.workshop import command as workshop_command
 
 err = Console(stderr=True)
 
@@ -51,6 +53,7 @@ def parser() -> argparse.ArgumentParser:
         commands.choices[name].set_defaults(data_folder=Path(flags).parent)
     load_cli.add_parser(commands)
     wire_command.add_parser(commands)
+    workshop_command.add_parser(commands)
     store = commands.add_parser("store", help="run the embedded trace store alone")
     store_server.add_arguments(store)
     store.set_defaults(run=store_server.run)
