@@ -14,7 +14,6 @@ from pathlib import Path
 import yaml
 
 from tracebreak.chaos.flagfile import default_flags
-from tracebreak.cli.errors import UsageError
 
 KUBERNETES = Path(__file__).resolve().parents[2] / "deploy" / "kubernetes"
 BASE = KUBERNETES / "base"
@@ -34,9 +33,9 @@ def namespace(number: int) -> str:
 def render(trainees: int, out: Path, variant: str | None = None, image: str = IMAGE) -> list[Path]:
     """Write the room's overlays under `out`; the folders written, the room first."""
     if not 1 <= trainees <= MAX_TRAINEES:
-        raise UsageError(f"--trainees takes 1 to {MAX_TRAINEES}, not {trainees}")
+        raise ValueError(f"--trainees takes 1 to {MAX_TRAINEES}, not {trainees}")
     if variant is not None and variant not in VARIANTS:
-        raise UsageError(f"--variant takes {', '.join(VARIANTS)}, not {variant!r}")
+        raise ValueError(f"--variant takes {', '.join(VARIANTS)}, not {variant!r}")
     _clear(out)
     folders = [_room(out / "room", variant)]
     folders += [_trainee(out / namespace(n), namespace(n), variant, image) for n in range(1, trainees + 1)]
@@ -49,7 +48,7 @@ def _clear(out: Path) -> None:
     top = out / "kustomization.yaml"
     if out.exists() and any(out.iterdir()):
         if not top.is_file() or not top.read_text().startswith(HEADER):
-            raise UsageError(f"{out} is not empty and holds no earlier render: give a new or empty folder")
+            raise ValueError(f"{out} is not empty and holds no earlier render: give a new or empty folder")
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
 
@@ -88,7 +87,7 @@ def _image(image: str) -> dict[str, str]:
     """Kustomize's image override for `--image REGISTRY/NAME:TAG` (the cluster pulls from there)."""
     name, colon, tag = image.rpartition(":")
     if not colon or not name or "/" in tag:
-        raise UsageError(f"--image takes NAME:TAG, e.g. registry.example/tracebreak:0.1.0, not {image!r}")
+        raise ValueError(f"--image takes NAME:TAG, e.g. registry.example/tracebreak:0.1.0, not {image!r}")
     return {"name": "tracebreak", "newName": name, "newTag": tag}
 
 

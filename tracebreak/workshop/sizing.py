@@ -25,6 +25,14 @@ MEASURED_AS = {
     "kafka": "broker",
     "otel-collector": "trace-store",
 }
+# The agents run two to a namespace (deploy/kubernetes/base/collector.yaml) and hold only batches of
+# 200 ms, no traces: compose's 768 MB is for its collector's tail sampling, which the room does here.
+REPLICAS = {"otel-collector": 2}
+MEMORY_MIB = {"otel-collector": 256}
+# The room's tail-sampling tier is sized for the issue's forty trainees, on two replicas; its CPU per
+# request is the trace store's measure again (it takes every span of every namespace over OTLP).
+ROOM_TRAINEES = 40
+SAMPLER_REPLICAS = 2
 # A CPU request is never below this: a pod asking for less is scheduled as if it were free.
 MIN_MILLICORES = 50
 # What the nodes leave to the kubelet and the system (a typical reservation) out of each core and GiB.
@@ -43,11 +51,16 @@ class Part:
     name: str
     ms_per_request: float
     memory_mib: int
+    replicas: int = 1
 
     @property
     def millicores(self) -> int:
-        needed = math.ceil(self.ms_per_request * TRAINEE_RPS / 10) * 10
-        return max(MIN_MILLICORES, needed)
+        """Each replica's CPU request: its share of the part's CPU at TRAINEE_RPS, to 10 millicores."""
+        return millicores(self.ms_per_request * TRAINEE_RPS / self.replicas)
+
+
+def millicores(ms_per_second: float) -> int:
+    return max(MIN_MILLICORES, math.ceil(ms_per_second / 10) * 10)
 
 
 def cpu_per_request(text: str) -> dict[str, float]:
@@ -66,14 +79,25 @@ def cpu_per_request(text: str) -> dict[str, float]:
 def parts(memory_mib: dict[str, int], bench: str | None = None) -> list[Part]:
     """Every part of a trainee's namespace, sized; `memory_mib` is compose's mem_limit per service."""
     measured = cpu_per_request(bench if bench is not None else BENCH.read_text())
-    return [Part(name, measured[source], memory_mib[name]) for name, source in MEASURED_AS.items()]
+    return [
+        Part(name, measured[source], MEMORY_MIB.get(name, memory_mib[name]), REPLICAS.get(name, 1))
+        for name, source in MEASURED_AS.items()
+    ]
+
+
+def sampler_millicores(bench: str | None = None) -> int:
+    """Each tail-sampling replica's CPU request, for ROOM_TRAINEES namespaces at TRAINEE_RPS."""
+    measured = cpu_per_request(bench if bench is not None else BENCH.read_text())
+    return millicores(
+        measured[MEASURED_AS["otel-collector"]] * ROOM_TRAINEES * TRAINEE_RPS / SAMPLER_REPLICAS
+    )
 
 
 def trainees_per_node(sized: list[Part], cores: int, memory_gib: int) -> tuple[int, int]:
     """How many namespaces fit one node by CPU requests, and by memory requests."""
     usable = 1 - NODE_RESERVED_SHARE
-    by_cpu = math.floor(cores * 1000 * usable / sum(p.millicores for p in sized))
-    by_memory = math.floor(memory_gib * 1024 * usable / sum(p.memory_mib for p in sized))
+    by_cpu = math.floor(cores * 1000 * usable / sum(p.millicores * p.replicas for p in sized))
+    by_memory = math.floor(memory_gib * 1024 * usable / sum(p.memory_mib * p.replicas for p in sized))
     return by_cpu, by_memory
 
 
