@@ -63,7 +63,7 @@ def sizing_tables(compose_memory_mib: dict[str, int]) -> str:
 
 
 def decision_wait_table(wait_s: int) -> str:
-    soft_mb = SAMPLER_MIB * 1.048576 * SOFT_LIMIT_SHARE
+    soft_mb = SAMPLER_MIB * 1.048576 * SOFT_LIMIT_SHARE  # MiB to MB, as the spans' bytes are counted
     cases = [
         ("the article", sizing.ARTICLE_RPS, sizing.ARTICLE_SPANS),
         (

@@ -46,6 +46,8 @@ def render(trainees: int, out: Path, variant: str | None = None, image: str = IM
 def _clear(out: Path) -> None:
     """Make `out` empty, if it holds nothing but an earlier render (never a folder of something else)."""
     top = out / "kustomization.yaml"
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{out} is a file: --out takes a folder")
     if out.exists() and any(out.iterdir()):
         if not top.is_file() or not top.read_text().startswith(HEADER):
             raise ValueError(f"{out} is not empty and holds no earlier render: give a new or empty folder")
