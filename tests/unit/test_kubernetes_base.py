@@ -67,7 +67,9 @@ def test_nothing_runs_an_image_compose_does_not_pin(objects):
 
 @pytest.mark.parametrize("name", ["service-a", "service-b", "service-c", "envoy"])
 def test_commands_equal_compose(objects, name):
-    assert container(objects, TRAINEE, name)["command"] == SERVICES[name]["command"]
+    # compose's `command` replaces the image's CMD and keeps its ENTRYPOINT, as Kubernetes' `args` does.
+    assert container(objects, TRAINEE, name)["args"] == SERVICES[name]["command"]
+    assert "command" not in container(objects, TRAINEE, name)
 
 
 def test_the_collectors_and_jaeger_take_compose_arguments(objects):
