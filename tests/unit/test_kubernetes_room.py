@@ -142,7 +142,9 @@ def test_agents_route_each_trace_by_its_id_to_one_sampler_of_a_headless_service(
         assert service["spec"]["clusterIP"] == "None"
         assert service["spec"]["selector"] == samplers["spec"]["template"]["metadata"]["labels"]
         assert samplers["spec"]["serviceName"] == service["metadata"]["name"]
-        assert exporters["loadbalancing"]["resolver"]["dns"]["port"] == str(service["spec"]["ports"][0]["port"])
+        assert exporters["loadbalancing"]["resolver"]["dns"]["port"] == str(
+            service["spec"]["ports"][0]["port"]
+        )
     sampled = collector.effective(objects, "StatefulSet", "tail-sampling", ROOM)["service"]["pipelines"][
         "traces"
     ]
