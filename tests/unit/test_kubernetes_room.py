@@ -117,6 +117,27 @@ def test_a_namespace_s_own_cascade_and_its_telemetry_path_stay_open(rendered):
     assert not reaches(objects, outsider, pod(objects, ROOM, "tail-sampling"), 4317)
 
 
+def test_a_trainee_s_account_reads_and_forwards_in_its_own_namespace_only(rendered):
+    objects = rendered(40)
+    assert not [o for o in objects if o["kind"] in ("ClusterRole", "ClusterRoleBinding")]
+    bindings = [o for o in objects if o["kind"] == "RoleBinding"]
+    assert len(bindings) == 40
+    for binding in bindings:
+        namespace = binding["metadata"]["namespace"]
+        assert binding["roleRef"]["kind"] == "Role"
+        assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "trainee", "namespace": namespace}]
+        role = kustomize.find(objects, "Role", binding["roleRef"]["name"], namespace)
+        granted = {
+            (resource, verb)
+            for rule in role["rules"]
+            for resource in rule["resources"]
+            for verb in rule["verbs"]
+        }
+        writes = {(resource, verb) for resource, verb in granted if verb not in ("get", "list", "watch")}
+        assert writes == {("pods/portforward", "create")}
+        assert not {resource for resource, _ in granted} & {"secrets", "pods/exec"}
+
+
 def sampler_service(objects, exporters):
     (settings,) = exporters.values()
     host = (
