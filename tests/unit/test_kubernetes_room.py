@@ -248,6 +248,7 @@ def test_render_refuses_bad_input_in_one_line(tmp_path):
             done.stderr
         )
     assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
 
 
 def test_a_render_replaces_an_earlier_one_and_pulls_the_image_named(tmp_path, rendered):

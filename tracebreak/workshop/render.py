@@ -36,9 +36,10 @@ def render(trainees: int, out: Path, variant: str | None = None, image: str = IM
         raise ValueError(f"--trainees takes 1 to {MAX_TRAINEES}, not {trainees}")
     if variant is not None and variant not in VARIANTS:
         raise ValueError(f"--variant takes {', '.join(VARIANTS)}, not {variant!r}")
+    override = None if image == IMAGE else _image(image)
     _clear(out)
     folders = [_room(out / "room", variant)]
-    folders += [_trainee(out / namespace(n), namespace(n), variant, image) for n in range(1, trainees + 1)]
+    folders += [_trainee(out / namespace(n), namespace(n), variant, override) for n in range(1, trainees + 1)]
     _write(out / "kustomization.yaml", _kustomization(resources=[f.name for f in folders]))
     return folders
 
@@ -62,7 +63,7 @@ def _room(folder: Path, variant: str | None) -> Path:
     return folder
 
 
-def _trainee(folder: Path, name: str, variant: str | None, image: str) -> Path:
+def _trainee(folder: Path, name: str, variant: str | None, image: dict[str, str] | None) -> Path:
     folder.mkdir()
     labels = {ROLE_LABEL: "trainee"}
     _write(
@@ -79,8 +80,8 @@ def _trainee(folder: Path, name: str, variant: str | None, image: str) -> Path:
         # A fixed name (no content hash), so that the host can replace it in place.
         {"name": "tracebreak-flags", "files": ["flags.json"], "options": {"disableNameSuffixHash": True}}
     ]
-    if image != IMAGE:
-        overlay["images"] = [_image(image)]
+    if image is not None:
+        overlay["images"] = [image]
     _write(folder / "kustomization.yaml", overlay)
     return folder
 
