@@ -1,4 +1,5 @@
-"""The `tracebreak` command: up, request, trace, chaos, drill, lab, doctor, lint, wire, audit, load, store."""
+"""The `tracebreak` command: up, request, trace, chaos, drill, lab, doctor, lint, wire, audit, load, store,
+workshop."""
 
 import argparse
 import signal
@@ -82,6 +83,12 @@ def _wire(commands: Commands) -> None:
     command.add_parser(commands)
 
 
+def _workshop(commands: Commands) -> None:
+    from tracebreak.workshop import command
+
+    command.add_parser(commands)
+
+
 def _store(commands: Commands) -> None:
     from tracebreak.store import server
 
@@ -111,6 +118,7 @@ COMMANDS: tuple[tuple[tuple[str, ...], Callable[[Commands], None]], ...] = (
     (("load",), _load),
     (("wire",), _wire),
     (("store",), _store),
+    (("workshop",), _workshop),
 )
 
 

@@ -1,0 +1,1 @@
+"""The cluster path for a workshop: a namespace per trainee and one shared backend (deploy/kubernetes)."""
