@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.support.browser import browser_missing, screenshot
+from tests.support.browser import browser_missing, open_request, screenshot
 from tests.support.chaos import ground_truth, judge, set_toggle, toggled, wait_until_hit
 from tests.support.stack import send_many
 
@@ -69,13 +69,7 @@ def test_baggage_overflow_cuts_tenant_off_and_only_while_on(stack, client_teleme
 def test_the_request_page_gives_the_sizes_and_the_keys_lost(stack, client_telemetry, page):
     with toggled(stack, client_telemetry, NAME):
         [result] = send_many(stack, client_telemetry, [8])
-    deadline = time.monotonic() + 20
-    while True:  # the page judges what has arrived: reloaded until the finding is in
-        page.goto(f"{stack.config.query_url}/request/{result.request_id}")
-        page.wait_for_selector(".verdict, .error")
-        if page.locator(".finding").count() or time.monotonic() > deadline:
-            break
-        page.wait_for_timeout(300)  # polling interval of a deadline-bounded wait
+    open_request(page, stack, result.request_id, ".finding")
     text = page.locator(".finding").inner_text()
     assert "baggage-cut-off" in text and "the W3C limit is 8,192" in text and "tenant.id" in text, text
     screenshot(page, "request-baggage-cut-off")

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.support.browser import browser_missing
+from tests.support.browser import browser_missing, open_request
 from tests.support.chaos import ground_truth, judge, set_toggle, toggled, wait_until_hit
 from tests.support.stack import send_many
 
@@ -83,13 +83,7 @@ def test_the_request_page_shows_the_shared_trace_with_the_other_requests_marked(
     with toggled(stack, client_telemetry, TOGGLE):
         results = send_many(stack, client_telemetry, [3, 4, 5])
     request_id = results[-1].request_id
-    deadline = time.monotonic() + 20
-    while True:  # the page judges what has arrived: reloaded until the verdict is in
-        page.goto(f"{stack.config.query_url}/request/{request_id}")
-        page.wait_for_selector(".verdict, .error")
-        if page.locator(".verdict.broken").count() or time.monotonic() > deadline:
-            break
-        page.wait_for_timeout(300)  # polling interval of a deadline-bounded wait
+    open_request(page, stack, request_id, ".verdict.broken")
     assert "mega-trace" in page.locator(".verdict.broken").inner_text()
     shared = page.locator(".fragment", has_text="shared: holds")
     assert shared.count() == 1

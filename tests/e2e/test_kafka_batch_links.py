@@ -3,23 +3,16 @@ one span, in a trace of its own, linked to every record's context. Each request 
 its own and its batch's, and the doctor calls it whole by link, not broken; off, one trace again."""
 
 import json
-import time
 from collections import Counter
 
 import pytest
 
-from tests.support.browser import browser_missing, screenshot
-from tests.support.chaos import ground_truth, judge, set_toggle, toggled, wait_until_hit
+from tests.support.browser import browser_missing, open_request, screenshot
+from tests.support.chaos import ground_truth, sent_and_judged, set_toggle, toggled, wait_until_hit
 from tests.support.stack import cli, send_many
 
 NAME = "kafka-batch-links"
 REQUESTS = 8
-
-
-def sent(stack, client_telemetry):
-    since_us = time.time_ns() // 1000 - 1_000_000
-    results = send_many(stack, client_telemetry, list(range(1, REQUESTS + 1)))
-    return results, judge(stack, {r.request_id for r in results}, since_us)
 
 
 def batch_spans(verdicts):
@@ -36,7 +29,7 @@ def test_a_batch_linked_to_each_record_leaves_every_request_whole_by_link(stack,
     set_toggle(stack, NAME, True)
     try:
         wait_until_hit(stack, client_telemetry, NAME, hit=True)
-        results, verdicts = sent(stack, client_telemetry)
+        results, verdicts = sent_and_judged(stack, client_telemetry, REQUESTS)
     finally:
         set_toggle(stack, NAME, None)
     truth = ground_truth(stack)
@@ -55,7 +48,7 @@ def test_a_batch_linked_to_each_record_leaves_every_request_whole_by_link(stack,
     sizes = sorted(len(span.links) for span in batches.values())
     print(f"{NAME}: {REQUESTS}/{REQUESTS} whole by link, in {len(batches)} batches of {sizes}")
     wait_until_hit(stack, client_telemetry, NAME, hit=False)
-    results, verdicts = sent(stack, client_telemetry)
+    results, verdicts = sent_and_judged(stack, client_telemetry, REQUESTS)
     for verdict in (v.as_dict() for v in verdicts.values()):
         assert verdict["whole"] and not verdict["whole_by_link"] and len(verdict["trace_ids"]) == 1, verdict
 
@@ -65,13 +58,7 @@ def test_the_request_page_draws_the_link_between_the_request_and_its_batch(stack
     with toggled(stack, client_telemetry, NAME):
         results = send_many(stack, client_telemetry, [3, 4, 5])
     request_id = results[-1].request_id
-    deadline = time.monotonic() + 20
-    while True:  # the page judges what has arrived: reloaded until the second trace is in
-        page.goto(f"{stack.config.query_url}/request/{request_id}")
-        page.wait_for_selector(".verdict, .error")
-        if page.locator(".fragment").count() == 2 or time.monotonic() > deadline:
-            break
-        page.wait_for_timeout(300)  # polling interval of a deadline-bounded wait
+    open_request(page, stack, request_id, ".fragment >> nth=1")
     assert page.locator(".verdict.whole").inner_text().startswith("whole by link: 2 traces joined by link")
     assert page.locator(".fragment.lost").count() == 0  # a trace begun on purpose is not drawn as lost
     batch = page.locator(".fragment", has_text="joined by link")

@@ -4,12 +4,11 @@ sent a traceparent, and C starts one though B's records carry X-B3-TraceId. The 
 signature at each of B's hops (A to B, B to C, and C's reply to B) with both propagator sets; off, the requests are whole again."""
 
 import json
-import time
 
 import pytest
 
-from tests.support.browser import browser_missing, screenshot
-from tests.support.chaos import ground_truth, judge, set_toggle, toggled, wait_until_hit
+from tests.support.browser import browser_missing, open_request, screenshot
+from tests.support.chaos import ground_truth, sent_and_judged, set_toggle, toggled, wait_until_hit
 from tests.support.stack import cli, send_many
 
 NAME = "propagator-mismatch"
@@ -24,17 +23,11 @@ HOPS = {
 REQUESTS = 6
 
 
-def sent(stack, client_telemetry):
-    since_us = time.time_ns() // 1000 - 1_000_000
-    results = send_many(stack, client_telemetry, list(range(1, REQUESTS + 1)))
-    return results, judge(stack, {r.request_id for r in results}, since_us)
-
-
 def test_b3_against_w3c_is_named_at_each_of_the_hops_with_both_sets(stack, client_telemetry):
     set_toggle(stack, NAME, True)
     try:
         wait_until_hit(stack, client_telemetry, NAME, hit=True)
-        results, verdicts = sent(stack, client_telemetry)
+        results, verdicts = sent_and_judged(stack, client_telemetry, REQUESTS)
     finally:
         set_toggle(stack, NAME, None)
     truth = ground_truth(stack)
@@ -47,7 +40,7 @@ def test_b3_against_w3c_is_named_at_each_of_the_hops_with_both_sets(stack, clien
         assert found == HOPS, verdict["findings"]
     print(f"{NAME}: {REQUESTS}/{REQUESTS} hit, doctor named {NAME} at the same {len(HOPS)} hops on each")
     wait_until_hit(stack, client_telemetry, NAME, hit=False)
-    results, verdicts = sent(stack, client_telemetry)
+    results, verdicts = sent_and_judged(stack, client_telemetry, REQUESTS)
     assert all(verdicts[r.request_id].whole for r in results), [v.as_dict() for v in verdicts.values()]
 
 
@@ -68,13 +61,7 @@ def test_the_audit_says_b_speaks_another_format_not_nothing(stack, client_teleme
 def test_the_request_page_names_both_header_sets_at_each_hop(stack, client_telemetry, page):
     with toggled(stack, client_telemetry, NAME):
         [result] = send_many(stack, client_telemetry, [7])
-    deadline = time.monotonic() + 20
-    while True:  # the page judges what has arrived: reloaded until every hop's finding is in
-        page.goto(f"{stack.config.query_url}/request/{result.request_id}")
-        page.wait_for_selector(".verdict, .error")
-        if page.locator(".finding").count() == len(HOPS) or time.monotonic() > deadline:
-            break
-        page.wait_for_timeout(300)  # polling interval of a deadline-bounded wait
+    open_request(page, stack, result.request_id, f".finding >> nth={len(HOPS) - 1}")
     findings = page.locator(".finding").all_inner_texts()
     assert len(findings) == len(HOPS), findings
     for text in findings:

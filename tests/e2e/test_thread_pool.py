@@ -2,21 +2,12 @@
 default executor starts a trace of its own in service-c (a ghost span), for exactly the requests the
 toggle hit; off, the read is a child of C's database span again."""
 
-import time
-
 import pytest
 
-from tests.support.chaos import ground_truth, judge, set_toggle, wait_until_hit
-from tests.support.stack import send_many
+from tests.support.chaos import ground_truth, sent_and_judged, set_toggle, wait_until_hit
 
 NAME = "thread-pool-without-context"
 GHOST = ("ghost-span", {"from": "service-c", "to": "service-c", "protocol": "in-process"})
-
-
-def sent(stack, client_telemetry, count):
-    since_us = time.time_ns() // 1000 - 1_000_000
-    results = send_many(stack, client_telemetry, list(range(1, count + 1)), batch=10)
-    return results, judge(stack, {r.request_id for r in results}, since_us)
 
 
 def shapes(verdict):
@@ -28,7 +19,7 @@ def test_the_pool_thread_loses_the_context_for_the_requests_hit(stack, client_te
     set_toggle(stack, NAME, rate)
     try:
         wait_until_hit(stack, client_telemetry, NAME, hit=True)
-        results, verdicts = sent(stack, client_telemetry, count)
+        results, verdicts = sent_and_judged(stack, client_telemetry, count, batch=10)
     finally:
         set_toggle(stack, NAME, None)
     truth = ground_truth(stack)
@@ -47,7 +38,7 @@ def test_the_pool_thread_loses_the_context_for_the_requests_hit(stack, client_te
 
 def test_off_the_read_is_a_child_of_the_database_span(stack, client_telemetry):
     wait_until_hit(stack, client_telemetry, NAME, hit=False)
-    results, verdicts = sent(stack, client_telemetry, 6)
+    results, verdicts = sent_and_judged(stack, client_telemetry, 6, batch=10)
     for result in results:
         verdict = verdicts[result.request_id]
         assert verdict.whole, verdict.as_dict()

@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from tests.support.browser import browser_missing, screenshot
+from tests.support.browser import browser_missing, open_request, screenshot
 from tests.support.chaos import ground_truth, judge, set_toggle, toggled
 from tests.support.stack import WHOLE_REQUEST, cli, send_many
 from tracebreak import signatures
@@ -21,18 +21,6 @@ def one_request(stack, tel, order: int = 5) -> str:
     [result] = send_many(stack, tel, [order])
     assert result.request_id
     return result.request_id
-
-
-def open_request(page, stack, request_id: str, expected: str) -> None:
-    """The request's page, once it shows `expected` (a selector): its spans may still be on their way
-    (the page judges whatever has arrived), so it is reloaded until then."""
-    deadline = time.monotonic() + 20
-    while True:
-        page.goto(f"{stack.config.query_url}/request/{request_id}")
-        page.wait_for_selector(".verdict, .error")
-        if page.locator(expected).count() or time.monotonic() > deadline:
-            return
-        page.wait_for_timeout(300)  # polling interval of a deadline-bounded wait
 
 
 def test_a_healthy_request_is_one_waterfall_every_span_named_in_full(stack, client_telemetry, page):

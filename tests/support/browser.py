@@ -3,6 +3,7 @@
 the test output, for CI to keep as artifacts."""
 
 import os
+import time
 from functools import cache
 from pathlib import Path
 
@@ -36,3 +37,15 @@ def screenshot(page, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     print(f"screenshot: {path}")  # the folder CI keeps
     return path
+
+
+def open_request(page, stack, request_id: str, expected: str) -> None:
+    """The request's page, once it shows `expected` (a selector): its spans may still be on their way
+    (the page judges whatever has arrived), so it is reloaded until then, 20 s at most."""
+    deadline = time.monotonic() + 20
+    while True:
+        page.goto(f"{stack.config.query_url}/request/{request_id}")
+        page.wait_for_selector(".verdict, .error")
+        if page.locator(expected).count() or time.monotonic() > deadline:
+            return
+        page.wait_for_timeout(300)  # polling interval of a deadline-bounded wait

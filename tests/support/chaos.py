@@ -62,6 +62,14 @@ def judge(stack: Stack, request_ids: set[str], since_us: int, timeout_s: float =
     return {request_id: Verdict(request, diagnose(request)) for request_id, request in found.items()}
 
 
+def sent_and_judged(stack: Stack, tel: telemetry.Telemetry, count: int, batch: int | None = None):
+    """`count` requests (orders 1 to count, `batch` at a time; all at once by default) and the doctor's
+    verdict on each."""
+    since_us = time.time_ns() // 1000 - 1_000_000
+    results = send_many(stack, tel, list(range(1, count + 1)), batch=batch)
+    return results, judge(stack, {r.request_id for r in results}, since_us)
+
+
 # What `at rate 1` means: the value `tracebreak chaos on NAME` sets with no option (rate 1, or on),
 # but logs-without-trace-id on B alone, whose logs the audit's item names.
 AT_FULL: dict[str, object] = {"logs-without-trace-id": "service-b"}
