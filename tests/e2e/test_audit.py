@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.support.chaos import set_toggle, toggled
-from tests.support.stack import cli
+from tests.support.stack import Audit, audit
 from tracebreak.audit.checklist import PROPAGATORS
 
 # Breaker -> (the checklist item that catches it, the boundary it names).
@@ -27,17 +27,6 @@ CAUGHT_BY = {
     "propagator-mismatch": (7, "service-b (every boundary)"),
     "baggage-overflow": (7, "service-b -> service-c (Kafka)"),
 }
-
-
-Audit = tuple[int, dict[int, dict]]
-
-
-def audit(stack, *options: str) -> Audit:
-    config = stack.config
-    args = ["audit", "--json", "--flags", str(config.flags_file), "--envoy-admin", config.edge_admin_url]
-    result = cli(config, *args, *stack.config.port_flags(), *options, timeout_s=120)
-    assert result.returncode in (0, 1), result.stderr
-    return result.returncode, {item["item"]: item for item in json.loads(result.stdout)["items"]}
 
 
 def test_a_healthy_stack_passes_seven_items_and_skips_the_collector(stack):

@@ -2,14 +2,13 @@
 one span, in a trace of its own, linked to every record's context. Each request is then two traces,
 its own and its batch's, and the doctor calls it whole by link, not broken; off, one trace again."""
 
-import json
 from collections import Counter
 
 import pytest
 
 from tests.support.browser import browser_missing, open_request, screenshot
-from tests.support.chaos import ground_truth, sent_and_judged, set_toggle, toggled, wait_until_hit
-from tests.support.stack import cli, send_many
+from tests.support.chaos import ground_truth, sent_and_judged, toggled
+from tests.support.stack import audit, send_many
 
 NAME = "kafka-batch-links"
 REQUESTS = 8
@@ -26,17 +25,11 @@ def batch_spans(verdicts):
 
 
 def test_a_batch_linked_to_each_record_leaves_every_request_whole_by_link(stack, client_telemetry):
-    set_toggle(stack, NAME, True)
-    try:
-        wait_until_hit(stack, client_telemetry, NAME, hit=True)
+    with toggled(stack, client_telemetry, NAME):  # off again, and seen off, once the block ends
         results, verdicts = sent_and_judged(stack, client_telemetry, REQUESTS)
-    finally:
-        set_toggle(stack, NAME, None)
-    truth = ground_truth(stack)
-    assert [r.status for r in results] == [200] * REQUESTS
-    for result in results:
-        assert NAME in truth[result.request_id]
-        verdict = verdicts[result.request_id].as_dict()
+    hit = ground_truth(stack)
+    assert all(r.status == 200 and NAME in hit[r.request_id] for r in results), results
+    for verdict in (verdicts[r.request_id].as_dict() for r in results):
         assert verdict["whole"] and verdict["whole_by_link"], verdict
         assert len(verdict["trace_ids"]) == 2, verdict  # its own, and its batch's
     batches = batch_spans(verdicts)
@@ -47,7 +40,6 @@ def test_a_batch_linked_to_each_record_leaves_every_request_whole_by_link(stack,
     assert sum(linked.values()) == REQUESTS and set(linked.values()) == {1}
     sizes = sorted(len(span.links) for span in batches.values())
     print(f"{NAME}: {REQUESTS}/{REQUESTS} whole by link, in {len(batches)} batches of {sizes}")
-    wait_until_hit(stack, client_telemetry, NAME, hit=False)
     results, verdicts = sent_and_judged(stack, client_telemetry, REQUESTS)
     for verdict in (v.as_dict() for v in verdicts.values()):
         assert verdict["whole"] and not verdict["whole_by_link"] and len(verdict["trace_ids"]) == 1, verdict
@@ -71,11 +63,8 @@ def test_the_request_page_draws_the_link_between_the_request_and_its_batch(stack
 
 
 def test_the_audit_passes_a_request_whose_work_is_joined_by_link(stack, client_telemetry):
-    config = stack.config
-    args = ["audit", "--json", "--flags", str(config.flags_file), "--envoy-admin", config.edge_admin_url]
     with toggled(stack, client_telemetry, NAME):
-        done = cli(config, *args, *config.port_flags(), timeout_s=120)
-    assert done.returncode == 0, done.stdout
-    items = {item["item"]: item for item in json.loads(done.stdout)["items"]}
+        code, items = audit(stack)
+    assert code == 0, items
     assert any("linked to service-b's send" in line for line in items[4]["evidence"]), items[4]["evidence"]
     assert any("is joined to it by link" in line for line in items[8]["evidence"]), items[8]

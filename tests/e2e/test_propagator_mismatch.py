@@ -3,13 +3,11 @@ speak W3C, so what each side writes the other never reads: B's server span start
 sent a traceparent, and C starts one though B's records carry X-B3-TraceId. The doctor names the
 signature at each of B's hops (A to B, B to C, and C's reply to B) with both propagator sets; off, the requests are whole again."""
 
-import json
-
 import pytest
 
 from tests.support.browser import browser_missing, open_request, screenshot
 from tests.support.chaos import ground_truth, sent_and_judged, set_toggle, toggled, wait_until_hit
-from tests.support.stack import cli, send_many
+from tests.support.stack import audit, send_many
 
 NAME = "propagator-mismatch"
 W3C = ["baggage", "traceparent", "tracestate"]
@@ -45,12 +43,9 @@ def test_b3_against_w3c_is_named_at_each_of_the_hops_with_both_sets(stack, clien
 
 
 def test_the_audit_says_b_speaks_another_format_not_nothing(stack, client_telemetry):
-    config = stack.config
-    args = ["audit", "--json", "--flags", str(config.flags_file), "--envoy-admin", config.edge_admin_url]
     with toggled(stack, client_telemetry, NAME):
-        done = cli(config, *args, *config.port_flags(), timeout_s=120)
-    assert done.returncode == 1, done.stderr
-    items = {item["item"]: item for item in json.loads(done.stdout)["items"]}
+        code, items = audit(stack)
+    assert code == 1, items
     speaks = f"service-b's propagators handle no baggage, traceparent: it speaks {', '.join(B3)}"
     assert any(line.startswith(speaks) for line in items[7]["evidence"]), items[7]
     assert items[1]["status"] == "FAIL" and "service-b -> broker" in items[1]["boundaries"], items[1]

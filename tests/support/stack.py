@@ -81,3 +81,15 @@ def span_counts(trace: Trace) -> Counter[str]:
 
 def has_spans(expected: dict[str, int]) -> Callable[[Trace], bool]:
     return lambda trace: not trace.unresolved and all(span_counts(trace)[s] >= n for s, n in expected.items())
+
+
+Audit = tuple[int, dict[int, dict]]
+
+
+def audit(stack: Stack, *options: str) -> Audit:
+    """`tracebreak audit --json` on the stack: its exit code, and its items by number."""
+    config = stack.config
+    args = ["audit", "--json", "--flags", str(config.flags_file), "--envoy-admin", config.edge_admin_url]
+    result = cli(config, *args, *config.port_flags(), *options, timeout_s=120)
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, {item["item"]: item for item in json.loads(result.stdout)["items"]}

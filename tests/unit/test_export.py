@@ -1,9 +1,7 @@
-import subprocess
-import sys
-
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from tests.support.flags_script import run_with_flags
 from tracebreak.runtime.export import ExportQueues
 
 # A service's export queues as run_service wires them: the queue a span's end goes to follows the
@@ -60,9 +58,7 @@ chaos.close()
 
 
 def test_the_queue_chosen_follows_the_flag_without_a_restart(tmp_path):
-    script = f"FLAGS = __import__('pathlib').Path({str(tmp_path / 'flags.json')!r})\n" + FOLLOWS
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
+    run_with_flags(tmp_path, FOLLOWS)
 
 
 def test_a_queue_that_fails_to_flush_leaves_the_other_flushed(monkeypatch):

@@ -2,6 +2,8 @@ import json
 import subprocess
 import sys
 
+from tests.support.flags_script import run_with_flags
+
 SCRIPT = """
 import logging
 import sys
@@ -113,6 +115,4 @@ chaos.close()
 
 
 def test_logging_is_swapped_only_when_its_toggle_changes(tmp_path):
-    script = f"FLAGS = __import__('pathlib').Path({str(tmp_path / 'flags.json')!r})\n" + FOLLOWS
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
+    run_with_flags(tmp_path, FOLLOWS)
