@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from tests.support.compose_file import COMPOSE, ROOT, SERVICES
+from tracebreak.demo import WHOLE_SPANS
 from tracebreak.durations import parse_duration_us
 from tracebreak.local import edge
 from tracebreak.local.stack import StackConfig
@@ -269,9 +270,9 @@ def test_tempo_still_counts_the_spans_tail_sampling_held_back():
     assert held + EXPORT_MARGIN_S <= slack, (held, slack)
 
 
-# A request's trace in Jaeger's in-memory store: 14 spans of about 2 KiB each (tags, logs and process
-# as key/value structs), and the share of the container's memory the traces may take.
-TRACE_BYTES = 14 * 2048
+# A request's trace in Jaeger's in-memory store: a whole request's spans, about 2 KiB each (tags, logs
+# and process as key/value structs), and the share of the container's memory the traces may take.
+TRACE_BYTES = WHOLE_SPANS * 2048
 TRACES_SHARE = 0.6
 EXPORT_MARGIN_S = 5  # the SDKs' batch delay, the exporters' queues, and a slow hop
 
