@@ -213,16 +213,17 @@ def record_link(record: ConsumerRecord) -> Link:
     )
 
 
+PROCESSING = {  # the messaging semantic conventions of every processing span C makes
+    "messaging.system": "kafka",
+    "messaging.operation.type": "process",
+    "messaging.operation.name": "process",
+    "messaging.consumer.group.name": GROUP_ID,
+}
+
+
 def batch_attributes(destination: str, count: int) -> dict[str, str | int]:
-    """The messaging semantic conventions for the processing span of a batch."""
-    return {
-        "messaging.system": "kafka",
-        "messaging.operation.type": "process",
-        "messaging.operation.name": "process",
-        "messaging.destination.name": destination,
-        "messaging.batch.message_count": count,
-        "messaging.consumer.group.name": GROUP_ID,
-    }
+    """The processing span of a batch: its destination and how many records it holds."""
+    return PROCESSING | {"messaging.destination.name": destination, "messaging.batch.message_count": count}
 
 
 def process_attributes(record: ConsumerRecord, destination: str) -> dict[str, str | int]:
@@ -232,10 +233,4 @@ def process_attributes(record: ConsumerRecord, destination: str) -> dict[str, st
         if destination != record.topic
         else {}
     )
-    return template | {
-        "messaging.system": "kafka",
-        "messaging.operation.type": "process",
-        "messaging.operation.name": "process",
-        **messaging.record_attributes(record.topic, record.partition, record.offset),
-        "messaging.consumer.group.name": GROUP_ID,
-    }
+    return template | PROCESSING | messaging.record_attributes(record.topic, record.partition, record.offset)

@@ -16,7 +16,7 @@ from tracebreak.audit.gather import Observed
 from tracebreak.audit.static import weigh
 from tracebreak.demo import CLIENT_SERVICE, SERVICES
 from tracebreak.doctor.baggage import cut_offs
-from tracebreak.doctor.links import joined_by_link, linked_crossing, linked_top
+from tracebreak.doctor.links import joined_by_link, linked_crossing
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.shared import Piece
 from tracebreak.signatures import Boundary
@@ -85,9 +85,9 @@ def roots(observed: Observed) -> c.Result:
     if request is None:
         return _no_traces(result, observed)
     for trace in request.traces:
+        if trace is not request.main and joined_by_link(request, trace):
+            continue  # a trace begun on purpose, linked to the request (a batch's)
         for top in trace.tops:
-            if trace is not request.main and linked_top(request, top):
-                continue  # a trace begun on purpose, linked to the request (a batch's)
             said = _starts_trace(top)
             if top.service in SERVICES and not nothing_arrived(result, observed, top, said):
                 result.fail(said, top.service)

@@ -35,9 +35,13 @@ def attach(
     and how each that joined did."""
     unjoined, joins = [], {}
     for trace in loose:
-        tops = [top for top in trace.tops if top.kind == "server"]
-        scored = [(score, index) for index, members in enumerate(requests) for top in tops[:1]
-                  if (score := fit(members, top, callees)) is not None]  # fmt: skip
+        top = next((top for top in trace.tops if top.kind == "server"), None)
+        fits = (
+            []
+            if top is None
+            else [(fit(members, top, callees), index) for index, members in enumerate(requests)]
+        )
+        scored = [(score, index) for score, index in fits if score is not None]
         if not scored:
             unjoined.append(trace)
             continue

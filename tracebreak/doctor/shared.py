@@ -41,11 +41,7 @@ class Piece(Trace):
 
     @property
     def unresolved(self) -> list[Span]:
-        return [
-            s
-            for s in self.spans
-            if s.parent_id is not None and s.parent_id not in self.by_id and not self.crossed_in(s)
-        ]
+        return [span for span in super().unresolved if not self.crossed_in(span)]
 
 
 def cut(trace: Trace, carried: dict[str, str]) -> list[Trace]:

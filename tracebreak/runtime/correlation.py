@@ -17,11 +17,12 @@ __all__ = ["REQUEST_ID_HEADER", "SPAN_ATTRIBUTE", "Protocol", "bind", "current_r
 Protocol = Literal["http", "grpc", "kafka"]
 
 current_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
-_on_spans = [True]  # whether bind records the id on the span too (TRACEBREAK_SPAN_REQUEST_ID)
+_on_spans = True  # whether bind records the id on the span too (TRACEBREAK_SPAN_REQUEST_ID)
 
 
 def record_on_spans(wanted: bool) -> None:
-    _on_spans[0] = wanted
+    global _on_spans
+    _on_spans = wanted
 
 
 def bind(request_id: str | None, span: Span, protocol: Protocol) -> None:
@@ -32,5 +33,5 @@ def bind(request_id: str | None, span: Span, protocol: Protocol) -> None:
 
 def tag(span: Span, request_id: str | None, protocol: Protocol) -> None:
     """Record `request_id` on the span, where the stack records it on spans at all."""
-    if request_id and _on_spans[0]:
+    if request_id and _on_spans:
         span.set_attribute(SPAN_ATTRIBUTE[protocol], request_id)

@@ -47,4 +47,3 @@ def check(manifest: Path) -> dict[str, Any]:
     if done.returncode not in (0, 1):
         raise RuntimeError(f"checkov failed: {done.stderr.strip()[-500:]}")
     return json.loads(done.stdout)
-
