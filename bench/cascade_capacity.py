@@ -14,6 +14,7 @@ tracing off the store still receives Envoy's two spans per request.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,16 @@ P99_LIMIT_MS = 100
 TARGET_RPS = 500
 OVERHEAD_RATE = 100
 TARGET_OVERHEAD = 0.15
+TARGET_CASCADE_MS = 7
+TARGET_IDLE = 0.05
+# The cascade as it ships against the settings it had before, each brought back by one variable (read by
+# every part the stack starts), measured one after another at OVERHEAD_RATE. uvloop and httptools were
+# measured the same way and dropped: 0.25 ms of 11 a request, within the noise between turns.
+VARIANTS = {
+    "shipped": {},
+    "previous defaults (fetch wait 10 ms)": {"TRACEBREAK_FETCH_MAX_WAIT_MS": "10"},
+}
+GENERATOR = "load generator"
 
 
 def load(
@@ -66,6 +78,33 @@ def load(
     result = json.loads(report.read_text())
     result["cpu"] = cpu
     return result
+
+
+def idle_cpu(stacks: dict[str, Stack], seconds: float) -> dict[str, dict[str, float]]:
+    """Each stack's parts' shares of one core over the same `seconds`, with no request at all."""
+    parts = {
+        (label, name): psutil.Process(part.popen.pid)
+        for label, stack in stacks.items()
+        for name, part in stack.processes.items()
+        if part.popen
+    }
+    before = {key: sum(p.cpu_times()[:2]) for key, p in parts.items()}
+    started = time.monotonic()
+    time.sleep(seconds)  # the measurement itself: nothing is awaited
+    wall = time.monotonic() - started
+    shares: dict[str, dict[str, float]] = {label: {} for label in stacks}
+    for (label, name), p in parts.items():
+        shares[label][name] = (sum(p.cpu_times()[:2]) - before[(label, name)]) / wall
+    return shares
+
+
+def print_idle(idle: dict[str, dict[str, float]], seconds: float) -> None:
+    print(f"\nIdle: each part's share of one core over {seconds:g} s without requests, tracing on:\n")
+    names = list(next(iter(idle.values())))
+    rows = [
+        (label, *(f"{cpu[n]:.1%}" for n in names), f"{sum(cpu.values()):.1%}") for label, cpu in idle.items()
+    ]
+    print(markdown(["cascade", *names, "total"], rows))
 
 
 def sustained(step: dict[str, Any]) -> bool:
@@ -98,6 +137,41 @@ def run_mode(tracing: bool, rates: list[float], seconds: float, work: Path) -> t
         if not sustained(step):
             break
     return steps, stack
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """`values` in this process's environment, which every part of a stack started inside inherits."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name)
+            else:
+                os.environ[name] = value
+
+
+def run_variants(seconds: float, idle_s: float, turns: int, work: Path) -> dict[str, tuple[dict, list]]:
+    """Each variant on a fresh stack of its own, alone on the machine, the variants taking turns: its
+    parts' CPU over `idle_s` idle on its first turn, then a step at OVERHEAD_RATE on every turn."""
+    idle: dict[str, dict[str, float]] = {}
+    steps: dict[str, list] = {label: [] for label in VARIANTS}
+    for turn in range(turns):
+        for number, (label, values) in enumerate(VARIANTS.items()):
+            with environment(values):
+                data_dir = work / f"variant-{number}-{turn}"
+                stack = Stack(StackConfig(ports=Ports.free(), data_dir=data_dir, service_env=values))
+            stack.start()
+            try:
+                if label not in idle:
+                    idle.update(idle_cpu({label: stack}, idle_s))
+                steps[label].append(load(stack, OVERHEAD_RATE, seconds, True, work))
+            finally:
+                stack.stop()
+    return {label: (idle[label], steps[label]) for label in VARIANTS}
 
 
 def capacity(steps: list) -> float:
@@ -188,6 +262,30 @@ def print_cpu(results: dict[bool, list]) -> None:
     print(f"\n- this machine has {os.cpu_count()} cores, shared by every process above")
 
 
+def variant_row(label: str, turn: int, step: dict[str, Any], names: list[str]) -> tuple:
+    per = {n: step["cpu"][n] * 1000 / OVERHEAD_RATE for n in names}
+    cascade = sum(ms for n, ms in per.items() if n != GENERATOR)
+    latency = step["latency_ms"]
+    return (label, turn + 1, f"{latency['p50']:.1f}", f"{latency['p99']:.1f}", step["totals"]["errors"],
+            *(f"{per[n]:.2f}" for n in names), f"{cascade:.1f}")  # fmt: skip
+
+
+def print_variants(measured: dict[str, tuple[dict, list]], idle_s: float) -> None:
+    print(f"\nThe cascade as it ships against its previous settings, tracing on, {OVERHEAD_RATE} rps, CPU per"
+          " request by process in ms (cascade: every process but the generator):\n")  # fmt: skip
+    names = list(next(iter(measured.values()))[1][0]["cpu"])
+    turns = range(len(next(iter(measured.values()))[1]))
+    rows = [
+        variant_row(label, turn, steps[turn], names)
+        for turn in turns
+        for label, (_, steps) in measured.items()
+    ]
+    print(markdown(["cascade", "turn", "p50 ms", "p99 ms", "errors", *names, "cascade ms"], rows))
+    print(f"\n- target: at most {TARGET_CASCADE_MS} ms of the cascade's CPU per request")
+    print_idle({label: idle for label, (idle, _) in measured.items()}, idle_s)
+    print(f"\n- target: at most {TARGET_IDLE:.0%} of one core in all")
+
+
 def print_completeness(completeness: list[tuple]) -> None:
     print("\nTrace completeness under load, tracing on, no toggles:\n")
     rows = [
@@ -202,11 +300,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rates", default="50,100,125,150,175,200,250,300,400,500")
     parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--variant-seconds", type=float, default=20, help="the variants' step at 100 rps")
+    parser.add_argument("--idle", type=float, default=60, help="seconds of idle, all variants at once")
+    parser.add_argument("--turns", type=int, default=2, help="steps at 100 rps per variant, taking turns")
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as work_dir:
+        measured = run_variants(args.variant_seconds, args.idle, args.turns, Path(work_dir))
     results, completeness, traced = run_all([float(r) for r in args.rates.split(",")], args.seconds)
     print_capacity(results, traced, args.seconds)
     print_cpu(results)
     print_completeness(completeness)
+    print_variants(measured, args.idle)
 
 
 if __name__ == "__main__":

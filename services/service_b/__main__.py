@@ -18,7 +18,11 @@ SHUTDOWN_GRACE_S = 5
 
 async def run(settings: Settings, tel: telemetry.Telemetry) -> None:
     enrichment = EnrichmentClient(
-        settings.kafka_bootstrap_servers, settings.request_topic, settings.reply_topic, settings.generations
+        settings.kafka_bootstrap_servers,
+        settings.request_topic,
+        settings.reply_topic,
+        settings.generations,
+        settings.fetch_max_wait_ms,
     )
     try:
         await enrichment.start()

@@ -34,7 +34,7 @@ def kafka_clients(settings: Settings) -> tuple[AIOKafkaConsumer, AIOKafkaProduce
         group_instance_id=f"{GROUP_ID}-1",
         enable_auto_commit=False,
         auto_offset_reset="earliest",
-        fetch_max_wait_ms=messaging.FETCH_MAX_WAIT_MS,
+        fetch_max_wait_ms=settings.fetch_max_wait_ms,
         # Joining takes half the session timeout on Tansu; 6 s is the least Apache Kafka accepts.
         session_timeout_ms=6000,
         heartbeat_interval_ms=2000,

@@ -77,7 +77,12 @@ class EnrichmentTimeout(Exception):
 
 class EnrichmentClient:
     def __init__(
-        self, bootstrap_servers: str, request_topic: str, reply_topic: str, generations: Generations
+        self,
+        bootstrap_servers: str,
+        request_topic: str,
+        reply_topic: str,
+        generations: Generations,
+        fetch_max_wait_ms: int,
     ) -> None:
         self.request_topic = request_topic
         self.reply_topic = reply_topic
@@ -88,7 +93,7 @@ class EnrichmentClient:
             bootstrap_servers=bootstrap_servers,
             group_id=None,
             enable_auto_commit=False,
-            fetch_max_wait_ms=messaging.FETCH_MAX_WAIT_MS,
+            fetch_max_wait_ms=fetch_max_wait_ms,
             # Its position is set at start (the end of the topic). A broker that comes back empty puts
             # that position past the end: read the new topic from its start, or miss the first replies.
             auto_offset_reset="earliest",

@@ -33,3 +33,8 @@ def test_a_switch_reads_true_or_false_and_says_so_otherwise():
         SettingsError, match="TRACEBREAK_CONFORMANCE_ENDPOINT='maybe': expected true or false"
     ):
         Settings.from_env({"TRACEBREAK_CONFORMANCE_ENDPOINT": "maybe"})
+
+
+def test_a_consumers_fetch_wait_is_a_setting_of_50_ms():
+    assert Settings.from_env({}).fetch_max_wait_ms == 50
+    assert Settings.from_env({"TRACEBREAK_FETCH_MAX_WAIT_MS": "10"}).fetch_max_wait_ms == 10

@@ -1,5 +1,5 @@
 """Kafka conventions of every tracebreak producer and consumer: record headers as a text-map
-carrier, how long a fetch waits, and where a record sent is written down."""
+carrier and where a record sent is written down."""
 
 import asyncio
 import logging
@@ -12,9 +12,6 @@ from opentelemetry import trace
 
 log = logging.getLogger(__name__)
 
-# aiokafka waits up to 500 ms for data by default, which makes one request/reply round trip on a
-# local broker take about 250 ms; 10 ms brings it to a few milliseconds.
-FETCH_MAX_WAIT_MS = 10
 FOLLOW_S = 1.0
 
 KafkaHeaders = Sequence[tuple[str, bytes | None]]
