@@ -41,8 +41,9 @@ class Settings:
     span_request_id: bool = True
     # TRACEBREAK_FETCH_MAX_WAIT_MS: how long a consumer's fetch waits on the broker for records. The local
     # broker (Tansu) answers a fetch only when that time is up, even once records came (aiokafka's 500 ms
-    # makes a request/reply round trip about 250 ms), and an idle consumer fetches again at once: at 10 ms
-    # an idle stack took 13% of a core, at 50 ms 6%, for some 10 ms more per request at p50.
+    # makes a request/reply round trip about 250 ms), and an idle consumer fetches again at once. Against
+    # 10 ms, 50 ms took an idle stack from 14% of a core to 6% and a request from 10-11 ms of CPU to 9, for
+    # 60 ms at p50 instead of 37 (bench/results/latest.md): CPU is what a shared stack runs out of.
     fetch_max_wait_ms: int = 50
 
     @staticmethod
