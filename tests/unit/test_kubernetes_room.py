@@ -215,14 +215,12 @@ def test_the_pages_quote_what_the_manifests_and_benchmarks_make():
         assert page.read_text() == text, f"{page.name} drifted: run python -m tracebreak.workshop.generated"
 
 
-@pytest.mark.parametrize("variant", [None, SPLIT])
-def test_checkov_leaves_no_failure_without_a_written_reason(rendered, tmp_path, variant):
+@pytest.mark.parametrize(("trainees", "variant"), RENDERS)
+def test_checkov_leaves_no_failure_without_a_written_reason(rendered, tmp_path, trainees, variant):
     if policy.checkov() is None:
         pytest.skip(f"checkov is not installed: `make test` installs {policy.pin()} in .venv-checkov")
     manifest = tmp_path / "room.yaml"
-    # One namespace: the forty are the same objects (test_every_namespace_is_the_first_renamed), and
-    # checkov takes a minute over forty here.
-    manifest.write_text(yaml.safe_dump_all(rendered(1, variant)))
+    manifest.write_text(yaml.safe_dump_all(rendered(trainees, variant)))
     report = policy.check(manifest)
     reports = report if isinstance(report, list) else [report]
     (kubernetes,) = [r for r in reports if r["check_type"] == "kubernetes"]

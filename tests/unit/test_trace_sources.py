@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.otlp_documents import CHILD, ROOT, START_NS, TRACE, hex_document, mock, otlp_document
 from tracebreak.doctor.collect import collect
 from tracebreak.traces.query import QueryError, TraceQuery
 from tracebreak.traces.sources import open_source
@@ -15,47 +16,6 @@ from tracebreak.traces.sources.jaeger_v3 import JaegerV3, rfc3339
 from tracebreak.traces.sources.otlp_files import OtlpFiles
 from tracebreak.traces.sources.spans import ShapeError, traces_of
 from tracebreak.traces.sources.tempo import Tempo
-
-TRACE = "5b8efff798038103d269b633813fc60c"
-ROOT, CHILD = "eee19b7ec3c1b174", "eee19b7ec3c1b173"
-START_NS = 1_700_000_000_000_000_000
-
-
-def otlp_document(trace: str, root: str, child: str, kind_server: object, kind_client: object) -> dict:
-    """A resourceSpans document: a SERVER span and its CLIENT child, ids and kinds as given."""
-
-    def span(span_id: str, parent: str, name: str, kind: object, offset_ns: int) -> dict:
-        return {
-            "traceId": trace,
-            "spanId": span_id,
-            "parentSpanId": parent,
-            "name": name,
-            "kind": kind,
-            "startTimeUnixNano": str(START_NS + offset_ns),
-            "endTimeUnixNano": str(START_NS + offset_ns + 1_000_000),
-            "attributes": [{"key": "guid:x-request-id", "value": {"stringValue": "req-1"}}],
-        }
-
-    return {
-        "resourceSpans": [
-            {
-                "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "service-a"}}]},
-                "scopeSpans": [
-                    {
-                        "scope": {"name": "test"},
-                        "spans": [
-                            span(root, "", "GET /orders/{order_id}", kind_server, 0),
-                            span(child, root, "/auth.Auth/Check", kind_client, 1000),
-                        ],
-                    }
-                ],
-            }
-        ]
-    }
-
-
-def hex_document() -> dict:
-    return otlp_document(TRACE, ROOT, CHILD, 2, 3)
 
 
 def b64(hex_id: str) -> str:
@@ -117,14 +77,6 @@ def test_a_base64_id_in_an_otlp_file_is_refused_not_misread(tmp_path: Path) -> N
 def test_a_missing_path_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ShapeError, match="no such file or folder of OTLP JSON lines"):
         open_source(str(tmp_path / "absent"))
-
-
-def mock(answers: dict[str, httpx.Response], seen: list[httpx.Request] | None = None) -> httpx.Client:
-    def handle(request: httpx.Request) -> httpx.Response:
-        (seen if seen is not None else []).append(request)
-        return answers.get(request.url.path, httpx.Response(404, json={"error": {"message": "not found"}}))
-
-    return httpx.Client(transport=httpx.MockTransport(handle))
 
 
 def test_tempo_reads_base64_ids_and_enum_names() -> None:

@@ -24,6 +24,7 @@ from tracebreak.join_key import SPAN_KEYS
 from tracebreak.traces.model import Trace
 from tracebreak.traces.sources import HELP as SOURCE_HELP
 from tracebreak.traces.sources import open_source
+from tracebreak.traces.sources.narrowed import narrowed, resource_filter
 from tracebreak.traces.sources.read import TraceSource
 
 DEFAULT_SINCE = "10m"
@@ -214,7 +215,8 @@ def run(args: argparse.Namespace) -> int:
         )
     now_us = time.time_ns() // 1000
     since_us, began_us = window_start(args.since, args.data_folder, now_us)
-    query = open_source(args.source, timeout_s=60)
+    wanted = resource_filter(args.resource)
+    query = narrowed(open_source(args.source, timeout_s=60), wanted)
     try:
         found = judge(
             query, since_us, now_us, parse_duration_us(args.settle), began_us, join_keys(args.join_by)
@@ -272,5 +274,12 @@ def add_parser(commands: argparse._SubParsersAction, source_default: str) -> Non
         help="the span attributes a request's id is recorded under, comma-separated (default: "
         f"{', '.join(SPAN_KEYS)}); a baggage key the services copy onto their spans works alike. "
         "Fragments with none are joined by Kafka record (exact) or by caller and time (probable)",
+    )
+    doctor.add_argument(
+        "--resource",
+        action="append",
+        metavar="KEY=VALUE",
+        help="only the traces with a span from this resource, e.g. k8s.namespace.name=trainee-07 (one"
+        " trainee of a workshop room); repeat it, or comma-separate, for several attributes at once",
     )
     doctor.set_defaults(run=run)

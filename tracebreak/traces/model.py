@@ -22,6 +22,8 @@ class Span:
     tags: dict[str, Any] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
     links: tuple[str, ...] = ()  # span ids this span follows from (OpenTelemetry links)
+    # What produced the span (OpenTelemetry's resource; Jaeger's process tags): k8s.namespace.name, ...
+    resource: dict[str, Any] = field(default_factory=dict)
 
     @property
     def end_us(self) -> int:
@@ -47,7 +49,9 @@ class Trace:
 
     @classmethod
     def from_jaeger(cls, document: dict[str, Any]) -> "Trace":
-        processes = {key: value["serviceName"] for key, value in document.get("processes", {}).items()}
+        found = document.get("processes", {})
+        processes = {key: value["serviceName"] for key, value in found.items()}
+        resources = {key: tags_of(value.get("tags") or []) for key, value in found.items()}
         spans = []
         for raw in document.get("spans", []):
             references = raw.get("references") or []
@@ -66,6 +70,7 @@ class Trace:
                     tags=tags,
                     events=events_of(raw.get("logs") or []),
                     links=links_of(references),
+                    resource=resources.get(raw.get("processID", ""), {}),
                 )
             )
         return cls(document["traceID"], sorted(spans, key=lambda s: s.start_us))

@@ -1,5 +1,6 @@
 """Reading traces through Jaeger's HTTP query API: the embedded store or a real Jaeger alike."""
 
+import json
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -22,6 +23,9 @@ class HttpReader:
     def __init__(self, base_url: str, timeout_s: float = 5, http: httpx.Client | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self._http = untraced(http or httpx.Client(timeout=timeout_s))
+        # Resource attributes a window's traces must have a span from (sources/narrowed.py): a hint to
+        # the backend's search, checked again on what it answers.
+        self.resource: dict[str, str] = {}
 
     def close(self) -> None:
         self._http.close()
@@ -82,7 +86,10 @@ class TraceQuery(SearchesByService):
         traces: dict[str, Trace] = {}
         services = self.listed_services()
         for service in services:
-            for document in self.search(service, start=since_us, end=until_us, limit=SEARCH_LIMIT):
+            params = {"start": since_us, "end": until_us, "limit": SEARCH_LIMIT}
+            if self.resource:  # Jaeger's tag search reads process tags too
+                params["tags"] = json.dumps(self.resource)
+            for document in self.search(service, **params):
                 if document["traceID"] not in traces:
                     traces[document["traceID"]] = Trace.from_jaeger(document)
         self.searched(services)

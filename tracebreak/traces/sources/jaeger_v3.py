@@ -34,6 +34,7 @@ class JaegerV3(TracesOnly, SearchesByService):
                 "query.start_time_max": rfc3339(until_us),
                 "query.search_depth": SEARCH_LIMIT,
                 "query.num_traces": SEARCH_LIMIT,  # the same parameter's name before Jaeger 2.4
+                **({"query.attributes": json.dumps(self.resource)} if self.resource else {}),
             }
             found = self._traces("/api/v3/traces", params, read)
             read.update((span.trace_id, span.span_id) for trace in found for span in trace.spans)

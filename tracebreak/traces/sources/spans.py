@@ -31,6 +31,7 @@ def span_of(row: SpanRow) -> Span:
         tags=tags,
         events=events_of(row.logs),
         links=links_of(row.references),
+        resource=tags_of(row.process_tags),
     )
 
 

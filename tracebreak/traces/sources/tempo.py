@@ -2,6 +2,7 @@
 each trace whole (`/api/v2/traces/{id}`: `{"trace": {"resourceSpans": …}}`, with base64 ids and
 enum names, as Tempo's protobuf JSON writes them)."""
 
+import json
 from typing import Any
 
 import httpx
@@ -18,7 +19,7 @@ SPANS_PER_SPAN_SET = 1  # the search needs only the trace ids; each trace is rea
 class Tempo(HttpReader, FromTraces):
     def window(self, since_us: int, until_us: int) -> list[Trace]:
         params = {
-            "q": EVERY_SPAN,
+            "q": traceql(self.resource),
             "start": since_us // 1_000_000,
             "end": -(-until_us // 1_000_000),  # whole seconds that cover the window
             "limit": SEARCH_LIMIT,
@@ -40,6 +41,15 @@ class Tempo(HttpReader, FromTraces):
             return traces_of(response.json()["trace"], hex_ids=False)
         except (ValueError, KeyError, TypeError) as error:
             raise QueryError(_unexpected(response, '{"trace": {"resourceSpans": …}}', error)) from None
+
+
+def traceql(resource: dict[str, str]) -> str:
+    """The window's search: every span, or those of a resource (names quoted: `k8s.namespace.name`
+    would read as nested otherwise, and `-` or `:` end an unquoted one)."""
+    if not resource:
+        return EVERY_SPAN
+    wanted = " && ".join(f"resource.{json.dumps(k)} = {json.dumps(v)}" for k, v in resource.items())
+    return f"{{ {wanted} }}"
 
 
 def _unexpected(response: httpx.Response, expected: str, error: Any) -> str:
