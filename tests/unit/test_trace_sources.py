@@ -260,3 +260,17 @@ def test_jaeger_v3_decodes_each_span_once_however_many_services_answer_its_trace
     [trace] = source.window(1_700_000_000_000_000, 1_700_000_000_500_000)
     assert decoded == [2, 1, 0]
     assert [s.span_id for s in trace.spans] == [ROOT, CHILD, "eee19b7ec3c1b172"]
+
+
+def test_jaeger_v3_joins_a_trace_streamed_in_several_chunks() -> None:
+    document = hex_document()
+    spans = document["resourceSpans"][0]["scopeSpans"][0]["spans"]
+    chunks = []
+    for span in spans:  # one span a chunk, as Jaeger streams a long trace
+        part = json.loads(json.dumps(document))
+        part["resourceSpans"][0]["scopeSpans"][0]["spans"] = [span]
+        chunks.append(json.dumps({"result": part}))
+    http = mock({f"/api/v3/traces/{TRACE}": httpx.Response(200, text="\n".join(chunks) + "\n")})
+    trace = JaegerV3("http://jaeger", http=http).trace(TRACE)
+    assert trace is not None
+    assert_the_two_spans(trace.spans)

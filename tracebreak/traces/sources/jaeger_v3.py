@@ -43,7 +43,8 @@ class JaegerV3(TracesOnly, SearchesByService):
         return merged(traces)
 
     def trace(self, trace_id: str) -> Trace | None:
-        found = self._traces(f"/api/v3/traces/{trace_id}")
+        # Jaeger streams a long trace in several chunks: one trace, each span once.
+        found = merged(self._traces(f"/api/v3/traces/{trace_id}"))
         return found[0] if found else None
 
     def _traces(
