@@ -16,11 +16,13 @@ $(UV):
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 
-# $(call locked,EXTRAS): the lock's packages for tracebreak with those extras, at its versions, each
-# checked against its hash; `--locked` stops here if pyproject.toml changed since `make lock`.
+# $(call locked,EXTRAS[,VENV]): the lock's packages for tracebreak with those extras, at its versions,
+# each checked against its hash, into VENV (.venv by default); `--locked` stops here if pyproject.toml
+# changed since `make lock`.
 locked = $(UV) export --locked --no-emit-project --quiet $(foreach extra,$(1),--extra $(extra)) \
-	  --output-file $(VENV)/locked.txt \
-	&& $(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(VENV)/locked.txt
+	  --output-file $(or $(2),$(VENV))/locked.txt \
+	&& $(or $(2),$(VENV))/bin/python -m pip install --quiet --require-hashes --no-deps \
+	  -r $(or $(2),$(VENV))/locked.txt
 
 $(STAMP): pyproject.toml uv.lock | $(UV)
 	$(call locked,demo dev cluster)
@@ -46,9 +48,8 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
 $(CHECKOV_STAMP): pyproject.toml uv.lock | $(STAMP)
 	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
-	$(UV) export --locked --no-emit-project --quiet --extra policy --output-file $(CHECKOV_VENV)/locked.txt \
-	  && $(CHECKOV_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r $(CHECKOV_VENV)/locked.txt \
-	  && touch $(CHECKOV_STAMP) || echo "checkov did not install: the policy test will skip"
+	$(call locked,policy,$(CHECKOV_VENV)) && touch $(CHECKOV_STAMP) \
+	  || echo "checkov did not install: the policy test will skip"
 
 test: $(STAMP) $(CHECKOV_STAMP)
 	$(BIN)/ruff check .

@@ -14,7 +14,6 @@ tracing off the store still receives Envoy's two spans per request.
 """
 
 import argparse
-import contextlib
 import json
 import os
 import resource
@@ -22,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +40,11 @@ OVERHEAD_RATE = 100
 TARGET_OVERHEAD = 0.15
 TARGET_CASCADE_MS = 7
 TARGET_IDLE = 0.05
-# The cascade as it ships against the settings it had before, each brought back by one variable (read by
-# every part the stack starts), measured one after another at OVERHEAD_RATE. uvloop and httptools were
-# measured the same way and dropped: 0.25 ms of 11 a request, within the noise between turns.
-VARIANTS = {
-    "shipped": {},
-    "previous defaults (fetch wait 10 ms)": {"TRACEBREAK_FETCH_MAX_WAIT_MS": "10"},
-}
+SHIPPED = "shipped"
+# The settings the cascade had before, each brought back by one variable in the services' environment,
+# measured beside it at OVERHEAD_RATE. uvloop and httptools were measured the same way and dropped: 0.25
+# ms of 11 a request, within the noise between turns.
+PREVIOUS = {"previous defaults (fetch wait 10 ms)": {"TRACEBREAK_FETCH_MAX_WAIT_MS": "10"}}
 GENERATOR = "load generator"
 
 
@@ -64,38 +61,41 @@ def load(
     argv = [sys.executable, "-m", "loadgen", "--rps", f"{rate:g}", "--duration", f"{seconds:g}s",
             "--timeout", "5s", "--max-in-flight", "2000", "--report", str(report),
             *(["--check-traces"] if check else [])]  # fmt: skip
-    parts = {name: psutil.Process(part.popen.pid) for name, part in stack.processes.items() if part.popen}
-    before = {name: sum(p.cpu_times()[:2]) for name, p in parts.items()}
-    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.monotonic()
-    subprocess.run(argv, env=env, check=True, capture_output=True, timeout=seconds + 120)
-    wall = time.monotonic() - started
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = {name: (sum(p.cpu_times()[:2]) - before[name]) / wall for name, p in parts.items()}
-    cpu["load generator"] = (
-        children.ru_utime + children.ru_stime - children_before.ru_utime - children_before.ru_stime
-    ) / wall
+    cpu = cpu_shares(
+        stack, lambda: subprocess.run(argv, env=env, check=True, capture_output=True, timeout=seconds + 120)
+    )
     result = json.loads(report.read_text())
     result["cpu"] = cpu
     return result
 
 
-def idle_cpu(stacks: dict[str, Stack], seconds: float) -> dict[str, dict[str, float]]:
-    """Each stack's parts' shares of one core over the same `seconds`, with no request at all."""
-    parts = {
-        (label, name): psutil.Process(part.popen.pid)
-        for label, stack in stacks.items()
-        for name, part in stack.processes.items()
-        if part.popen
-    }
-    before = {key: sum(p.cpu_times()[:2]) for key, p in parts.items()}
+def cpu_shares(stack: Stack, during: Callable[[], object]) -> dict[str, float]:
+    """Each part's share of one core while `during` runs, and that of the processes it ran (the
+    generator's, under GENERATOR)."""
+    parts = {name: psutil.Process(part.popen.pid) for name, part in stack.processes.items() if part.popen}
+    before = {name: sum(p.cpu_times()[:2]) for name, p in parts.items()}
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    time.sleep(seconds)  # the measurement itself: nothing is awaited
+    during()
     wall = time.monotonic() - started
-    shares: dict[str, dict[str, float]] = {label: {} for label in stacks}
-    for (label, name), p in parts.items():
-        shares[label][name] = (sum(p.cpu_times()[:2]) - before[(label, name)]) / wall
-    return shares
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = {name: (sum(p.cpu_times()[:2]) - before[name]) / wall for name, p in parts.items()}
+    cpu[GENERATOR] = (
+        children.ru_utime + children.ru_stime - children_before.ru_utime - children_before.ru_stime
+    ) / wall
+    return cpu
+
+
+def idle_cpu(stack: Stack, seconds: float) -> dict[str, float]:
+    """Each part's share of one core over `seconds` with no request at all."""
+    cpu = cpu_shares(stack, lambda: time.sleep(seconds))  # the measurement itself: nothing is awaited
+    del cpu[GENERATOR]
+    return cpu
+
+
+def per_request_ms(step: dict[str, Any], rate: float) -> dict[str, float]:
+    """Each process's CPU per request at a step: its share of one core over the rate."""
+    return {name: share * 1000 / rate for name, share in step["cpu"].items()}
 
 
 def print_idle(idle: dict[str, dict[str, float]], seconds: float) -> None:
@@ -139,21 +139,6 @@ def run_mode(tracing: bool, rates: list[float], seconds: float, work: Path) -> t
     return steps, stack
 
 
-@contextlib.contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    """`values` in this process's environment, which every part of a stack started inside inherits."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name)
-            else:
-                os.environ[name] = value
-
-
 def run_variants(
     variants: dict[str, dict[str, str]], seconds: float, idle_s: float, turns: int, work: Path
 ) -> dict[str, tuple[dict, list]]:
@@ -163,13 +148,12 @@ def run_variants(
     steps: dict[str, list] = {label: [] for label in variants}
     for turn in range(turns):
         for number, (label, values) in enumerate(variants.items()):
-            with environment(values):
-                data_dir = work / f"variant-{number}-{turn}"
-                stack = Stack(StackConfig(ports=Ports.free(), data_dir=data_dir, service_env=values))
+            data_dir = work / f"variant-{number}-{turn}"
+            stack = Stack(StackConfig(ports=Ports.free(), data_dir=data_dir, service_env=values))
             stack.start()
             try:
-                if label not in idle:
-                    idle.update(idle_cpu({label: stack}, idle_s))
+                if turn == 0:
+                    idle[label] = idle_cpu(stack, idle_s)
                 steps[label].append(load(stack, OVERHEAD_RATE, seconds, True, work))
             finally:
                 stack.stop()
@@ -254,7 +238,7 @@ def print_cpu(results: dict[bool, list]) -> None:
     rows = []
     for tracing in (True, False):
         for rate, step in results[tracing]:
-            per = {n: step["cpu"][n] * 1000 / rate for n in names}
+            per = per_request_ms(step, rate)
             total = sum(per.values())
             rows.append((
                 "on" if tracing else "off", f"{rate:g}", *(f"{per[n]:.1f}" for n in names), f"{total:.1f}",
@@ -265,7 +249,7 @@ def print_cpu(results: dict[bool, list]) -> None:
 
 
 def variant_row(label: str, turn: int, step: dict[str, Any], names: list[str]) -> tuple:
-    per = {n: step["cpu"][n] * 1000 / OVERHEAD_RATE for n in names}
+    per = per_request_ms(step, OVERHEAD_RATE)
     cascade = sum(ms for n, ms in per.items() if n != GENERATOR)
     latency = step["latency_ms"]
     return (label, turn + 1, f"{latency['p50']:.1f}", f"{latency['p99']:.1f}", step["totals"]["errors"],
@@ -312,7 +296,9 @@ def main() -> None:
     parser.add_argument("--rates", default="50,100,125,150,175,200,250,300,400,500")
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--variant-seconds", type=float, default=20, help="the variants' step at 100 rps")
-    parser.add_argument("--idle", type=float, default=60, help="seconds of idle, all variants at once")
+    parser.add_argument(
+        "--idle", type=float, default=60, help="seconds of idle, each variant on its first turn"
+    )
     parser.add_argument("--turns", type=int, default=2, help="steps at 100 rps per variant, taking turns")
     parser.add_argument(
         "--variant",
@@ -323,7 +309,7 @@ def main() -> None:
     )
     parser.add_argument("--variants-only", action="store_true", help="skip the capacity steps")
     args = parser.parse_args()
-    variants = {"shipped": {}, **dict(args.variant)} if args.variant else VARIANTS
+    variants = {SHIPPED: {}, **(dict(args.variant) if args.variant else PREVIOUS)}
     with tempfile.TemporaryDirectory() as work_dir:
         measured = run_variants(variants, args.variant_seconds, args.idle, args.turns, Path(work_dir))
     if not args.variants_only:

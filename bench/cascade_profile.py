@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.cascade_capacity import idle_cpu, load, print_idle
+from bench.cascade_capacity import SHIPPED, idle_cpu, load, per_request_ms, print_idle
 from bench.table import markdown
 from tracebreak.local.stack import Stack, StackConfig
 from tracebreak.runtime.ports import Ports
@@ -32,10 +32,10 @@ def py_spy() -> str:
 
 
 def profilers(stack: Stack, prefix: Path) -> list[subprocess.Popen]:
-    started = []
+    started, program = [], py_spy()
     for name in PROFILED:
         if popen := stack.processes[name].popen:
-            argv = [py_spy(), "record", "--format", "flamegraph", "--nonblocking", "--duration",
+            argv = [program, "record", "--format", "flamegraph", "--nonblocking", "--duration",
                     str(PROFILE_S), "--pid", str(popen.pid), "-o", f"{prefix}-{name}.svg"]  # fmt: skip
             started.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     return started
@@ -53,7 +53,7 @@ def main() -> None:
         stack = Stack(StackConfig(ports=Ports.free(), data_dir=work / "stack"))
         stack.start()
         try:
-            idle = idle_cpu({"shipped": stack}, args.idle)
+            idle = {SHIPPED: idle_cpu(stack, args.idle)}
             running = profilers(stack, args.out)
             step = load(stack, args.rps, args.seconds, True, work)
             for profiler in running:
@@ -61,7 +61,7 @@ def main() -> None:
         finally:
             stack.stop()
     print_idle(idle, args.idle)
-    per = {name: share * 1000 / args.rps for name, share in step["cpu"].items()}
+    per = per_request_ms(step, args.rps)
     print(f"\nCPU per request at {args.rps:g} rps, tracing on, in ms "
           f"(p50 {step['latency_ms']['p50']:.1f} ms, p99 {step['latency_ms']['p99']:.1f} ms):\n")  # fmt: skip
     print(markdown(list(per), [[f"{value:.2f}" for value in per.values()]]))

@@ -2,12 +2,11 @@
 cuts the header at 8,192 bytes, C never sees the tenant and answers with the default tenant's data."""
 
 import json
-import time
 
 import pytest
 
 from tests.support.browser import browser_missing, open_request, screenshot
-from tests.support.chaos import ground_truth, judge, set_toggle, toggled, wait_until_hit
+from tests.support.chaos import ground_truth, sent_and_judged, set_toggle, toggled, wait_until_hit
 from tests.support.stack import send_many
 
 NAME = "baggage-overflow"
@@ -15,9 +14,8 @@ BOUNDARY = {"from": "service-b", "to": "service-c", "protocol": "Kafka"}
 
 
 def batch(stack, tel, count):
-    since_us = time.time_ns() // 1000 - 1_000_000
-    results = send_many(stack, tel, list(range(1, count + 1)), batch=10)
-    return results, judge(stack, {r.request_id for r in results}, since_us), ground_truth(stack)
+    results, verdicts = sent_and_judged(stack, tel, count, batch=10)
+    return results, verdicts, ground_truth(stack)
 
 
 def warned(stack) -> set[str]:

@@ -6,12 +6,10 @@ about half the requests, each named, and the rest whole. Once started, the worke
 service A, so the request that started it may be one sent before the batch.
 """
 
-import time
-
 import pytest
 
 from tests.support.browser import browser_missing, open_request
-from tests.support.chaos import ground_truth, judge, set_toggle, toggled, wait_until_hit
+from tests.support.chaos import ground_truth, sent_and_judged, set_toggle, toggled, wait_until_hit
 from tests.support.stack import send_many
 
 TOGGLE = "context-leak"
@@ -19,9 +17,7 @@ BOUNDARY = ("service-a", "service-a", "in-process")
 
 
 def run_batch(stack, client_telemetry, count):
-    since_us = time.time_ns() // 1000 - 1_000_000
-    results = send_many(stack, client_telemetry, list(range(1, count + 1)), batch=10)
-    return results, judge(stack, {r.request_id for r in results}, since_us)
+    return sent_and_judged(stack, client_telemetry, count, batch=10)
 
 
 def mega_trace(verdict):

@@ -3,14 +3,13 @@
 names kafka-consumer-no-extract, joining C's fragment by the Kafka record (exact), and
 uninstrumented-client, joining B's by its caller and time (probable), and says so in the evidence."""
 
-import json
 import time
 
 import httpx
 import pytest
 
 from tests.support.chaos import ground_truth, set_toggle
-from tests.support.stack import cli, cli_request, start_stack
+from tests.support.stack import cli_request, doctor, start_stack
 from tracebreak.join_key import SPAN_ATTRIBUTE
 from tracebreak.runtime.settings import Settings
 
@@ -34,8 +33,7 @@ def verdict(stack, request_id: str, timeout_s: float = 20) -> dict:
     """The doctor's verdict on the request, as `tracebreak doctor --json` gives it once it settled."""
     deadline = time.monotonic() + timeout_s
     while True:
-        done = cli(stack.config, "doctor", "--json", "--since", "60s", "--settle", "1s")
-        found = json.loads(done.stdout)
+        found = doctor(stack, "--since", "60s", "--settle", "1s")
         mine = [r for r in found["requests"] if r["request_id"] == request_id]
         if (mine and not found["totals"]["pending_requests"]) or time.monotonic() > deadline:
             assert mine, found["totals"]

@@ -3,12 +3,11 @@ as a resource attribute (as the room's collector agents tag every span, deploy/k
 `--resource k8s.namespace.name=…` keeps that namespace's requests and no other, read through Jaeger's
 `/api` (its `tags` search) and `/api/v3` (its `query.attributes`) alike."""
 
-import json
 import time
 
 import pytest
 
-from tests.support.stack import cli, cli_request, start_stack
+from tests.support.stack import cli_request, doctor, start_stack
 
 NAMESPACE = "trainee-07"
 KEY = "k8s.namespace.name"
@@ -21,9 +20,7 @@ def trainee(tmp_path_factory):
 
 
 def judged(stack, *args: str) -> dict:
-    done = cli(stack.config, "doctor", "--json", "--since", "60s", "--settle", "0s", *args)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return doctor(stack, "--since", "60s", "--settle", "0s", *args)
 
 
 def settled(stack, request_ids: set[str], *args: str, timeout_s: float = 20) -> dict:

@@ -6,7 +6,7 @@ signature at each of B's hops (A to B, B to C, and C's reply to B) with both pro
 import pytest
 
 from tests.support.browser import browser_missing, open_request, screenshot
-from tests.support.chaos import ground_truth, sent_and_judged, set_toggle, toggled, wait_until_hit
+from tests.support.chaos import ground_truth, sent_and_judged, toggled
 from tests.support.stack import audit, send_many
 
 NAME = "propagator-mismatch"
@@ -22,12 +22,8 @@ REQUESTS = 6
 
 
 def test_b3_against_w3c_is_named_at_each_of_the_hops_with_both_sets(stack, client_telemetry):
-    set_toggle(stack, NAME, True)
-    try:
-        wait_until_hit(stack, client_telemetry, NAME, hit=True)
+    with toggled(stack, client_telemetry, NAME):
         results, verdicts = sent_and_judged(stack, client_telemetry, REQUESTS)
-    finally:
-        set_toggle(stack, NAME, None)
     truth = ground_truth(stack)
     assert [r.status for r in results] == [200] * REQUESTS
     for result in results:
@@ -37,7 +33,6 @@ def test_b3_against_w3c_is_named_at_each_of_the_hops_with_both_sets(stack, clien
         found = {tuple(f["boundary"].values()): f["evidence"]["propagators"] for f in verdict["findings"]}
         assert found == HOPS, verdict["findings"]
     print(f"{NAME}: {REQUESTS}/{REQUESTS} hit, doctor named {NAME} at the same {len(HOPS)} hops on each")
-    wait_until_hit(stack, client_telemetry, NAME, hit=False)
     results, verdicts = sent_and_judged(stack, client_telemetry, REQUESTS)
     assert all(verdicts[r.request_id].whole for r in results), [v.as_dict() for v in verdicts.values()]
 

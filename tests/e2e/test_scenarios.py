@@ -1,12 +1,10 @@
 """Every scenario, switched on with `tracebreak chaos scenario NAME`, gives the doctor exactly the
 signatures it promises over a batch of requests; `chaos reset` turns it off."""
 
-import time
-
 import pytest
 
-from tests.support.chaos import judge, wait_until_hit
-from tests.support.stack import cli, send_many
+from tests.support.chaos import sent_and_judged, wait_until_hit
+from tests.support.stack import cli
 from tracebreak.chaos.scenarios import SCENARIOS, Scenario
 
 BATCH = 20
@@ -33,9 +31,7 @@ def test_a_scenario_gives_the_doctor_exactly_its_signatures(stack, client_teleme
     watched = last_breaker(scenario)
     try:
         wait_until_hit(stack, client_telemetry, watched, hit=True)
-        since_us = time.time_ns() // 1000 - 1_000_000
-        results = send_many(stack, client_telemetry, list(range(1, BATCH + 1)), batch=10)
-        verdicts = judge(stack, {r.request_id for r in results}, since_us)
+        _, verdicts = sent_and_judged(stack, client_telemetry, BATCH, batch=10)
         found = set().union(*(v.signatures for v in verdicts.values()))
         assert found == scenario.signatures, {rid: sorted(v.signatures) for rid, v in verdicts.items()}
     finally:

@@ -6,10 +6,12 @@ import sys
 from pathlib import Path
 
 
-def run_with_flags(folder: Path, script: str) -> None:
-    """Run `script` with FLAGS set to a flag file in `folder`; it fails the test with the script's errors."""
+def run_with_flags(folder: Path, script: str) -> subprocess.CompletedProcess[str]:
+    """Run `script` with FLAGS set to a flag file in `folder`; it fails the test with the script's errors,
+    and gives what it printed."""
     preamble = f"FLAGS = __import__('pathlib').Path({str(folder / 'flags.json')!r})\n"
     result = subprocess.run(
         [sys.executable, "-c", preamble + script], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
+    return result

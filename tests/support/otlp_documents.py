@@ -8,8 +8,18 @@ ROOT, CHILD = "eee19b7ec3c1b174", "eee19b7ec3c1b173"
 START_NS = 1_700_000_000_000_000_000
 
 
-def otlp_document(trace: str, root: str, child: str, kind_server: object, kind_client: object) -> dict:
-    """A resourceSpans document: a SERVER span and its CLIENT child, ids and kinds as given."""
+def otlp_document(
+    trace: str,
+    root: str,
+    child: str,
+    kind_server: object,
+    kind_client: object,
+    request_id: str = "req-1",
+    resource: dict[str, str] | None = None,
+) -> dict:
+    """A resourceSpans document: a SERVER span and its CLIENT child, ids and kinds as given, from
+    service-a with `resource`'s attributes besides."""
+    attributes = {"service.name": "service-a", **(resource or {})}
 
     def span(span_id: str, parent: str, name: str, kind: object, offset_ns: int) -> dict:
         return {
@@ -20,13 +30,15 @@ def otlp_document(trace: str, root: str, child: str, kind_server: object, kind_c
             "kind": kind,
             "startTimeUnixNano": str(START_NS + offset_ns),
             "endTimeUnixNano": str(START_NS + offset_ns + 1_000_000),
-            "attributes": [{"key": "guid:x-request-id", "value": {"stringValue": "req-1"}}],
+            "attributes": [{"key": "guid:x-request-id", "value": {"stringValue": request_id}}],
         }
 
     return {
         "resourceSpans": [
             {
-                "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "service-a"}}]},
+                "resource": {
+                    "attributes": [{"key": k, "value": {"stringValue": v}} for k, v in attributes.items()]
+                },
                 "scopeSpans": [
                     {
                         "scope": {"name": "test"},

@@ -86,6 +86,13 @@ def has_spans(expected: dict[str, int]) -> Callable[[Trace], bool]:
 Audit = tuple[int, dict[int, dict]]
 
 
+def doctor(stack: Stack, *options: str) -> dict:
+    """`tracebreak doctor --json` on the stack: its verdict."""
+    result = cli(stack.config, "doctor", "--json", *options)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
 def audit(stack: Stack, *options: str) -> Audit:
     """`tracebreak audit --json` on the stack: its exit code, and its items by number."""
     config = stack.config

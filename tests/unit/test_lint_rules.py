@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tracebreak.lint import RULES, check
+from tests.support.lint import found
+from tracebreak.lint import RULES
 
 FIXTURES = Path(__file__).parent / "lint_fixtures"
 WRONG = sorted((FIXTURES / "wrong").iterdir())
@@ -17,12 +18,6 @@ EXPECT = re.compile(r"# expect: (TB\d+)")
 def expected(path: Path) -> set[tuple[str, int]]:
     lines = path.read_text().splitlines()
     return {(m.group(1), n) for n, line in enumerate(lines, start=1) for m in EXPECT.finditer(line)}
-
-
-def found(path: Path) -> set[tuple[str, int]]:
-    result = check([path])
-    assert not result.problems
-    return {(f.rule, f.line) for f in result.findings}
 
 
 @pytest.mark.parametrize("path", WRONG, ids=lambda p: p.name)

@@ -3,6 +3,7 @@ never seen"): each fixture is a pattern reduced from what was read there, writte
 
 import pytest
 
+from tests.support.lint import found
 from tracebreak.lint import check
 
 CLIENTS = (
@@ -30,12 +31,6 @@ LAUNCHES = {
     "operator.yaml": MANIFEST
     + "    metadata:\n      annotations:\n        instrumentation.opentelemetry.io/inject-python: 'true'\n",
 }
-
-
-def found(path) -> set[tuple[str, int]]:
-    result = check([path])
-    assert not result.problems
-    return {(f.rule, f.line) for f in result.findings}
 
 
 def service(tmp_path, source: str, **others: str):

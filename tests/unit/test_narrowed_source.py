@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.otlp_documents import hex_document, mock
+from tests.support.otlp_documents import CHILD, ROOT, hex_document, mock, otlp_document
 from tracebreak.doctor.collect import collect
 from tracebreak.traces.model import Trace
 from tracebreak.traces.query import TraceQuery
@@ -22,14 +22,7 @@ WANTED = {KEY: "trainee-07"}
 
 def in_namespace(namespace: str, trace_id: str, request_id: str) -> dict:
     """The test documents' two spans, in another trace, with the namespace on their resource."""
-    document = json.loads(
-        json.dumps(hex_document())
-        .replace("5b8efff798038103d269b633813fc60c", trace_id)
-        .replace("req-1", request_id)
-    )
-    resource = document["resourceSpans"][0]["resource"]["attributes"]
-    resource.append({"key": KEY, "value": {"stringValue": namespace}})
-    return document
+    return otlp_document(trace_id, ROOT, CHILD, 2, 3, request_id=request_id, resource={KEY: namespace})
 
 
 def test_pairs_are_read_from_repeated_and_comma_separated_flags() -> None:
@@ -74,7 +67,7 @@ def test_jaeger_is_asked_by_tag_and_its_answer_checked_again() -> None:
         },
         seen,
     )
-    source = Narrowed(TraceQuery("http://jaeger", http=http), WANTED)
+    source = Narrowed(TraceQuery("http://jaeger", http=http, resource=WANTED), WANTED)
     assert source.window(0, 1) == []  # a backend that ignored the hint: the trace is from namespace x
     search = next(r for r in seen if r.url.path == "/api/traces").url.params
     assert json.loads(search["tags"]) == WANTED
@@ -91,12 +84,16 @@ def test_jaeger_v3_is_asked_by_attributes_and_tempo_by_traceql() -> None:
         },
         seen,
     )
-    [trace] = Narrowed(JaegerV3("http://jaeger", http=http), WANTED).window(0, 1)
+    [trace] = Narrowed(JaegerV3("http://jaeger", http=http, resource=WANTED), WANTED).window(0, 1)
     assert isinstance(trace, Trace) and trace.trace_id == "4" * 32
     search = next(r for r in seen if r.url.path == "/api/v3/traces").url.params
     assert json.loads(search["query.attributes"]) == WANTED
     assert traceql({}) == "{ }"
     assert traceql(WANTED) == '{ resource."k8s.namespace.name" = "trainee-07" }'
-    tempo = Tempo("http://tempo", http=mock({"/api/search": httpx.Response(200, json={"traces": []})}, seen))
+    tempo = Tempo(
+        "http://tempo",
+        http=mock({"/api/search": httpx.Response(200, json={"traces": []})}, seen),
+        resource=WANTED,
+    )
     Narrowed(tempo, WANTED).window(0, 1)
     assert seen[-1].url.params["q"] == traceql(WANTED)

@@ -10,7 +10,6 @@ from tracebreak.doctor.findings import Finding, Findings
 from tracebreak.doctor.request import Request
 from tracebreak.doctor.spans import protocol
 from tracebreak.signatures import Boundary
-from tracebreak.span_attributes import FIELDS_ATTRIBUTE
 from tracebreak.traces.model import Span
 
 W3C_LIMIT_BYTES = 8192
@@ -18,7 +17,7 @@ W3C_LIMIT_BYTES = 8192
 
 def baggage_cut_off(request: Request, findings: Findings) -> None:
     for receiver in request.spans:
-        if FIELDS_ATTRIBUTE not in receiver.tags:
+        if sizes.FIELDS_ATTRIBUTE not in receiver.tags:
             continue  # not where a request came in
         sender = _sender(request, receiver)
         if sender is None:

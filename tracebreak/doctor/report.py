@@ -216,7 +216,7 @@ def run(args: argparse.Namespace) -> int:
     now_us = time.time_ns() // 1000
     since_us, began_us = window_start(args.since, args.data_folder, now_us)
     wanted = resource_filter(args.resource)
-    query = narrowed(open_source(args.source, timeout_s=60), wanted)
+    query = narrowed(open_source(args.source, timeout_s=60, resource=wanted), wanted)
     try:
         found = judge(
             query, since_us, now_us, parse_duration_us(args.settle), began_us, join_keys(args.join_by)

@@ -44,9 +44,9 @@ HTTP_CLIENTS = {
 }
 
 
-def made(tree: ast.Module, *names: str) -> Iterator[tuple[ast.Call, str]]:
-    """The calls whose last name, read through the imports, is one of `names`, with the full name."""
-    bound = imported(tree)
+def made(tree: ast.Module, bound: dict[str, str], *names: str) -> Iterator[tuple[ast.Call, str]]:
+    """The calls whose last name, read through the imports (`bound`), is one of `names`, with the full
+    name."""
     for call in every_call(tree):
         name = qualified(call.func, bound)
         if name.rpartition(".")[2] in names:
@@ -71,10 +71,11 @@ def intercepted(tree: ast.Module) -> tuple[set[ast.AST], set[str]]:
     return set(wrapped), {dotted(node) for node in wrapped} - {""}
 
 
-def channels(tree: ast.Module, facts: Facts) -> Iterator[Hit]:
+def channels(
+    tree: ast.Module, facts: Facts, bound: dict[str, str], above: dict[ast.AST, ast.AST]
+) -> Iterator[Hit]:
     nodes, names = intercepted(tree)
-    above = parents(tree)
-    for call, name in made(tree, *CHANNELS):
+    for call, name in made(tree, bound, *CHANNELS):
         kind = flavour(name)
         if kind is None or facts.covers(*GRPC_CLIENT[kind]) or has_interceptors(call) or call in nodes:
             continue
@@ -85,8 +86,8 @@ def channels(tree: ast.Module, facts: Facts) -> Iterator[Hit]:
         yield Hit.at("TB301", call, message)
 
 
-def servers(tree: ast.Module, facts: Facts) -> Iterator[Hit]:
-    for call, name in made(tree, "server"):
+def servers(tree: ast.Module, facts: Facts, bound: dict[str, str]) -> Iterator[Hit]:
+    for call, name in made(tree, bound, "server"):
         kind = flavour(name)
         if kind is None or facts.covers(*GRPC_SERVER[kind]) or has_interceptors(call):
             continue
@@ -104,8 +105,9 @@ def injected(call: ast.Call, above: dict[ast.AST, ast.AST]) -> bool:
     return any(called(inner) == "inject" for inner in every_call(enclosing(call, above)))
 
 
-def http_clients(tree: ast.Module, facts: Facts) -> Iterator[Hit]:
-    bound, above = imported(tree), parents(tree)
+def http_clients(
+    tree: ast.Module, facts: Facts, bound: dict[str, str], above: dict[ast.AST, ast.AST]
+) -> Iterator[Hit]:
     for call in every_call(tree):
         library, _, name = qualified(call.func, bound).rpartition(".")
         makers, instrumentor = HTTP_CLIENTS.get(library, (set(), ""))
@@ -122,6 +124,7 @@ def http_clients(tree: ast.Module, facts: Facts) -> Iterator[Hit]:
 def check(file: PythonFile, facts: Facts) -> Iterator[Hit]:
     if facts.zero_code or untraced(file, facts):
         return
-    yield from channels(file.tree, facts)
-    yield from servers(file.tree, facts)
-    yield from http_clients(file.tree, facts)
+    bound, above = imported(file.tree), parents(file.tree)  # read once for the three checks
+    yield from channels(file.tree, facts, bound, above)
+    yield from servers(file.tree, facts, bound)
+    yield from http_clients(file.tree, facts, bound, above)

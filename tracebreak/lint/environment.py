@@ -10,8 +10,7 @@ from dataclasses import dataclass
 import yaml
 
 from tracebreak.lint.facts import Facts
-from tracebreak.lint.launch import instructions
-from tracebreak.lint.source import ENV, LAUNCH, PythonFile, SourceFile, YamlFile
+from tracebreak.lint.source import ENV, PythonFile, SourceFile, YamlFile, dockerfile, instructions
 from tracebreak.lint.syntax import Hit, called, dotted
 
 PROPAGATORS, SAMPLER, LOG_CORRELATION = (
@@ -99,22 +98,16 @@ def _pair(item: yaml.Node) -> Setting | None:
     return Setting(str(name.value), str(value.value), value.start_mark.line + 1, value.start_mark.column + 1)
 
 
-def in_manifest(node: yaml.Node) -> Iterator[Setting]:
-    if isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            yield from in_manifest(item)
-    elif isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if key.value == "env" and isinstance(value, yaml.SequenceNode):
-                yield from filter(None, map(_pair, value.value))
-            yield from in_manifest(value)
+def in_manifest(file: YamlFile) -> Iterator[Setting]:
+    for key, value in file.pairs():
+        if key.value == "env" and isinstance(value, yaml.SequenceNode):
+            yield from filter(None, map(_pair, value.value))
 
 
 def in_dockerfile(file: SourceFile) -> Iterator[Setting]:
     """ENV NAME=value (several on a line), and the old form ENV NAME value."""
-    for number, instruction in instructions(file.text):
-        keyword, _, rest = instruction.partition(" ")
-        if keyword.upper() != "ENV":
+    for number, keyword, rest in instructions(file.text):
+        if keyword != "ENV":
             continue
         words = rest.split()
         if words and "=" not in words[0]:
@@ -130,11 +123,10 @@ def settings(file: SourceFile) -> Iterator[Setting]:
         yield from in_python(file)
     elif isinstance(file, YamlFile):
         yield from in_compose(file)
-        for document in file.documents:
-            yield from in_manifest(document)
+        yield from in_manifest(file)
     elif file.kind == ENV:
         yield from in_env_file(file)
-    elif file.kind == LAUNCH and "dockerfile" in file.path.name.lower():
+    elif dockerfile(file.path):
         yield from in_dockerfile(file)
 
 

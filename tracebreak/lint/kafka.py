@@ -27,7 +27,8 @@ from tracebreak.lint.syntax import (
     keyword,
 )
 
-FETCHES = ("getone", "poll")
+FETCHES = ("getone", "poll")  # each a record
+MANY, CONSUME = "getmany", "consume"  # aiokafka: records by partition; confluent-kafka: a list
 SPAN_STARTS = ("start_as_current_span", "start_span")
 # Handing a record to these is describing it, not processing it.
 DESCRIBERS = {"debug", "info", "warning", "error", "exception", "critical", "log", "print", "repr", "str"}
@@ -54,12 +55,12 @@ def fetched(value: ast.expr, fetches: tuple[str, ...] = FETCHES) -> bool:
     )
 
 
-def assigned(function: Function, fetch: str) -> set[str]:
-    """Names bound to what a consumer's `fetch` returns: `batch = await consumer.getmany()`."""
+def assigned(function: Function, *fetches: str) -> set[str]:
+    """Names bound to what one of a consumer's `fetches` returns: `batch = await consumer.getmany()`."""
     return {
         name
         for node in ast.walk(function)
-        if isinstance(node, ast.Assign) and fetched(node.value, (fetch,))
+        if isinstance(node, ast.Assign) and fetched(node.value, fetches)
         for name in set().union(*(bound_names(t) for t in node.targets))
     }
 
@@ -69,7 +70,7 @@ def by_partition(loop: ast.For | ast.AsyncFor, mappings: set[str]) -> set[str]:
     if not isinstance(loop.iter, ast.Call) or called(loop.iter) not in ("items", "values"):
         return set()
     mapping = loop.iter.func.value if isinstance(loop.iter.func, ast.Attribute) else None
-    if mapping is None or not (fetched(mapping, ("getmany",)) or dotted(mapping) in mappings):
+    if mapping is None or not (fetched(mapping, (MANY,)) or dotted(mapping) in mappings):
         return set()
     target = loop.target
     return bound_names(target.elts[-1] if isinstance(target, ast.Tuple) and target.elts else target)
@@ -77,7 +78,7 @@ def by_partition(loop: ast.For | ast.AsyncFor, mappings: set[str]) -> set[str]:
 
 def batches(function: Function) -> set[str]:
     """Names bound to a list of records: a consume() result, and each partition's list of a getmany()."""
-    mappings, found = assigned(function, "getmany"), assigned(function, "consume")
+    mappings, found = assigned(function, MANY), assigned(function, CONSUME)
     for node in ast.walk(function):
         if isinstance(node, ast.For | ast.AsyncFor):
             found |= by_partition(node, mappings)
@@ -86,15 +87,13 @@ def batches(function: Function) -> set[str]:
 
 def records(function: Function) -> set[str]:
     """Names bound to a consumed record in `function`."""
-    found: set[str] = set()
+    found = assigned(function, *FETCHES)
     many = batches(function)
     for node in ast.walk(function):
         if isinstance(node, ast.For | ast.AsyncFor) and (
-            consumer(node.iter) or fetched(node.iter, ("consume",)) or dotted(node.iter) in many
+            consumer(node.iter) or fetched(node.iter, (CONSUME,)) or dotted(node.iter) in many
         ):
             found |= bound_names(node.target)
-        if isinstance(node, ast.Assign) and fetched(node.value):
-            found |= set().union(*(bound_names(t) for t in node.targets))
     return found
 
 

@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 import yaml
 
 from tracebreak.lint.facts import Facts
-from tracebreak.lint.source import LAUNCH, SourceFile, YamlFile
+from tracebreak.lint.source import LAUNCH, SourceFile, YamlFile, dockerfile, instructions
 
 LAUNCHERS = {"opentelemetry-instrument", "splunk-py-trace"}
 ANNOTATION = "instrumentation.opentelemetry.io/inject-python"
@@ -26,23 +26,10 @@ def launcher(text: str) -> bool:
     return any(PurePosixPath(word).name in LAUNCHERS for word in WORD.findall(text))
 
 
-def instructions(text: str) -> Iterator[tuple[int, str]]:
-    """A Dockerfile's instructions with the line each starts on, continuation lines joined."""
-    start, joined = 0, ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not joined:
-            start = number
-        joined += line.rstrip().removesuffix("\\") + " "
-        if not line.rstrip().endswith("\\"):
-            yield start, joined.strip()
-            joined = ""
-
-
 def in_script(file: SourceFile) -> Iterator[int]:
-    if "dockerfile" in file.path.name.lower():
-        for number, instruction in instructions(file.text):
-            keyword, _, rest = instruction.partition(" ")
-            if keyword.upper() in DOCKER_COMMANDS and launcher(rest):
+    if dockerfile(file.path):
+        for number, keyword, rest in instructions(file.text):
+            if keyword in DOCKER_COMMANDS and launcher(rest):
                 yield number
         return
     for number, line in enumerate(file.text.splitlines(), start=1):
@@ -56,25 +43,20 @@ def _text(node: yaml.Node) -> str:
     return str(node.value) if isinstance(node, yaml.ScalarNode) else ""
 
 
-def in_yaml(node: yaml.Node) -> Iterator[int]:
+def in_yaml(file: YamlFile) -> Iterator[int]:
     """Commands run under a launcher, and workloads the Operator injects Python instrumentation into."""
-    if isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            yield from in_yaml(item)
-    if not isinstance(node, yaml.MappingNode):
-        return
-    for key, value in node.value:
+    for key, value in file.pairs():
         name = str(key.value)
         if (name in COMMAND_KEYS and launcher(_text(value))) or (
             name == ANNOTATION and _text(value).strip().lower() not in ("", "false")
         ):
             yield key.start_mark.line + 1
-        yield from in_yaml(value)
 
 
 def collect(file: SourceFile) -> Facts:
     if isinstance(file, YamlFile):
-        lines = [line for document in file.documents for line in in_yaml(document)]
+        lines = in_yaml(file)
     else:
-        lines = list(in_script(file)) if file.kind == LAUNCH else []
-    return Facts(zero_code=f"{file.shown}:{lines[0]}" if lines else "")
+        lines = in_script(file) if file.kind == LAUNCH else iter(())
+    line = next(lines, None)
+    return Facts(zero_code=f"{file.shown}:{line}" if line else "")

@@ -18,6 +18,7 @@ import ast
 import re
 from collections.abc import Iterator
 
+from tracebreak.lint.environment import LOG_CORRELATION
 from tracebreak.lint.facts import Facts, applied, instances, instrumentor
 from tracebreak.lint.scope import Scope
 from tracebreak.lint.source import PythonFile
@@ -74,11 +75,14 @@ def callers(scope: Scope, target: Function) -> Iterator[tuple[ast.Call, Function
 
 
 def tracing_formatters(tree: ast.Module) -> set[str]:
-    """Classes of the module that write a trace id: a formatter that reads the current span."""
+    """Formatter classes of the module that write a trace id (they read the current span); only a
+    name ending in Formatter is ever looked up (traceless), so no other class is unparsed."""
     return {
         node.name
         for node in ast.walk(tree)
-        if isinstance(node, ast.ClassDef) and TRACE_FIELD.search(ast.unparse(node))
+        if isinstance(node, ast.ClassDef)
+        and node.name.lower().endswith("formatter")
+        and TRACE_FIELD.search(ast.unparse(node))
     }
 
 
@@ -117,8 +121,7 @@ def traceless(tree: ast.Module, facts: Facts) -> Iterator[tuple[ast.Call, ast.Ca
 def launched(facts: Facts) -> str:
     if not facts.zero_code:
         return ""
-    where = facts.zero_code
-    return f" (the zero-code launcher at {where} adds it only with OTEL_PYTHON_LOG_CORRELATION=true)"
+    return f" (the zero-code launcher at {facts.zero_code} adds it only with {LOG_CORRELATION}=true)"
 
 
 def check(file: PythonFile, facts: Facts) -> Iterator[Hit]:

@@ -14,27 +14,26 @@ from tracebreak.lint.source import PythonFile
 TRACING = ("opentelemetry", "splunk_otel", "traceloop")
 
 
-def imported(tree: ast.Module) -> set[str]:
-    """Every dotted part of every module imported, and the names taken from it (`from . import db`)."""
-    names: set[str] = set()
+def modules(tree: ast.Module) -> list[tuple[str, list[str]]]:
+    """Each module imported, with the names taken from it (`from . import db`: "", ["db"])."""
+    found: list[tuple[str, list[str]]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(part for alias in node.names for part in alias.name.split("."))
+            found.extend((alias.name, []) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            names.update((node.module or "").split("."))
-            names.update(alias.name for alias in node.names)
-    return names - {""}
+            found.append((node.module or "", [alias.name for alias in node.names]))
+    return found
 
 
-def tracing(tree: ast.Module) -> bool:
-    modules = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
-    modules += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
-    return any(module.split(".")[0] in TRACING for module in modules)
+def import_parts(imports: list[tuple[str, list[str]]]) -> set[str]:
+    """Every dotted part of every module imported, and the names taken from it."""
+    return {part for module, names in imports for part in [*module.split("."), *names]} - {""}
 
 
 def collect(file: PythonFile) -> Facts:
-    stem = file.path.stem
-    return Facts(traced={stem} if tracing(file.tree) else set(), imports={stem: imported(file.tree)})
+    stem, imports = file.path.stem, modules(file.tree)
+    traced = any(module.split(".")[0] in TRACING for module, _ in imports)
+    return Facts(traced={stem} if traced else set(), imports={stem: import_parts(imports)})
 
 
 def script(tree: ast.Module) -> bool:

@@ -70,7 +70,6 @@ class PythonFile(SourceFile):
 
 @dataclass
 class YamlFile(SourceFile):
-    node: yaml.Node | None = None  # the first document
     documents: list[yaml.Node] = field(default_factory=list)  # a Kubernetes manifest holds several
 
     def __post_init__(self) -> None:
@@ -83,7 +82,16 @@ class YamlFile(SourceFile):
                 raise Template() from None
             mark = getattr(error, "problem_mark", None)
             raise Unparsable(mark.line + 1 if mark else None, f"not valid YAML: {error}") from None
-        self.node = self.documents[0] if self.documents else None
+
+    @property
+    def node(self) -> yaml.Node | None:
+        """The first document."""
+        return self.documents[0] if self.documents else None
+
+    def pairs(self) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+        """Every key and value of every mapping in every document, outermost first."""
+        for document in self.documents:
+            yield from _pairs(document)
 
     def top(self, key: str) -> yaml.Node | None:
         """The value of a top-level key, if the document is a mapping that has it."""
@@ -92,14 +100,39 @@ class YamlFile(SourceFile):
         return next((value for name, value in self.node.value if name.value == key), None)
 
 
+def _pairs(node: yaml.Node) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _pairs(item)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield key, value
+            yield from _pairs(value)
+
+
+def dockerfile(path: Path) -> bool:
+    name = path.name.lower()
+    return name == "dockerfile" or name.startswith("dockerfile.") or name.endswith(".dockerfile")
+
+
 def launches(path: Path) -> bool:
     """A file that says how a service starts: a Dockerfile, a Procfile, a shell script."""
     name = path.name.lower()
-    return (
-        name in ("dockerfile", "procfile")
-        or name.startswith("dockerfile.")
-        or name.endswith((".dockerfile", ".sh"))
-    )
+    return dockerfile(path) or name == "procfile" or name.endswith(".sh")
+
+
+def instructions(text: str) -> Iterator[tuple[int, str, str]]:
+    """A Dockerfile's instructions: the line each starts on, its keyword (upper case) and the rest,
+    continuation lines joined."""
+    start, joined = 0, ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not joined:
+            start = number
+        joined += line.rstrip().removesuffix("\\") + " "
+        if not line.rstrip().endswith("\\"):
+            keyword, _, rest = joined.strip().partition(" ")
+            yield start, keyword.upper(), rest
+            joined = ""
 
 
 def kind_of(path: Path) -> str | None:

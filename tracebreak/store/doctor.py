@@ -67,6 +67,8 @@ def traces_of(rows: list[sqlite3.Row]) -> list[Trace]:
 
 
 def span_of(row: sqlite3.Row, tags: dict[str, Any]) -> Span:
+    # No resource: the store's own verdict judges every trace, and a doctor narrowed to a resource
+    # reads through the store's /api instead (traces/sources/narrowed.py).
     logs, refs = row["logs"], row["refs"]
     return Span(
         trace_id=row["trace_id"],

@@ -3,7 +3,7 @@
 import json
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -20,12 +20,18 @@ class QueryError(RuntimeError):
 class HttpReader:
     """An HTTP client for one trace backend, its errors QueryErrors naming what answered."""
 
-    def __init__(self, base_url: str, timeout_s: float = 5, http: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        timeout_s: float = 5,
+        http: httpx.Client | None = None,
+        resource: Mapping[str, str] | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self._http = untraced(http or httpx.Client(timeout=timeout_s))
         # Resource attributes a window's traces must have a span from (sources/narrowed.py): a hint to
         # the backend's search, checked again on what it answers.
-        self.resource: dict[str, str] = {}
+        self.resource = dict(resource or {})
 
     def close(self) -> None:
         self._http.close()
@@ -85,10 +91,10 @@ class TraceQuery(SearchesByService):
         skipped before it is decoded into spans."""
         traces: dict[str, Trace] = {}
         services = self.listed_services()
+        params: dict[str, Any] = {"start": since_us, "end": until_us, "limit": SEARCH_LIMIT}
+        if self.resource:  # Jaeger's tag search reads process tags too
+            params["tags"] = json.dumps(self.resource)
         for service in services:
-            params = {"start": since_us, "end": until_us, "limit": SEARCH_LIMIT}
-            if self.resource:  # Jaeger's tag search reads process tags too
-                params["tags"] = json.dumps(self.resource)
             for document in self.search(service, **params):
                 if document["traceID"] not in traces:
                     traces[document["traceID"]] = Trace.from_jaeger(document)

@@ -6,7 +6,7 @@ from tracebreak.join_key import REQUEST_ID_HEADER
 from tracebreak.runtime.generations import GENERATION_SUFFIX
 from tracebreak.runtime.ports import DEFAULT as PORTS
 from tracebreak.runtime.settings import Settings
-from tracebreak.runtime.w3c import parse_traceparent
+from tracebreak.traceparent import parse_traceparent
 from tracebreak.wire.formats import other_format
 from tracebreak.wire.packets import FETCH, GRPC, HTTP, PRODUCE, Capture, Message
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tracebreak.join_key import REQUEST_ID_HEADER
-from tracebreak.runtime.w3c import parse_traceparent
+from tracebreak.traceparent import parse_traceparent
 
 HTTP = "HTTP/1.1"
 GRPC = "gRPC"

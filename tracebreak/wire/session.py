@@ -6,7 +6,8 @@ from pathlib import Path
 
 import httpx
 
-from services.service_a.client import EdgeUnreachable, RequestResult, send_traced
+from services.service_a.client import RequestResult, send_traced
+from tracebreak.endpoints import EdgeUnreachable
 from tracebreak.wire import tshark
 from tracebreak.wire.hops import Layout, RequestWire, group
 from tracebreak.wire.packets import read

@@ -3,11 +3,8 @@
 import argparse
 from pathlib import Path
 
-from rich.console import Console
-
+from tracebreak import terminal
 from tracebreak.workshop import render
-
-out = Console()
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -32,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
         folders = render.render(args.trainees, args.out, args.variant, args.image)
     except OSError as error:
         raise ValueError(f"{args.out}: cannot write there: {error.strerror}") from error
+    out = terminal.console()
     out.print(f"{len(folders) - 1} trainee namespaces and the room under {args.out}/", soft_wrap=True)
     out.print(f"apply: kubectl apply -k {args.out}   tear down: kubectl delete -k {args.out}", soft_wrap=True)
     return 0

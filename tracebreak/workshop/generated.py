@@ -12,12 +12,13 @@ from pathlib import Path
 
 import yaml
 
+from tracebreak.demo import WHOLE_SPANS
+from tracebreak.durations import parse_duration_us
 from tracebreak.markers import generated, replaced
 from tracebreak.workshop import collector, kustomize, render, sizing
 
-ROOT = render.KUBERNETES.parents[1]
-WORKSHOP = ROOT / "docs" / "workshop.md"
-LAB = ROOT / "docs" / "labs" / "22-tail-sampling-split.md"
+WORKSHOP = render.ROOT / "docs" / "workshop.md"
+LAB = render.ROOT / "docs" / "labs" / "22-tail-sampling-split.md"
 EXAMPLE = render.KUBERNETES / "examples" / "two-trainees"
 EXAMPLE_TRAINEES = 2
 # The example's objects, as `kubectl kustomize` renders the folder: `kubectl apply -f` takes it too.
@@ -69,7 +70,7 @@ def decision_wait_table(wait_s: int) -> str:
         (
             f"this room, {sizing.ROOM_TRAINEES} trainees",
             sizing.ROOM_TRAINEES * sizing.TRAINEE_RPS,
-            sizing.CASCADE_SPANS,
+            WHOLE_SPANS,
         ),
     ]
     rows = []
@@ -135,7 +136,7 @@ def rendered_objects(trainees: int, variant: str | None = None) -> list[dict]:
 
 def wait_seconds(objects: list[dict]) -> int:
     config = collector.effective(objects, "StatefulSet", "tail-sampling", "tracebreak-room")
-    return int(config["processors"]["tail_sampling"]["decision_wait"].removesuffix("s"))
+    return parse_duration_us(config["processors"]["tail_sampling"]["decision_wait"]) // 1_000_000
 
 
 def pages(compose_memory_mib: dict[str, int]) -> dict[Path, str]:
@@ -150,7 +151,7 @@ def pages(compose_memory_mib: dict[str, int]) -> dict[Path, str]:
 
 def compose_memory() -> dict[str, int]:
     """docker-compose.yml's mem_limit per service, in MiB."""
-    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    services = yaml.safe_load((render.ROOT / "docker-compose.yml").read_text())["services"]
     units = {"m": 1, "g": 1024}
     return {name: int(s["mem_limit"][:-1]) * units[s["mem_limit"][-1]] for name, s in services.items()}
 

@@ -10,9 +10,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from tracebreak.workshop.render import KUBERNETES
+from tracebreak.workshop.render import ROOT
 
-ROOT = KUBERNETES.parents[1]
 VENV = ROOT / ".venv-checkov"
 
 

@@ -6,16 +6,16 @@ its flag file differ per trainee, and Kustomize has no loop. The command writes 
 everything else stays in the base, which Kustomize reads as it is.
 """
 
-import json
 import os
 import shutil
 from pathlib import Path
 
 import yaml
 
-from tracebreak.chaos.flagfile import default_flags
+from tracebreak.chaos import flagfile
 
-KUBERNETES = Path(__file__).resolve().parents[2] / "deploy" / "kubernetes"
+ROOT = Path(__file__).resolve().parents[2]  # the repository
+KUBERNETES = ROOT / "deploy" / "kubernetes"
 BASE = KUBERNETES / "base"
 ROOM = KUBERNETES / "room"
 VARIANTS = ("tail-sampling-split",)
@@ -71,7 +71,7 @@ def _trainee(folder: Path, name: str, variant: str | None, image: dict[str, str]
         {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}},
     )
     # Every toggle off; the host's `tracebreak chaos` rewrites it (docs/workshop.md, the cluster path).
-    (folder / "flags.json").write_text(json.dumps(default_flags(), indent=2) + "\n")
+    flagfile.write(folder / "flags.json", flagfile.default_flags())
     overlay = _kustomization(
         ["namespace.yaml", _relative(BASE, folder)], _components(folder, variant, "agents")
     )

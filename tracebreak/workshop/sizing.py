@@ -5,11 +5,12 @@ lowest measured rate, where the per-request cost is highest), times the rate a t
 at. Memory is docker-compose.yml's `mem_limit`, requested whole: nothing measures it lower.
 """
 
+import functools
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tracebreak.workshop.render import ROOT
+
 BENCH = ROOT / "bench" / "results" / "latest.md"
 CPU_TABLE = "CPU time per request by process"
 
@@ -38,12 +39,11 @@ MIN_MILLICORES = 50
 # What the nodes leave to the kubelet and the system (a typical reservation) out of each core and GiB.
 NODE_RESERVED_SHARE = 0.1
 
-# The article's example for the tail-sampling tier, and what a healthy tracebreak request makes
-# (lab 0: 17 spans); the span size is the article's.
+# The article's example for the tail-sampling tier (a healthy tracebreak request's spans are
+# tracebreak.demo.WHOLE_SPANS).
 ARTICLE_RPS = 10_000
 ARTICLE_SPANS = 8
 SPAN_KB = 2
-CASCADE_SPANS = 17
 
 
 @dataclass(frozen=True)
@@ -76,20 +76,24 @@ def cpu_per_request(text: str) -> dict[str, float]:
     }
 
 
-def parts(memory_mib: dict[str, int], bench: str | None = None) -> list[Part]:
+@functools.cache
+def measured() -> dict[str, float]:
+    """The benchmark's CPU per request, read once."""
+    return cpu_per_request(BENCH.read_text())
+
+
+def parts(memory_mib: dict[str, int]) -> list[Part]:
     """Every part of a trainee's namespace, sized; `memory_mib` is compose's mem_limit per service."""
-    measured = cpu_per_request(bench if bench is not None else BENCH.read_text())
     return [
-        Part(name, measured[source], MEMORY_MIB.get(name, memory_mib[name]), REPLICAS.get(name, 1))
+        Part(name, measured()[source], MEMORY_MIB.get(name, memory_mib[name]), REPLICAS.get(name, 1))
         for name, source in MEASURED_AS.items()
     ]
 
 
-def sampler_millicores(bench: str | None = None) -> int:
+def sampler_millicores() -> int:
     """Each tail-sampling replica's CPU request, for ROOM_TRAINEES namespaces at TRAINEE_RPS."""
-    measured = cpu_per_request(bench if bench is not None else BENCH.read_text())
     return millicores(
-        measured[MEASURED_AS["otel-collector"]] * ROOM_TRAINEES * TRAINEE_RPS / SAMPLER_REPLICAS
+        measured()[MEASURED_AS["otel-collector"]] * ROOM_TRAINEES * TRAINEE_RPS / SAMPLER_REPLICAS
     )
 
 

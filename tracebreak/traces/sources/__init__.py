@@ -1,5 +1,6 @@
 """Where the doctor reads traces from: a URL or a path, its kind stated or detected (open_source)."""
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import httpx
@@ -26,13 +27,15 @@ HELP = (
 )
 
 
-def open_source(text: str, timeout_s: float = 5) -> TraceSource:
+def open_source(text: str, timeout_s: float = 5, resource: Mapping[str, str] | None = None) -> TraceSource:
+    """The source `text` names; a backend's searches asked for `resource`'s attributes only (see
+    narrowed.py, which checks what they answer)."""
     kind, sep, rest = text.partition("+")
     if sep and kind in KINDS and "://" in rest:
-        return KINDS[kind](rest, timeout_s)  # type: ignore[return-value]
+        return KINDS[kind](rest, timeout_s, resource=resource)  # type: ignore[return-value]
     if "://" not in text:
         return OtlpFiles(Path(text))
-    return KINDS[detected(text, timeout_s)](text, timeout_s)  # type: ignore[return-value]
+    return KINDS[detected(text, timeout_s)](text, timeout_s, resource=resource)  # type: ignore[return-value]
 
 
 def detected(url: str, timeout_s: float) -> str:

@@ -27,16 +27,15 @@ class JaegerV3(TracesOnly, SearchesByService):
         traces: list[Trace] = []
         read: set[tuple[str, str]] = set()  # the trace and span ids of the spans decoded so far
         services = self.listed_services()
+        params = {
+            "query.start_time_min": rfc3339(since_us),
+            "query.start_time_max": rfc3339(until_us),
+            "query.search_depth": SEARCH_LIMIT,
+            "query.num_traces": SEARCH_LIMIT,  # the same parameter's name before Jaeger 2.4
+            **({"query.attributes": json.dumps(self.resource)} if self.resource else {}),
+        }
         for service in services:
-            params = {
-                "query.service_name": service,
-                "query.start_time_min": rfc3339(since_us),
-                "query.start_time_max": rfc3339(until_us),
-                "query.search_depth": SEARCH_LIMIT,
-                "query.num_traces": SEARCH_LIMIT,  # the same parameter's name before Jaeger 2.4
-                **({"query.attributes": json.dumps(self.resource)} if self.resource else {}),
-            }
-            found = self._traces("/api/v3/traces", params, read)
+            found = self._traces("/api/v3/traces", {"query.service_name": service, **params}, read)
             read.update((span.trace_id, span.span_id) for trace in found for span in trace.spans)
             traces.extend(found)
         self.searched(services)

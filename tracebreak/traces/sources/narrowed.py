@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from tracebreak.traces.model import Span, Trace
-from tracebreak.traces.query import HttpReader
 from tracebreak.traces.sources.read import TraceSource
 
 
@@ -36,8 +35,6 @@ class Narrowed:
     def __init__(self, source: TraceSource, wanted: Mapping[str, str]) -> None:
         self.source, self.wanted = source, dict(wanted)
         self.base_url = f"{source.base_url} where " + ", ".join(f"{k}={v}" for k, v in self.wanted.items())
-        if isinstance(source, HttpReader):
-            source.resource = self.wanted
 
     def window(self, since_us: int, until_us: int) -> list[Trace]:
         found = self.source.window(since_us, until_us)
@@ -60,5 +57,6 @@ class Narrowed:
 
 
 def narrowed(source: TraceSource, wanted: Mapping[str, str]) -> TraceSource:
-    """`source` itself where nothing is wanted."""
+    """`source` itself where nothing is wanted. A source that searches by resource is opened with the
+    same pairs (open_source's `resource`), so that the backend narrows its answers first."""
     return Narrowed(source, wanted) if wanted else source
